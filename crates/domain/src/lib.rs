@@ -1,0 +1,15 @@
+//! Trellis domain rules: the types every other layer shares, parsed once at the edge, and
+//! the rules that decide what is allowed. Nothing here does I/O: time comes in through
+//! [`clock::Clock`], and results go out as values.
+
+pub mod account;
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod mail;
+pub mod member_list;
+pub mod profile;
+pub mod programme;
+pub mod role;
+
+pub use error::{FieldError, Invalid};

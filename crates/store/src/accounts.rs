@@ -1,0 +1,319 @@
+//! Accounts, profiles, emailed-link tokens, sessions, personal access tokens and sign-in
+//! throttling.
+
+use crate::sql::{self, Count, duplicate};
+use crate::{Result, secrets};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use trellis_domain::account::{Email, TokenPurpose};
+use trellis_domain::profile::Profile;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub is_admin: bool,
+    pub pronouns: Option<String>,
+    pub organisation: Option<String>,
+    pub title: Option<String>,
+    pub career_stage: Option<String>,
+    pub location: Option<String>,
+    pub time_zone: Option<String>,
+    pub languages: String,
+    pub background: Option<String>,
+    pub interests: Option<String>,
+    pub channels: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split('\n').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+}
+
+impl User {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            name: self.name.clone(),
+            pronouns: self.pronouns.clone(),
+            organisation: self.organisation.clone(),
+            title: self.title.clone(),
+            career_stage: self.career_stage.clone(),
+            location: self.location.clone(),
+            time_zone: self.time_zone.clone(),
+            languages: split_list(&self.languages),
+            background: self.background.clone(),
+            interests: self.interests.clone(),
+            channels: split_list(&self.channels),
+        }
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+}
+
+const USER_COLUMNS: &str = "id, email, name, password_hash, email_verified_at, is_admin, pronouns, organisation, title, \
+     career_stage, location, time_zone, languages, background, interests, channels, created_at, updated_at";
+
+/// Creates an account. An email already registered is `Duplicate { field: "email" }`.
+pub async fn create_user(c: &impl ConnectionTrait, name: &str, email: &Email, password_hash: &str, now: DateTime<Utc>) -> Result<i64> {
+    sql::insert_id(
+        c,
+        "INSERT INTO users (email, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        vec![email.as_str().into(), name.into(), password_hash.into(), now.into()],
+    )
+    .await
+    .map_err(duplicate("email"))
+}
+
+pub async fn user_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<User>> {
+    Ok(sql::one(c, &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"), vec![id.into()]).await?)
+}
+
+pub async fn user_by_email(c: &impl ConnectionTrait, email: &Email) -> Result<Option<User>> {
+    Ok(sql::one(c, &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"), vec![email.as_str().into()]).await?)
+}
+
+pub async fn count_users(c: &impl ConnectionTrait) -> Result<i64> {
+    Ok(sql::one::<Count>(c, "SELECT COUNT(*) AS n FROM users", vec![]).await?.map_or(0, |r| r.n))
+}
+
+pub async fn set_email_verified(c: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1",
+        vec![user_id.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_admin(c: &impl ConnectionTrait, user_id: i64, is_admin: bool, now: DateTime<Utc>) -> Result<()> {
+    sql::exec(c, "UPDATE users SET is_admin = $2, updated_at = $3 WHERE id = $1", vec![user_id.into(), is_admin.into(), now.into()]).await?;
+    Ok(())
+}
+
+pub async fn set_password(c: &impl ConnectionTrait, user_id: i64, password_hash: &str, now: DateTime<Utc>) -> Result<()> {
+    sql::exec(c, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", vec![user_id.into(), password_hash.into(), now.into()]).await?;
+    Ok(())
+}
+
+pub async fn update_profile(c: &impl ConnectionTrait, user_id: i64, p: &Profile, now: DateTime<Utc>) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE users SET name = $2, pronouns = $3, organisation = $4, title = $5, career_stage = $6, location = $7, \
+         time_zone = $8, languages = $9, background = $10, interests = $11, channels = $12, updated_at = $13 WHERE id = $1",
+        vec![
+            user_id.into(),
+            p.name.clone().into(),
+            p.pronouns.clone().into(),
+            p.organisation.clone().into(),
+            p.title.clone().into(),
+            p.career_stage.clone().into(),
+            p.location.clone().into(),
+            p.time_zone.clone().into(),
+            p.languages.join("\n").into(),
+            p.background.clone().into(),
+            p.interests.clone().into(),
+            p.channels.join("\n").into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+// ---- Emailed-link tokens -------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct EmailToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// Issues a token for an emailed link and returns its plain value for the message. Earlier
+/// unused tokens for the same purpose stop working, so only the newest link is valid.
+pub async fn issue_email_token(c: &impl ConnectionTrait, user_id: i64, purpose: TokenPurpose, now: DateTime<Utc>) -> Result<String> {
+    let (plain, hash) = secrets::new_token();
+    sql::exec(
+        c,
+        "UPDATE email_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+        vec![user_id.into(), purpose.as_str().into(), now.into()],
+    )
+    .await?;
+    sql::exec(
+        c,
+        "INSERT INTO email_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        vec![user_id.into(), purpose.as_str().into(), hash.into(), now.into(), (now + purpose.lifetime()).into()],
+    )
+    .await?;
+    Ok(plain)
+}
+
+pub async fn find_email_token(c: &impl ConnectionTrait, plain: &str, purpose: TokenPurpose) -> Result<Option<EmailToken>> {
+    Ok(sql::one(
+        c,
+        "SELECT id, user_id, expires_at, used_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2",
+        vec![secrets::hash(plain).into(), purpose.as_str().into()],
+    )
+    .await?)
+}
+
+/// Marks a token used; `false` when another request used it first.
+pub async fn consume_email_token(c: &impl ConnectionTrait, token_id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = sql::exec(c, "UPDATE email_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL", vec![token_id.into(), now.into()]).await?;
+    Ok(n == 1)
+}
+
+// ---- Sessions ------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The cookie value.
+    pub token: String,
+    pub csrf_token: String,
+}
+
+pub async fn create_session(c: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>, lifetime: Duration) -> Result<NewSession> {
+    let (token, hash) = secrets::new_token();
+    let (csrf_token, _) = secrets::new_token();
+    sql::exec(
+        c,
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        vec![hash.into(), user_id.into(), csrf_token.clone().into(), now.into(), (now + lifetime).into()],
+    )
+    .await?;
+    Ok(NewSession { token, csrf_token })
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The live session for a cookie value; sliding expiry is renewed at most once an hour.
+pub async fn find_session(c: &impl ConnectionTrait, token: &str, now: DateTime<Utc>, lifetime: Duration) -> Result<Option<SessionRow>> {
+    let hash = secrets::hash(token);
+    let row: Option<SessionRow> =
+        sql::one(c, "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2", vec![hash.clone().into(), now.into()])
+            .await?;
+    if let Some(r) = &row {
+        if r.expires_at < now + lifetime - Duration::hours(1) {
+            sql::exec(c, "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1", vec![hash.into(), (now + lifetime).into()]).await?;
+        }
+    }
+    Ok(row)
+}
+
+pub async fn delete_session(c: &impl ConnectionTrait, token: &str) -> Result<()> {
+    sql::exec(c, "DELETE FROM sessions WHERE id_hash = $1", vec![secrets::hash(token).into()]).await?;
+    Ok(())
+}
+
+/// Signs a person out everywhere, e.g. after a password reset.
+pub async fn delete_sessions_of(c: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
+    Ok(sql::exec(c, "DELETE FROM sessions WHERE user_id = $1", vec![user_id.into()]).await?)
+}
+
+pub async fn delete_expired_sessions(c: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    Ok(sql::exec(c, "DELETE FROM sessions WHERE expires_at <= $1", vec![now.into()]).await?)
+}
+
+// ---- Personal access tokens ----------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// Creates a token; returns its id and the plain value, shown to the person once.
+pub async fn create_api_token(c: &impl ConnectionTrait, user_id: i64, name: &str, now: DateTime<Utc>) -> Result<(i64, String)> {
+    let plain = format!("trellis_{}", secrets::new_token().0);
+    let id = sql::insert_id(
+        c,
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        vec![user_id.into(), name.into(), secrets::hash(&plain).into(), now.into()],
+    )
+    .await?;
+    Ok((id, plain))
+}
+
+pub async fn list_api_tokens(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ApiToken>> {
+    Ok(sql::all(
+        c,
+        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
+        vec![user_id.into()],
+    )
+    .await?)
+}
+
+/// Revokes one of the person's own tokens; `false` when there is no such live token of theirs.
+pub async fn revoke_api_token(c: &impl ConnectionTrait, user_id: i64, token_id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        vec![token_id.into(), user_id.into(), now.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TokenOwner {
+    id: i64,
+    user_id: i64,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+/// The account a bearer token belongs to, if the token is live.
+pub async fn user_id_for_api_token(c: &impl ConnectionTrait, plain: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+    let row: Option<TokenOwner> = sql::one(
+        c,
+        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        vec![secrets::hash(plain).into()],
+    )
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
+        sql::exec(c, "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", vec![row.id.into(), now.into()]).await?;
+    }
+    Ok(Some(row.user_id))
+}
+
+// ---- Sign-in throttling --------------------------------------------------------------------
+
+pub async fn record_sign_in_failure(c: &impl ConnectionTrait, email: &str, address: &str, now: DateTime<Utc>) -> Result<()> {
+    sql::exec(c, "INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)", vec![email.into(), address.into(), now.into()]).await?;
+    Ok(())
+}
+
+/// Failures since `since` for this account and from this address.
+pub async fn sign_in_failures(c: &impl ConnectionTrait, email: &str, address: &str, since: DateTime<Utc>) -> Result<(u64, u64)> {
+    let count = |sql_text: &'static str, key: String| async move {
+        sql::one::<Count>(c, sql_text, vec![key.into(), since.into()]).await.map(|r| r.map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
+    };
+    let by_email = count("SELECT COUNT(*) AS n FROM sign_in_failures WHERE email = $1 AND at > $2", email.to_owned()).await?;
+    let by_address = count("SELECT COUNT(*) AS n FROM sign_in_failures WHERE address = $1 AND at > $2", address.to_owned()).await?;
+    Ok((by_email, by_address))
+}
+
+/// A successful sign-in forgives the account's earlier failures.
+pub async fn clear_sign_in_failures(c: &impl ConnectionTrait, email: &str) -> Result<()> {
+    sql::exec(c, "DELETE FROM sign_in_failures WHERE email = $1", vec![email.into()]).await?;
+    Ok(())
+}
+
+pub async fn delete_old_sign_in_failures(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    Ok(sql::exec(c, "DELETE FROM sign_in_failures WHERE at < $1", vec![before.into()]).await?)
+}

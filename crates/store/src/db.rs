@@ -1,0 +1,101 @@
+//! Connecting to the database named by a URL, and applying the migrations.
+
+use crate::sql;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The application's handle on its database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub db: DatabaseConnection,
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// `SELECT 1`: for `/healthz`.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.db.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+
+    /// Applies every migration not yet applied, in order, each in its own transaction. On
+    /// PostgreSQL the whole run holds an advisory lock, so instances starting together on one
+    /// fresh database wait for each other instead of failing on `CREATE TABLE`.
+    pub async fn migrate(&self) -> Result<Vec<&'static str>, DbErr> {
+        let tx = self.db.begin().await?;
+        if self.backend() == Backend::Postgres {
+            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7420137001)").await?;
+        }
+        tx.execute_unprepared(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .await?;
+        #[derive(sea_orm::FromQueryResult)]
+        struct Applied {
+            version: String,
+        }
+        let applied: Vec<Applied> = sql::all(&tx, "SELECT version FROM schema_migrations", vec![]).await?;
+        let mut ran = Vec::new();
+        for (version, sqlite, postgres) in MIGRATIONS {
+            if applied.iter().any(|a| a.version == *version) {
+                continue;
+            }
+            let body = if self.backend() == Backend::Postgres { postgres } else { sqlite };
+            tx.execute_unprepared(body).await?;
+            sql::exec(
+                &tx,
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                vec![(*version).into(), chrono::Utc::now().to_rfc3339().into()],
+            )
+            .await?;
+            ran.push(*version);
+        }
+        tx.commit().await?;
+        Ok(ran)
+    }
+}
+
+/// (version, SQLite text, PostgreSQL text), in order.
+const MIGRATIONS: &[(&str, &str, &str)] = &[(
+    "0001_foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+/// Opens the database at `url`: `sqlite://path` (the file and its folder are created if
+/// missing) or `postgres://…`.
+pub async fn connect(url: &str) -> Result<Store, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if path != ":memory:" {
+            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+        opts.max_connections(8).map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    } else {
+        opts.max_connections(16);
+    }
+    let db = Database::connect(opts).await?;
+    Ok(Store { db })
+}

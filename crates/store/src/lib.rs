@@ -1,0 +1,30 @@
+//! Trellis storage. One code path for SQLite and PostgreSQL: portable SQL (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`) run through sea-orm's connection, which picks the driver from the
+//! URL. The only dialect branches are the migration files and the job claim's `SKIP LOCKED`.
+//!
+//! Every function takes any connection (`&impl ConnectionTrait`), so a caller groups the
+//! writes of one action — the change, its audit row, its outbox mail — in one transaction.
+
+pub mod accounts;
+pub mod audit;
+mod db;
+pub mod jobs;
+pub mod outbox;
+pub mod programmes;
+pub mod secrets;
+mod sql;
+
+pub use db::{Backend, Store, connect};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+
+/// What can go wrong in the store that a caller may want to tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value (an email, a slug) is already in use; `field` names the input.
+    #[error("{field} is already in use")]
+    Duplicate { field: &'static str },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

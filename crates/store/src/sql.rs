@@ -1,0 +1,43 @@
+//! Small helpers to run portable SQL with values through any sea-orm connection.
+
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
+
+pub(crate) fn stmt(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(c.get_database_backend(), sql, values)
+}
+
+/// Runs a statement and returns the number of rows it changed.
+pub(crate) async fn exec(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<u64, DbErr> {
+    Ok(c.execute_raw(stmt(c, sql, values)).await?.rows_affected())
+}
+
+pub(crate) async fn all<T: FromQueryResult>(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Vec<T>, DbErr> {
+    T::find_by_statement(stmt(c, sql, values)).all(c).await
+}
+
+pub(crate) async fn one<T: FromQueryResult>(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Option<T>, DbErr> {
+    T::find_by_statement(stmt(c, sql, values)).one(c).await
+}
+
+/// Runs an `INSERT … RETURNING id` and returns the id.
+pub(crate) async fn insert_id(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
+    let row = c
+        .query_one_raw(stmt(c, sql, values))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotInserted)?;
+    row.try_get::<i64>("", "id")
+}
+
+/// Maps a unique-constraint violation to [`crate::StoreError::Duplicate`] naming `field`.
+pub(crate) fn duplicate(field: &'static str) -> impl Fn(DbErr) -> crate::StoreError {
+    move |e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => crate::StoreError::Duplicate { field },
+        _ => crate::StoreError::Db(e),
+    }
+}
+
+/// Counts rows: `SELECT COUNT(*) AS n …`.
+#[derive(Debug, FromQueryResult)]
+pub(crate) struct Count {
+    pub n: i64,
+}
