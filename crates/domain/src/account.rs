@@ -14,7 +14,12 @@ pub struct Email(String);
 impl Email {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
         let v = raw.trim().to_lowercase();
-        let bad = || FieldError::new(field, "Enter an email address in the correct format, like name@example.org");
+        let bad = || {
+            FieldError::new(
+                field,
+                "Enter an email address in the correct format, like name@example.org",
+            )
+        };
         if v.is_empty() {
             return Err(FieldError::new(field, "Enter an email address"));
         }
@@ -26,7 +31,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return Err(bad());
         }
@@ -65,16 +72,29 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 pub struct NewPassword(String);
 
 impl NewPassword {
-    pub fn parse(field: &'static str, raw: &str, email: Option<&Email>) -> Result<Self, FieldError> {
+    pub fn parse(
+        field: &'static str,
+        raw: &str,
+        email: Option<&Email>,
+    ) -> Result<Self, FieldError> {
         let n = raw.chars().count();
         if n < MIN_PASSWORD_CHARS {
-            return Err(FieldError::new(field, format!("Password must be at least {MIN_PASSWORD_CHARS} characters")));
+            return Err(FieldError::new(
+                field,
+                format!("Password must be at least {MIN_PASSWORD_CHARS} characters"),
+            ));
         }
         if n > MAX_PASSWORD_CHARS {
-            return Err(FieldError::new(field, format!("Password must be {MAX_PASSWORD_CHARS} characters or fewer")));
+            return Err(FieldError::new(
+                field,
+                format!("Password must be {MAX_PASSWORD_CHARS} characters or fewer"),
+            ));
         }
         if email.is_some_and(|e| raw.trim().eq_ignore_ascii_case(e.as_str())) {
-            return Err(FieldError::new(field, "Password must not be your email address"));
+            return Err(FieldError::new(
+                field,
+                "Password must not be your email address",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -110,7 +130,11 @@ impl Registration {
         let email = inv.check(Email::parse("email", email));
         let password = inv.check(NewPassword::parse("password", password, email.as_ref()));
         match (name, email, password) {
-            (Some(name), Some(email), Some(password)) if inv.is_empty() => Ok(Self { name, email, password }),
+            (Some(name), Some(email), Some(password)) if inv.is_empty() => Ok(Self {
+                name,
+                email,
+                password,
+            }),
             _ => Err(inv),
         }
     }
@@ -148,7 +172,11 @@ pub enum LinkCheck {
     AlreadyUsed,
 }
 
-pub fn check_link(expires_at: DateTime<Utc>, used_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> LinkCheck {
+pub fn check_link(
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> LinkCheck {
     if used_at.is_some() {
         LinkCheck::AlreadyUsed
     } else if now >= expires_at {
@@ -165,7 +193,8 @@ pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: u64 = 20;
 
 pub fn sign_in_allowed(failures_for_account: u64, failures_from_address: u64) -> bool {
-    failures_for_account < MAX_FAILURES_PER_ACCOUNT && failures_from_address < MAX_FAILURES_PER_ADDRESS
+    failures_for_account < MAX_FAILURES_PER_ACCOUNT
+        && failures_from_address < MAX_FAILURES_PER_ADDRESS
 }
 
 /// How long a signed-in session lasts without use.
@@ -179,8 +208,21 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("email", "  Ada@Example.ORG ").map(|e| e.0), Ok("ada@example.org".into()));
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "ada@@example.org", "a da@example.org", "ada@exa_mple.org", "ada@.example.org"] {
+        assert_eq!(
+            Email::parse("email", "  Ada@Example.ORG ").map(|e| e.0),
+            Ok("ada@example.org".into())
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "ada@@example.org",
+            "a da@example.org",
+            "ada@exa_mple.org",
+            "ada@.example.org",
+        ] {
             let e = Email::parse("email", bad).expect_err(bad);
             assert_eq!(e.field, "email");
         }
@@ -207,9 +249,15 @@ mod tests {
     #[test]
     fn links_expire_and_are_single_use() {
         let now = Utc::now();
-        assert_eq!(check_link(now + Duration::minutes(1), None, now), LinkCheck::Usable);
+        assert_eq!(
+            check_link(now + Duration::minutes(1), None, now),
+            LinkCheck::Usable
+        );
         assert_eq!(check_link(now, None, now), LinkCheck::Expired);
-        assert_eq!(check_link(now + Duration::days(1), Some(now), now), LinkCheck::AlreadyUsed);
+        assert_eq!(
+            check_link(now + Duration::days(1), Some(now), now),
+            LinkCheck::AlreadyUsed
+        );
     }
 
     #[test]

@@ -16,8 +16,20 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    pub fn new(action: &'static str, subject_type: &'static str, subject_id: Option<i64>, summary: impl Into<String>) -> Self {
-        Self { actor_id: None, programme_id: None, action, subject_type, subject_id, summary: summary.into() }
+    pub fn new(
+        action: &'static str,
+        subject_type: &'static str,
+        subject_id: Option<i64>,
+        summary: impl Into<String>,
+    ) -> Self {
+        Self {
+            actor_id: None,
+            programme_id: None,
+            action,
+            subject_type,
+            subject_id,
+            summary: summary.into(),
+        }
     }
 
     pub fn by(mut self, actor_id: Option<i64>) -> Self {

@@ -12,7 +12,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -21,6 +24,8 @@ impl fmt::Display for FieldError {
         write!(f, "{}: {}", self.field, self.message)
     }
 }
+
+impl std::error::Error for FieldError {}
 
 /// Every problem found in one submitted form or JSON body, in field order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -55,7 +60,10 @@ impl Invalid {
     }
 
     pub fn message_for(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// `Ok(())` when nothing was found, else `Err(self)`.
@@ -72,7 +80,11 @@ impl From<FieldError> for Invalid {
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
         f.write_str(&parts.join("; "))
     }
 }
@@ -89,10 +101,21 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
 }
 
 /// Trims `value`; empty becomes `None`; longer than `max` characters is an error.
-pub fn optional_text(field: &'static str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
+pub fn optional_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     let v = value.trim();
     if v.chars().count() > max {
-        return Err(FieldError::new(field, format!("Must be {max} characters or fewer")));
+        return Err(FieldError::new(
+            field,
+            format!("Must be {max} characters or fewer"),
+        ));
     }
-    Ok(if v.is_empty() { None } else { Some(v.to_owned()) })
+    Ok(if v.is_empty() {
+        None
+    } else {
+        Some(v.to_owned())
+    })
 }

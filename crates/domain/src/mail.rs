@@ -73,7 +73,8 @@ struct ChangedHtml<'a> {
 fn render(t: &impl Template) -> String {
     // Templates are checked at compile time and write into a String: rendering cannot fail
     // except for a formatter bug, which we would rather see loudly in the message than hide.
-    t.render().unwrap_or_else(|e| format!("(message could not be rendered: {e})"))
+    t.render()
+        .unwrap_or_else(|e| format!("(message could not be rendered: {e})"))
 }
 
 pub fn verify_email(site: &Site, to_email: &str, name: &str, token: &str) -> Message {
@@ -83,8 +84,16 @@ pub fn verify_email(site: &Site, to_email: &str, name: &str, token: &str) -> Mes
         to_name: name.into(),
         template: "verify_email",
         subject: format!("Confirm your email address for {}", site.name),
-        text: render(&VerifyText { site, name, link: &link }),
-        html: render(&VerifyHtml { site, name, link: &link }),
+        text: render(&VerifyText {
+            site,
+            name,
+            link: &link,
+        }),
+        html: render(&VerifyHtml {
+            site,
+            name,
+            link: &link,
+        }),
     }
 }
 
@@ -95,8 +104,16 @@ pub fn reset_password(site: &Site, to_email: &str, name: &str, token: &str) -> M
         to_name: name.into(),
         template: "reset_password",
         subject: format!("Reset your {} password", site.name),
-        text: render(&ResetText { site, name, link: &link }),
-        html: render(&ResetHtml { site, name, link: &link }),
+        text: render(&ResetText {
+            site,
+            name,
+            link: &link,
+        }),
+        html: render(&ResetHtml {
+            site,
+            name,
+            link: &link,
+        }),
     }
 }
 
@@ -116,7 +133,10 @@ mod tests {
     use super::*;
 
     fn site() -> Site {
-        Site { public_url: "https://m.example.org".into(), name: "Trellis".into() }
+        Site {
+            public_url: "https://m.example.org".into(),
+            name: "Trellis".into(),
+        }
     }
 
     #[test]
@@ -124,7 +144,11 @@ mod tests {
         let m = verify_email(&site(), "ada@example.org", "Ada <b>", "tok123");
         assert!(m.text.contains("https://m.example.org/verify?token=tok123"));
         assert!(m.html.contains("https://m.example.org/verify?token=tok123"));
-        assert!(m.html.contains("Ada &#60;b&#62;") || m.html.contains("Ada &lt;b&gt;"), "{}", m.html);
+        assert!(
+            m.html.contains("Ada &#60;b&#62;") || m.html.contains("Ada &lt;b&gt;"),
+            "{}",
+            m.html
+        );
         assert!(m.text.contains("Ada <b>"));
         assert_eq!(m.template, "verify_email");
     }

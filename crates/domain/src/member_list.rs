@@ -33,16 +33,27 @@ pub const REQUIRED_HEADER: [&str; 3] = ["email", "member_number", "name"];
 /// so callers have one shape of report.
 pub fn parse(input: impl Read) -> Parsed {
     let mut out = Parsed::default();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
     let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_lowercase()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').to_lowercase())
+            .collect(),
         Err(e) => {
-            out.bad.push(BadRow { line: 1, reason: format!("cannot read the header: {}", plain_csv_error(&e)) });
+            out.bad.push(BadRow {
+                line: 1,
+                reason: format!("cannot read the header: {}", plain_csv_error(&e)),
+            });
             return out;
         }
     };
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(ci_email), Some(ci_number), Some(ci_name)) = (col("email"), col("member_number"), col("name")) else {
+    let (Some(ci_email), Some(ci_number), Some(ci_name)) =
+        (col("email"), col("member_number"), col("name"))
+    else {
         out.bad.push(BadRow {
             line: 1,
             reason: format!("the header must name the columns email, member_number, name (and optionally member_type); found: {}", header.join(",")),
@@ -56,7 +67,10 @@ pub fn parse(input: impl Read) -> Parsed {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                out.bad.push(BadRow { line, reason: plain_csv_error(&e) });
+                out.bad.push(BadRow {
+                    line,
+                    reason: plain_csv_error(&e),
+                });
                 continue;
             }
         };
@@ -65,17 +79,26 @@ pub fn parse(input: impl Read) -> Parsed {
         let email = match Email::parse("email", &get(ci_email)) {
             Ok(e) => e,
             Err(e) => {
-                out.bad.push(BadRow { line, reason: format!("email: {}", e.message) });
+                out.bad.push(BadRow {
+                    line,
+                    reason: format!("email: {}", e.message),
+                });
                 continue;
             }
         };
         let name = get(ci_name);
         if name.is_empty() {
-            out.bad.push(BadRow { line, reason: "name: missing".into() });
+            out.bad.push(BadRow {
+                line,
+                reason: "name: missing".into(),
+            });
             continue;
         }
         if !seen.insert(email.clone()) {
-            out.bad.push(BadRow { line, reason: format!("email: {email} appears more than once in the file") });
+            out.bad.push(BadRow {
+                line,
+                reason: format!("email: {email} appears more than once in the file"),
+            });
             continue;
         }
         let opt = |s: String| if s.is_empty() { None } else { Some(s) };

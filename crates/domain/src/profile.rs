@@ -93,7 +93,12 @@ pub fn parse_time_zone(field: &'static str, raw: &str) -> Result<Option<String>,
     }
     v.parse::<chrono_tz::Tz>()
         .map(|tz| Some(tz.name().to_owned()))
-        .map_err(|_| FieldError::new(field, "Enter a time zone name like Europe/London or America/New_York"))
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                "Enter a time zone name like Europe/London or America/New_York",
+            )
+        })
 }
 
 fn parse_career_stage(field: &'static str, raw: &str) -> Result<Option<String>, FieldError> {
@@ -112,7 +117,10 @@ fn parse_languages(field: &'static str, raw: &str) -> Result<Vec<String>, FieldE
     let mut out: Vec<String> = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if part.chars().count() > 40 {
-            return Err(FieldError::new(field, "Each language must be 40 characters or fewer"));
+            return Err(FieldError::new(
+                field,
+                "Each language must be 40 characters or fewer",
+            ));
         }
         if !out.iter().any(|l| l.eq_ignore_ascii_case(part)) {
             out.push(part.to_owned());
@@ -141,17 +149,39 @@ impl Profile {
     pub fn parse(input: &ProfileInput) -> Result<Self, Invalid> {
         let mut inv = Invalid::default();
         let profile = Self {
-            name: inv.check(parse_name("name", &input.name)).unwrap_or_default(),
-            pronouns: inv.check(optional_text("pronouns", &input.pronouns, 40)).flatten(),
-            organisation: inv.check(optional_text("organisation", &input.organisation, 160)).flatten(),
-            title: inv.check(optional_text("title", &input.title, 160)).flatten(),
-            career_stage: inv.check(parse_career_stage("career_stage", &input.career_stage)).flatten(),
-            location: inv.check(optional_text("location", &input.location, 160)).flatten(),
-            time_zone: inv.check(parse_time_zone("time_zone", &input.time_zone)).flatten(),
-            languages: inv.check(parse_languages("languages", &input.languages)).unwrap_or_default(),
-            background: inv.check(optional_text("background", &input.background, 8000)).flatten(),
-            interests: inv.check(optional_text("interests", &input.interests, 2000)).flatten(),
-            channels: inv.check(parse_channels("channels", &input.channels)).unwrap_or_default(),
+            name: inv
+                .check(parse_name("name", &input.name))
+                .unwrap_or_default(),
+            pronouns: inv
+                .check(optional_text("pronouns", &input.pronouns, 40))
+                .flatten(),
+            organisation: inv
+                .check(optional_text("organisation", &input.organisation, 160))
+                .flatten(),
+            title: inv
+                .check(optional_text("title", &input.title, 160))
+                .flatten(),
+            career_stage: inv
+                .check(parse_career_stage("career_stage", &input.career_stage))
+                .flatten(),
+            location: inv
+                .check(optional_text("location", &input.location, 160))
+                .flatten(),
+            time_zone: inv
+                .check(parse_time_zone("time_zone", &input.time_zone))
+                .flatten(),
+            languages: inv
+                .check(parse_languages("languages", &input.languages))
+                .unwrap_or_default(),
+            background: inv
+                .check(optional_text("background", &input.background, 8000))
+                .flatten(),
+            interests: inv
+                .check(optional_text("interests", &input.interests, 2000))
+                .flatten(),
+            channels: inv
+                .check(parse_channels("channels", &input.channels))
+                .unwrap_or_default(),
         };
         inv.into_result().map(|()| profile)
     }
@@ -162,7 +192,10 @@ mod tests {
     use super::*;
 
     fn input() -> ProfileInput {
-        ProfileInput { name: "Ada Lovelace".into(), ..Default::default() }
+        ProfileInput {
+            name: "Ada Lovelace".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -198,7 +231,11 @@ mod tests {
 
     #[test]
     fn input_round_trips_a_profile() {
-        let p = Profile::parse(&ProfileInput { languages: "English, Welsh".into(), ..input() }).expect("valid");
+        let p = Profile::parse(&ProfileInput {
+            languages: "English, Welsh".into(),
+            ..input()
+        })
+        .expect("valid");
         assert_eq!(Profile::parse(&ProfileInput::from_profile(&p)), Ok(p));
     }
 }

@@ -11,14 +11,18 @@ impl Slug {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
         let v = raw.trim().to_lowercase();
         let ok = (2..=60).contains(&v.len())
-            && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !v.starts_with('-')
             && !v.ends_with('-')
             && !v.contains("--");
         if ok {
             Ok(Self(v))
         } else {
-            Err(FieldError::new(field, "Use 2 to 60 lower-case letters, digits and single hyphens, like future-leaders"))
+            Err(FieldError::new(
+                field,
+                "Use 2 to 60 lower-case letters, digits and single hyphens, like future-leaders",
+            ))
         }
     }
 
@@ -140,22 +144,45 @@ impl Settings {
         let ranges: [(&'static str, i32, i32, i32); 10] = [
             ("choices_per_request", self.choices_per_request, 1, 10),
             ("reply_window_days", self.reply_window_days, 1, 120),
-            ("application_target_days", self.application_target_days, 1, 365),
+            (
+                "application_target_days",
+                self.application_target_days,
+                1,
+                365,
+            ),
             ("concern_ack_days", self.concern_ack_days, 1, 60),
             ("refresh_month", self.refresh_month, 1, 12),
             ("refresh_grace_days", self.refresh_grace_days, 1, 180),
             ("meeting_minutes_min", self.meeting_minutes_min, 5, 480),
             ("meeting_minutes_max", self.meeting_minutes_max, 5, 480),
-            ("default_mentor_capacity", self.default_mentor_capacity, 1, 100),
-            ("max_relationships_per_member", self.max_relationships_per_member, 1, 50),
+            (
+                "default_mentor_capacity",
+                self.default_mentor_capacity,
+                1,
+                100,
+            ),
+            (
+                "max_relationships_per_member",
+                self.max_relationships_per_member,
+                1,
+                50,
+            ),
         ];
         for (field, value, lo, hi) in ranges {
             if !(lo..=hi).contains(&value) {
-                inv.push(FieldError::new(field, format!("Must be a whole number from {lo} to {hi}")));
+                inv.push(FieldError::new(
+                    field,
+                    format!("Must be a whole number from {lo} to {hi}"),
+                ));
             }
         }
-        if self.meeting_minutes_min > self.meeting_minutes_max && inv.message_for("meeting_minutes_max").is_none() {
-            inv.push(FieldError::new("meeting_minutes_max", "Must be at least the shortest suggested meeting"));
+        if self.meeting_minutes_min > self.meeting_minutes_max
+            && inv.message_for("meeting_minutes_max").is_none()
+        {
+            inv.push(FieldError::new(
+                "meeting_minutes_max",
+                "Must be at least the shortest suggested meeting",
+            ));
         }
         inv.into_result()
     }
@@ -187,7 +214,14 @@ mod tests {
     #[test]
     fn defaults_follow_the_guides() {
         let s = Settings::default();
-        assert_eq!((s.choices_per_request, s.reply_window_days, s.application_target_days), (3, 21, 28));
+        assert_eq!(
+            (
+                s.choices_per_request,
+                s.reply_window_days,
+                s.application_target_days
+            ),
+            (3, 21, 28)
+        );
         assert_eq!((s.concern_ack_days, s.refresh_month), (7, 1));
         assert_eq!((s.meeting_minutes_min, s.meeting_minutes_max), (60, 90));
         assert!(s.validate().is_ok());
@@ -195,17 +229,31 @@ mod tests {
 
     #[test]
     fn settings_out_of_range_name_their_field() {
-        let s = Settings { reply_window_days: 0, refresh_month: 13, ..Settings::default() };
+        let s = Settings {
+            reply_window_days: 0,
+            refresh_month: 13,
+            ..Settings::default()
+        };
         let inv = s.validate().expect_err("invalid");
         let fields: Vec<_> = inv.0.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["reply_window_days", "refresh_month"]);
-        let s = Settings { meeting_minutes_min: 90, meeting_minutes_max: 60, ..Settings::default() };
-        assert_eq!(s.validate().expect_err("invalid").0[0].field, "meeting_minutes_max");
+        let s = Settings {
+            meeting_minutes_min: 90,
+            meeting_minutes_max: 60,
+            ..Settings::default()
+        };
+        assert_eq!(
+            s.validate().expect_err("invalid").0[0].field,
+            "meeting_minutes_max"
+        );
     }
 
     #[test]
     fn slugs() {
-        assert_eq!(Slug::parse("slug", " Future-Leaders ").map(|s| s.0), Ok("future-leaders".into()));
+        assert_eq!(
+            Slug::parse("slug", " Future-Leaders ").map(|s| s.0),
+            Ok("future-leaders".into())
+        );
         for bad in ["a", "-x", "x-", "a--b", "a b", "ünï", ""] {
             assert!(Slug::parse("slug", bad).is_err(), "{bad}");
         }

@@ -19,7 +19,12 @@ pub enum StaffRole {
 }
 
 impl StaffRole {
-    pub const ALL: [StaffRole; 4] = [Self::Office, Self::Director, Self::ConcernsOfficer, Self::Chair];
+    pub const ALL: [StaffRole; 4] = [
+        Self::Office,
+        Self::Director,
+        Self::ConcernsOfficer,
+        Self::Chair,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,7 +57,11 @@ impl FromStr for StaffRole {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role '{s}': expected one of office, director, concerns_officer, chair"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown role '{s}': expected one of office, director, concerns_officer, chair"
+                )
+            })
     }
 }
 
@@ -98,9 +107,18 @@ mod tests {
 
     #[test]
     fn only_admin_and_office_manage_members() {
-        let office = Standing { roles: vec![StaffRole::Office], ..Default::default() };
-        let director = Standing { roles: vec![StaffRole::Director], ..Default::default() };
-        let admin = Standing { is_admin: true, ..Default::default() };
+        let office = Standing {
+            roles: vec![StaffRole::Office],
+            ..Default::default()
+        };
+        let director = Standing {
+            roles: vec![StaffRole::Director],
+            ..Default::default()
+        };
+        let admin = Standing {
+            is_admin: true,
+            ..Default::default()
+        };
         assert!(office.may_manage_members() && !office.may_administer());
         assert!(!director.may_manage_members());
         assert!(admin.may_manage_members() && admin.may_administer());

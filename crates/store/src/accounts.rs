@@ -31,7 +31,10 @@ pub struct User {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split('\n').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+    s.split('\n')
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl User {
@@ -60,7 +63,13 @@ const USER_COLUMNS: &str = "id, email, name, password_hash, email_verified_at, i
      career_stage, location, time_zone, languages, background, interests, channels, created_at, updated_at";
 
 /// Creates an account. An email already registered is `Duplicate { field: "email" }`.
-pub async fn create_user(c: &impl ConnectionTrait, name: &str, email: &Email, password_hash: &str, now: DateTime<Utc>) -> Result<i64> {
+pub async fn create_user(
+    c: &impl ConnectionTrait,
+    name: &str,
+    email: &Email,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     sql::insert_id(
         c,
         "INSERT INTO users (email, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -71,18 +80,36 @@ pub async fn create_user(c: &impl ConnectionTrait, name: &str, email: &Email, pa
 }
 
 pub async fn user_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<User>> {
-    Ok(sql::one(c, &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"), vec![id.into()]).await?)
+    Ok(sql::one(
+        c,
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+        vec![id.into()],
+    )
+    .await?)
 }
 
 pub async fn user_by_email(c: &impl ConnectionTrait, email: &Email) -> Result<Option<User>> {
-    Ok(sql::one(c, &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"), vec![email.as_str().into()]).await?)
+    Ok(sql::one(
+        c,
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
+        vec![email.as_str().into()],
+    )
+    .await?)
 }
 
 pub async fn count_users(c: &impl ConnectionTrait) -> Result<i64> {
-    Ok(sql::one::<Count>(c, "SELECT COUNT(*) AS n FROM users", vec![]).await?.map_or(0, |r| r.n))
+    Ok(
+        sql::one::<Count>(c, "SELECT COUNT(*) AS n FROM users", vec![])
+            .await?
+            .map_or(0, |r| r.n),
+    )
 }
 
-pub async fn set_email_verified(c: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<()> {
+pub async fn set_email_verified(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sql::exec(
         c,
         "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1",
@@ -92,17 +119,42 @@ pub async fn set_email_verified(c: &impl ConnectionTrait, user_id: i64, now: Dat
     Ok(())
 }
 
-pub async fn set_admin(c: &impl ConnectionTrait, user_id: i64, is_admin: bool, now: DateTime<Utc>) -> Result<()> {
-    sql::exec(c, "UPDATE users SET is_admin = $2, updated_at = $3 WHERE id = $1", vec![user_id.into(), is_admin.into(), now.into()]).await?;
+pub async fn set_admin(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE users SET is_admin = $2, updated_at = $3 WHERE id = $1",
+        vec![user_id.into(), is_admin.into(), now.into()],
+    )
+    .await?;
     Ok(())
 }
 
-pub async fn set_password(c: &impl ConnectionTrait, user_id: i64, password_hash: &str, now: DateTime<Utc>) -> Result<()> {
-    sql::exec(c, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", vec![user_id.into(), password_hash.into(), now.into()]).await?;
+pub async fn set_password(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+        vec![user_id.into(), password_hash.into(), now.into()],
+    )
+    .await?;
     Ok(())
 }
 
-pub async fn update_profile(c: &impl ConnectionTrait, user_id: i64, p: &Profile, now: DateTime<Utc>) -> Result<()> {
+pub async fn update_profile(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    p: &Profile,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sql::exec(
         c,
         "UPDATE users SET name = $2, pronouns = $3, organisation = $4, title = $5, career_stage = $6, location = $7, \
@@ -139,7 +191,12 @@ pub struct EmailToken {
 
 /// Issues a token for an emailed link and returns its plain value for the message. Earlier
 /// unused tokens for the same purpose stop working, so only the newest link is valid.
-pub async fn issue_email_token(c: &impl ConnectionTrait, user_id: i64, purpose: TokenPurpose, now: DateTime<Utc>) -> Result<String> {
+pub async fn issue_email_token(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let (plain, hash) = secrets::new_token();
     sql::exec(
         c,
@@ -156,7 +213,11 @@ pub async fn issue_email_token(c: &impl ConnectionTrait, user_id: i64, purpose: 
     Ok(plain)
 }
 
-pub async fn find_email_token(c: &impl ConnectionTrait, plain: &str, purpose: TokenPurpose) -> Result<Option<EmailToken>> {
+pub async fn find_email_token(
+    c: &impl ConnectionTrait,
+    plain: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<EmailToken>> {
     Ok(sql::one(
         c,
         "SELECT id, user_id, expires_at, used_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2",
@@ -166,8 +227,17 @@ pub async fn find_email_token(c: &impl ConnectionTrait, plain: &str, purpose: To
 }
 
 /// Marks a token used; `false` when another request used it first.
-pub async fn consume_email_token(c: &impl ConnectionTrait, token_id: i64, now: DateTime<Utc>) -> Result<bool> {
-    let n = sql::exec(c, "UPDATE email_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL", vec![token_id.into(), now.into()]).await?;
+pub async fn consume_email_token(
+    c: &impl ConnectionTrait,
+    token_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "UPDATE email_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL",
+        vec![token_id.into(), now.into()],
+    )
+    .await?;
     Ok(n == 1)
 }
 
@@ -180,7 +250,12 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-pub async fn create_session(c: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>, lifetime: Duration) -> Result<NewSession> {
+pub async fn create_session(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+    lifetime: Duration,
+) -> Result<NewSession> {
     let (token, hash) = secrets::new_token();
     let (csrf_token, _) = secrets::new_token();
     sql::exec(
@@ -200,31 +275,56 @@ pub struct SessionRow {
 }
 
 /// The live session for a cookie value; sliding expiry is renewed at most once an hour.
-pub async fn find_session(c: &impl ConnectionTrait, token: &str, now: DateTime<Utc>, lifetime: Duration) -> Result<Option<SessionRow>> {
+pub async fn find_session(
+    c: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+    lifetime: Duration,
+) -> Result<Option<SessionRow>> {
     let hash = secrets::hash(token);
     let row: Option<SessionRow> =
         sql::one(c, "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2", vec![hash.clone().into(), now.into()])
             .await?;
     if let Some(r) = &row {
         if r.expires_at < now + lifetime - Duration::hours(1) {
-            sql::exec(c, "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1", vec![hash.into(), (now + lifetime).into()]).await?;
+            sql::exec(
+                c,
+                "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1",
+                vec![hash.into(), (now + lifetime).into()],
+            )
+            .await?;
         }
     }
     Ok(row)
 }
 
 pub async fn delete_session(c: &impl ConnectionTrait, token: &str) -> Result<()> {
-    sql::exec(c, "DELETE FROM sessions WHERE id_hash = $1", vec![secrets::hash(token).into()]).await?;
+    sql::exec(
+        c,
+        "DELETE FROM sessions WHERE id_hash = $1",
+        vec![secrets::hash(token).into()],
+    )
+    .await?;
     Ok(())
 }
 
 /// Signs a person out everywhere, e.g. after a password reset.
 pub async fn delete_sessions_of(c: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
-    Ok(sql::exec(c, "DELETE FROM sessions WHERE user_id = $1", vec![user_id.into()]).await?)
+    Ok(sql::exec(
+        c,
+        "DELETE FROM sessions WHERE user_id = $1",
+        vec![user_id.into()],
+    )
+    .await?)
 }
 
 pub async fn delete_expired_sessions(c: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    Ok(sql::exec(c, "DELETE FROM sessions WHERE expires_at <= $1", vec![now.into()]).await?)
+    Ok(sql::exec(
+        c,
+        "DELETE FROM sessions WHERE expires_at <= $1",
+        vec![now.into()],
+    )
+    .await?)
 }
 
 // ---- Personal access tokens ----------------------------------------------------------------
@@ -238,7 +338,12 @@ pub struct ApiToken {
 }
 
 /// Creates a token; returns its id and the plain value, shown to the person once.
-pub async fn create_api_token(c: &impl ConnectionTrait, user_id: i64, name: &str, now: DateTime<Utc>) -> Result<(i64, String)> {
+pub async fn create_api_token(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, String)> {
     let plain = format!("trellis_{}", secrets::new_token().0);
     let id = sql::insert_id(
         c,
@@ -259,7 +364,12 @@ pub async fn list_api_tokens(c: &impl ConnectionTrait, user_id: i64) -> Result<V
 }
 
 /// Revokes one of the person's own tokens; `false` when there is no such live token of theirs.
-pub async fn revoke_api_token(c: &impl ConnectionTrait, user_id: i64, token_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub async fn revoke_api_token(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    token_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = sql::exec(
         c,
         "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
@@ -277,7 +387,11 @@ struct TokenOwner {
 }
 
 /// The account a bearer token belongs to, if the token is live.
-pub async fn user_id_for_api_token(c: &impl ConnectionTrait, plain: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+pub async fn user_id_for_api_token(
+    c: &impl ConnectionTrait,
+    plain: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
     let row: Option<TokenOwner> = sql::one(
         c,
         "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
@@ -285,35 +399,81 @@ pub async fn user_id_for_api_token(c: &impl ConnectionTrait, plain: &str, now: D
     )
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
-        sql::exec(c, "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", vec![row.id.into(), now.into()]).await?;
+    if row
+        .last_used_at
+        .is_none_or(|t| now - t > Duration::minutes(5))
+    {
+        sql::exec(
+            c,
+            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
+            vec![row.id.into(), now.into()],
+        )
+        .await?;
     }
     Ok(Some(row.user_id))
 }
 
 // ---- Sign-in throttling --------------------------------------------------------------------
 
-pub async fn record_sign_in_failure(c: &impl ConnectionTrait, email: &str, address: &str, now: DateTime<Utc>) -> Result<()> {
-    sql::exec(c, "INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)", vec![email.into(), address.into(), now.into()]).await?;
+pub async fn record_sign_in_failure(
+    c: &impl ConnectionTrait,
+    email: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)",
+        vec![email.into(), address.into(), now.into()],
+    )
+    .await?;
     Ok(())
 }
 
 /// Failures since `since` for this account and from this address.
-pub async fn sign_in_failures(c: &impl ConnectionTrait, email: &str, address: &str, since: DateTime<Utc>) -> Result<(u64, u64)> {
+pub async fn sign_in_failures(
+    c: &impl ConnectionTrait,
+    email: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> Result<(u64, u64)> {
     let count = |sql_text: &'static str, key: String| async move {
-        sql::one::<Count>(c, sql_text, vec![key.into(), since.into()]).await.map(|r| r.map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
+        sql::one::<Count>(c, sql_text, vec![key.into(), since.into()])
+            .await
+            .map(|r| r.map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
     };
-    let by_email = count("SELECT COUNT(*) AS n FROM sign_in_failures WHERE email = $1 AND at > $2", email.to_owned()).await?;
-    let by_address = count("SELECT COUNT(*) AS n FROM sign_in_failures WHERE address = $1 AND at > $2", address.to_owned()).await?;
+    let by_email = count(
+        "SELECT COUNT(*) AS n FROM sign_in_failures WHERE email = $1 AND at > $2",
+        email.to_owned(),
+    )
+    .await?;
+    let by_address = count(
+        "SELECT COUNT(*) AS n FROM sign_in_failures WHERE address = $1 AND at > $2",
+        address.to_owned(),
+    )
+    .await?;
     Ok((by_email, by_address))
 }
 
 /// A successful sign-in forgives the account's earlier failures.
 pub async fn clear_sign_in_failures(c: &impl ConnectionTrait, email: &str) -> Result<()> {
-    sql::exec(c, "DELETE FROM sign_in_failures WHERE email = $1", vec![email.into()]).await?;
+    sql::exec(
+        c,
+        "DELETE FROM sign_in_failures WHERE email = $1",
+        vec![email.into()],
+    )
+    .await?;
     Ok(())
 }
 
-pub async fn delete_old_sign_in_failures(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
-    Ok(sql::exec(c, "DELETE FROM sign_in_failures WHERE at < $1", vec![before.into()]).await?)
+pub async fn delete_old_sign_in_failures(
+    c: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(sql::exec(
+        c,
+        "DELETE FROM sign_in_failures WHERE at < $1",
+        vec![before.into()],
+    )
+    .await?)
 }

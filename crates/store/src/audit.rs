@@ -57,8 +57,14 @@ pub async fn list(c: &impl ConnectionTrait, f: &Filter) -> Result<Vec<AuditRow>>
         conds.push(("a.actor_id = ${}", a.into()));
     }
     if let Some(prefix) = &f.action_prefix {
-        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        conds.push(("a.action LIKE ${} ESCAPE '\\'", format!("{escaped}%").into()));
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        conds.push((
+            "a.action LIKE ${} ESCAPE '\\'",
+            format!("{escaped}%").into(),
+        ));
     }
     if let Some(s) = f.since {
         conds.push(("a.at >= ${}", s.into()));
@@ -76,6 +82,10 @@ pub async fn list(c: &impl ConnectionTrait, f: &Filter) -> Result<Vec<AuditRow>>
     let offset = i64::try_from(f.offset).unwrap_or(0);
     values.push(limit.into());
     values.push(offset.into());
-    sql_text.push_str(&format!(" ORDER BY a.id DESC LIMIT ${} OFFSET ${}", values.len() - 1, values.len()));
+    sql_text.push_str(&format!(
+        " ORDER BY a.id DESC LIMIT ${} OFFSET ${}",
+        values.len() - 1,
+        values.len()
+    ));
     Ok(sql::all(c, &sql_text, values).await?)
 }

@@ -2,7 +2,10 @@
 
 use crate::sql;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait,
+};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +39,8 @@ impl Store {
     pub async fn migrate(&self) -> Result<Vec<&'static str>, DbErr> {
         let tx = self.db.begin().await?;
         if self.backend() == Backend::Postgres {
-            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7420137001)").await?;
+            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7420137001)")
+                .await?;
         }
         tx.execute_unprepared(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -46,13 +50,18 @@ impl Store {
         struct Applied {
             version: String,
         }
-        let applied: Vec<Applied> = sql::all(&tx, "SELECT version FROM schema_migrations", vec![]).await?;
+        let applied: Vec<Applied> =
+            sql::all(&tx, "SELECT version FROM schema_migrations", vec![]).await?;
         let mut ran = Vec::new();
         for (version, sqlite, postgres) in MIGRATIONS {
             if applied.iter().any(|a| a.version == *version) {
                 continue;
             }
-            let body = if self.backend() == Backend::Postgres { postgres } else { sqlite };
+            let body = if self.backend() == Backend::Postgres {
+                postgres
+            } else {
+                sqlite
+            };
             tx.execute_unprepared(body).await?;
             sql::exec(
                 &tx,
@@ -78,21 +87,30 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[(
 /// missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Store, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10));
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let path = path.split('?').next().unwrap_or(path);
         if path != ":memory:" {
-            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+            if let Some(dir) = std::path::Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
             }
         }
-        opts.max_connections(8).map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
-            o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-        });
+        opts.max_connections(8)
+            .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
     } else {
         opts.max_connections(16);
     }

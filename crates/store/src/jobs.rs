@@ -49,8 +49,18 @@ pub async fn enqueue(c: &impl ConnectionTrait, j: &NewJob, now: DateTime<Utc>) -
 
 /// Takes up to `limit` due jobs for `runner` until `now + lease`. A job whose lease ran out
 /// (its runner died) is due again.
-pub async fn claim(c: &impl ConnectionTrait, runner: &str, now: DateTime<Utc>, lease: Duration, limit: u64) -> Result<Vec<Job>> {
-    let lock = if c.get_database_backend() == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+pub async fn claim(
+    c: &impl ConnectionTrait,
+    runner: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<Job>> {
+    let lock = if c.get_database_backend() == DbBackend::Postgres {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
     let text = format!(
         "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1 WHERE id IN (\
            SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND due_at <= $3 \
@@ -60,7 +70,12 @@ pub async fn claim(c: &impl ConnectionTrait, runner: &str, now: DateTime<Utc>, l
     let mut jobs: Vec<Job> = sql::all(
         c,
         &text,
-        vec![runner.into(), (now + lease).into(), now.into(), i64::try_from(limit).unwrap_or(1).into()],
+        vec![
+            runner.into(),
+            (now + lease).into(),
+            now.into(),
+            i64::try_from(limit).unwrap_or(1).into(),
+        ],
     )
     .await?;
     jobs.sort_by_key(|j| (j.due_at, j.id));
@@ -69,7 +84,12 @@ pub async fn claim(c: &impl ConnectionTrait, runner: &str, now: DateTime<Utc>, l
 
 /// Marks a job done, if `runner` still holds it. `false` means the lease was lost and another
 /// runner may have taken it: the caller must roll back its effect.
-pub async fn complete(c: &impl ConnectionTrait, id: i64, runner: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn complete(
+    c: &impl ConnectionTrait,
+    id: i64,
+    runner: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = sql::exec(
         c,
         "UPDATE jobs SET done_at = $3, locked_until = NULL, last_error = NULL WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
@@ -87,7 +107,13 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// Records a failure: retried after [`backoff`], or given up after `max_attempts`.
-pub async fn fail(c: &impl ConnectionTrait, job: &Job, runner: &str, now: DateTime<Utc>, error: &str) -> Result<()> {
+pub async fn fail(
+    c: &impl ConnectionTrait,
+    job: &Job,
+    runner: &str,
+    now: DateTime<Utc>,
+    error: &str,
+) -> Result<()> {
     let error: String = error.chars().take(2000).collect();
     if job.attempts >= job.max_attempts {
         sql::exec(
@@ -115,9 +141,14 @@ pub struct QueueCounts {
 }
 
 pub async fn counts(c: &impl ConnectionTrait) -> Result<QueueCounts> {
-    let n = |q: &'static str| async move { sql::one::<Count>(c, q, vec![]).await.map(|r| r.map_or(0, |r| r.n)) };
+    let n = |q: &'static str| async move {
+        sql::one::<Count>(c, q, vec![])
+            .await
+            .map(|r| r.map_or(0, |r| r.n))
+    };
     Ok(QueueCounts {
-        waiting: n("SELECT COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND failed_at IS NULL").await?,
+        waiting: n("SELECT COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND failed_at IS NULL")
+            .await?,
         done: n("SELECT COUNT(*) AS n FROM jobs WHERE done_at IS NOT NULL").await?,
         failed: n("SELECT COUNT(*) AS n FROM jobs WHERE failed_at IS NOT NULL").await?,
     })
@@ -129,7 +160,12 @@ pub async fn next_due(c: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>>
     struct Next {
         due_at: Option<DateTime<Utc>>,
     }
-    let r: Option<Next> = sql::one(c, "SELECT MIN(due_at) AS due_at FROM jobs WHERE done_at IS NULL AND failed_at IS NULL", vec![]).await?;
+    let r: Option<Next> = sql::one(
+        c,
+        "SELECT MIN(due_at) AS due_at FROM jobs WHERE done_at IS NULL AND failed_at IS NULL",
+        vec![],
+    )
+    .await?;
     Ok(r.and_then(|r| r.due_at))
 }
 

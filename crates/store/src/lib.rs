@@ -15,7 +15,9 @@ pub mod secrets;
 mod sql;
 
 pub use db::{Backend, Store, connect};
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};
 
 /// What can go wrong in the store that a caller may want to tell apart.
 #[derive(Debug, thiserror::Error)]

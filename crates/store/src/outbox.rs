@@ -1,9 +1,9 @@
 //! The mail outbox. A message is written here in the same transaction as the change that
 //! causes it, with a job to deliver it; the worker sends it and records `sent_at`.
 
+use crate::Result;
 use crate::jobs::{self, NewJob};
 use crate::sql;
-use crate::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::mail::Message;
@@ -28,7 +28,12 @@ pub struct OutboxMail {
 }
 
 /// Queues a message and its delivery job; returns the outbox id.
-pub async fn queue(c: &impl ConnectionTrait, m: &Message, mail_host: &str, now: DateTime<Utc>) -> Result<i64> {
+pub async fn queue(
+    c: &impl ConnectionTrait,
+    m: &Message,
+    mail_host: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), mail_host);
     let id = sql::insert_id(
         c,
@@ -48,7 +53,13 @@ pub async fn queue(c: &impl ConnectionTrait, m: &Message, mail_host: &str, now: 
     .await?;
     jobs::enqueue(
         c,
-        &NewJob { kind: DELIVER_JOB, key: format!("mail:{id}"), payload: serde_json::json!({ "outbox_id": id }), due_at: now, max_attempts: MAX_ATTEMPTS },
+        &NewJob {
+            kind: DELIVER_JOB,
+            key: format!("mail:{id}"),
+            payload: serde_json::json!({ "outbox_id": id }),
+            due_at: now,
+            max_attempts: MAX_ATTEMPTS,
+        },
         now,
     )
     .await?;
@@ -58,16 +69,31 @@ pub async fn queue(c: &impl ConnectionTrait, m: &Message, mail_host: &str, now: 
 const COLUMNS: &str = "id, message_id, to_email, to_name, template, subject, text_body, html_body, created_at, sent_at";
 
 pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<OutboxMail>> {
-    Ok(sql::one(c, &format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"), vec![id.into()]).await?)
+    Ok(sql::one(
+        c,
+        &format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"),
+        vec![id.into()],
+    )
+    .await?)
 }
 
 /// Records delivery; `false` when it was already recorded.
 pub async fn mark_sent(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool> {
-    let n = sql::exec(c, "UPDATE outbox SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL", vec![id.into(), now.into()]).await?;
+    let n = sql::exec(
+        c,
+        "UPDATE outbox SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL",
+        vec![id.into(), now.into()],
+    )
+    .await?;
     Ok(n == 1)
 }
 
 /// The newest messages to an address, newest first (for tests, the demo and support).
 pub async fn to_address(c: &impl ConnectionTrait, email: &str) -> Result<Vec<OutboxMail>> {
-    Ok(sql::all(c, &format!("SELECT {COLUMNS} FROM outbox WHERE to_email = $1 ORDER BY id DESC"), vec![email.into()]).await?)
+    Ok(sql::all(
+        c,
+        &format!("SELECT {COLUMNS} FROM outbox WHERE to_email = $1 ORDER BY id DESC"),
+        vec![email.into()],
+    )
+    .await?)
 }

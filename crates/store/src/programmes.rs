@@ -1,12 +1,12 @@
 //! Programmes, their members, staff roles and imported member lists.
 
-use crate::sql::{self, Count, duplicate};
 use crate::Result;
+use crate::sql::{self, Count, duplicate};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::member_list::MemberRow;
 use trellis_domain::programme::{Details, Membership, Model, Settings, Slug};
-use trellis_domain::role::{Standing, StaffRole};
+use trellis_domain::role::{StaffRole, Standing};
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Programme {
@@ -36,9 +36,15 @@ impl Programme {
     pub fn settings(&self) -> Settings {
         Settings {
             model: Model::parse("model", &self.model).unwrap_or(Model::Traditional),
-            membership: Membership::parse("membership", &self.membership).unwrap_or(Membership::Open),
+            membership: Membership::parse("membership", &self.membership)
+                .unwrap_or(Membership::Open),
             review_mentors: self.review_mentors,
-            mentor_member_types: self.mentor_member_types.split('\n').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            mentor_member_types: self
+                .mentor_member_types
+                .split('\n')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             choices_per_request: self.choices_per_request,
             reply_window_days: self.reply_window_days,
             application_target_days: self.application_target_days,
@@ -77,8 +83,18 @@ fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
 }
 
 /// Creates a programme; a slug in use is `Duplicate { field: "slug" }`.
-pub async fn create(c: &impl ConnectionTrait, slug: &Slug, d: &Details, s: &Settings, now: DateTime<Utc>) -> Result<i64> {
-    let mut values = vec![slug.as_str().into(), d.name.clone().into(), d.description.clone().into()];
+pub async fn create(
+    c: &impl ConnectionTrait,
+    slug: &Slug,
+    d: &Details,
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let mut values = vec![
+        slug.as_str().into(),
+        d.name.clone().into(),
+        d.description.clone().into(),
+    ];
     values.extend(settings_values(s));
     values.push(now.into());
     sql::insert_id(
@@ -93,8 +109,18 @@ pub async fn create(c: &impl ConnectionTrait, slug: &Slug, d: &Details, s: &Sett
     .map_err(duplicate("slug"))
 }
 
-pub async fn update(c: &impl ConnectionTrait, id: i64, d: &Details, s: &Settings, now: DateTime<Utc>) -> Result<()> {
-    let mut values = vec![id.into(), d.name.clone().into(), d.description.clone().into()];
+pub async fn update(
+    c: &impl ConnectionTrait,
+    id: i64,
+    d: &Details,
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut values = vec![
+        id.into(),
+        d.name.clone().into(),
+        d.description.clone().into(),
+    ];
     values.extend(settings_values(s));
     values.push(now.into());
     sql::exec(
@@ -111,21 +137,41 @@ pub async fn update(c: &impl ConnectionTrait, id: i64, d: &Details, s: &Settings
 }
 
 pub async fn by_slug(c: &impl ConnectionTrait, slug: &str) -> Result<Option<Programme>> {
-    Ok(sql::one(c, &format!("SELECT {COLUMNS} FROM programmes WHERE slug = $1"), vec![slug.into()]).await?)
+    Ok(sql::one(
+        c,
+        &format!("SELECT {COLUMNS} FROM programmes WHERE slug = $1"),
+        vec![slug.into()],
+    )
+    .await?)
 }
 
 pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<Programme>> {
-    Ok(sql::one(c, &format!("SELECT {COLUMNS} FROM programmes WHERE id = $1"), vec![id.into()]).await?)
+    Ok(sql::one(
+        c,
+        &format!("SELECT {COLUMNS} FROM programmes WHERE id = $1"),
+        vec![id.into()],
+    )
+    .await?)
 }
 
 pub async fn list(c: &impl ConnectionTrait) -> Result<Vec<Programme>> {
-    Ok(sql::all(c, &format!("SELECT {COLUMNS} FROM programmes ORDER BY name, id"), vec![]).await?)
+    Ok(sql::all(
+        c,
+        &format!("SELECT {COLUMNS} FROM programmes ORDER BY name, id"),
+        vec![],
+    )
+    .await?)
 }
 
 // ---- Membership ----------------------------------------------------------------------------
 
 /// Adds a member; joining twice is harmless. Returns whether they were newly added.
-pub async fn join(c: &impl ConnectionTrait, programme_id: i64, user_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub async fn join(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = sql::exec(
         c,
         "INSERT INTO programme_members (programme_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT (programme_id, user_id) DO NOTHING",
@@ -146,7 +192,12 @@ pub async fn is_member(c: &impl ConnectionTrait, programme_id: i64, user_id: i64
 }
 
 pub async fn member_count(c: &impl ConnectionTrait, programme_id: i64) -> Result<i64> {
-    let r: Option<Count> = sql::one(c, "SELECT COUNT(*) AS n FROM programme_members WHERE programme_id = $1", vec![programme_id.into()]).await?;
+    let r: Option<Count> = sql::one(
+        c,
+        "SELECT COUNT(*) AS n FROM programme_members WHERE programme_id = $1",
+        vec![programme_id.into()],
+    )
+    .await?;
     Ok(r.map_or(0, |r| r.n))
 }
 
@@ -170,7 +221,11 @@ pub async fn members(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<
 
 /// Programmes the person is a member of.
 pub async fn memberships_of(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Programme>> {
-    let cols = COLUMNS.split(", ").map(|col| format!("p.{}", col.trim())).collect::<Vec<_>>().join(", ");
+    let cols = COLUMNS
+        .split(", ")
+        .map(|col| format!("p.{}", col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(sql::all(
         c,
         &format!("SELECT {cols} FROM programmes p JOIN programme_members m ON m.programme_id = p.id WHERE m.user_id = $1 ORDER BY p.name"),
@@ -182,7 +237,14 @@ pub async fn memberships_of(c: &impl ConnectionTrait, user_id: i64) -> Result<Ve
 // ---- Staff roles ---------------------------------------------------------------------------
 
 /// Grants a role; granting one already held is harmless. Returns whether it was new.
-pub async fn grant_role(c: &impl ConnectionTrait, programme_id: i64, user_id: i64, role: StaffRole, by: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
+pub async fn grant_role(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+    role: StaffRole,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = sql::exec(
         c,
         "INSERT INTO staff_roles (programme_id, user_id, role, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5) \
@@ -193,7 +255,12 @@ pub async fn grant_role(c: &impl ConnectionTrait, programme_id: i64, user_id: i6
     Ok(n == 1)
 }
 
-pub async fn revoke_role(c: &impl ConnectionTrait, programme_id: i64, user_id: i64, role: StaffRole) -> Result<bool> {
+pub async fn revoke_role(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+    role: StaffRole,
+) -> Result<bool> {
     let n = sql::exec(
         c,
         "DELETE FROM staff_roles WHERE programme_id = $1 AND user_id = $2 AND role = $3",
@@ -228,9 +295,18 @@ struct RoleRow {
 }
 
 /// What the person is in this programme: admin flag, membership and staff roles.
-pub async fn standing(c: &impl ConnectionTrait, programme_id: i64, user_id: i64, is_admin: bool) -> Result<Standing> {
-    let rows: Vec<RoleRow> =
-        sql::all(c, "SELECT role FROM staff_roles WHERE programme_id = $1 AND user_id = $2", vec![programme_id.into(), user_id.into()]).await?;
+pub async fn standing(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+    is_admin: bool,
+) -> Result<Standing> {
+    let rows: Vec<RoleRow> = sql::all(
+        c,
+        "SELECT role FROM staff_roles WHERE programme_id = $1 AND user_id = $2",
+        vec![programme_id.into(), user_id.into()],
+    )
+    .await?;
     Ok(Standing {
         is_admin,
         is_member: is_member(c, programme_id, user_id).await?,
@@ -241,7 +317,12 @@ pub async fn standing(c: &impl ConnectionTrait, programme_id: i64, user_id: i64,
 // ---- Member list ---------------------------------------------------------------------------
 
 /// Adds or updates the rows of an imported member list; returns how many rows were written.
-pub async fn import_member_list(c: &impl ConnectionTrait, programme_id: i64, rows: &[MemberRow], now: DateTime<Utc>) -> Result<u64> {
+pub async fn import_member_list(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    rows: &[MemberRow],
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let mut n = 0;
     for r in rows {
         n += sql::exec(
@@ -272,7 +353,11 @@ pub struct ListedMember {
     pub imported_at: DateTime<Utc>,
 }
 
-pub async fn on_member_list(c: &impl ConnectionTrait, programme_id: i64, email: &str) -> Result<Option<ListedMember>> {
+pub async fn on_member_list(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    email: &str,
+) -> Result<Option<ListedMember>> {
     Ok(sql::one(
         c,
         "SELECT email, member_number, name, member_type, imported_at FROM member_list WHERE programme_id = $1 AND email = $2",
@@ -281,7 +366,12 @@ pub async fn on_member_list(c: &impl ConnectionTrait, programme_id: i64, email: 
     .await?)
 }
 
-pub async fn member_list(c: &impl ConnectionTrait, programme_id: i64, limit: u64, offset: u64) -> Result<Vec<ListedMember>> {
+pub async fn member_list(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<ListedMember>> {
     Ok(sql::all(
         c,
         "SELECT email, member_number, name, member_type, imported_at FROM member_list WHERE programme_id = $1 ORDER BY name, email LIMIT $2 OFFSET $3",
@@ -291,6 +381,11 @@ pub async fn member_list(c: &impl ConnectionTrait, programme_id: i64, limit: u64
 }
 
 pub async fn member_list_count(c: &impl ConnectionTrait, programme_id: i64) -> Result<i64> {
-    let r: Option<Count> = sql::one(c, "SELECT COUNT(*) AS n FROM member_list WHERE programme_id = $1", vec![programme_id.into()]).await?;
+    let r: Option<Count> = sql::one(
+        c,
+        "SELECT COUNT(*) AS n FROM member_list WHERE programme_id = $1",
+        vec![programme_id.into()],
+    )
+    .await?;
     Ok(r.map_or(0, |r| r.n))
 }

@@ -7,20 +7,36 @@ pub(crate) fn stmt(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> S
 }
 
 /// Runs a statement and returns the number of rows it changed.
-pub(crate) async fn exec(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<u64, DbErr> {
+pub(crate) async fn exec(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<u64, DbErr> {
     Ok(c.execute_raw(stmt(c, sql, values)).await?.rows_affected())
 }
 
-pub(crate) async fn all<T: FromQueryResult>(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Vec<T>, DbErr> {
+pub(crate) async fn all<T: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<T>, DbErr> {
     T::find_by_statement(stmt(c, sql, values)).all(c).await
 }
 
-pub(crate) async fn one<T: FromQueryResult>(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Option<T>, DbErr> {
+pub(crate) async fn one<T: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Option<T>, DbErr> {
     T::find_by_statement(stmt(c, sql, values)).one(c).await
 }
 
 /// Runs an `INSERT … RETURNING id` and returns the id.
-pub(crate) async fn insert_id(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
+pub(crate) async fn insert_id(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<i64, DbErr> {
     let row = c
         .query_one_raw(stmt(c, sql, values))
         .await?
@@ -31,7 +47,9 @@ pub(crate) async fn insert_id(c: &impl ConnectionTrait, sql: &str, values: Vec<V
 /// Maps a unique-constraint violation to [`crate::StoreError::Duplicate`] naming `field`.
 pub(crate) fn duplicate(field: &'static str) -> impl Fn(DbErr) -> crate::StoreError {
     move |e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => crate::StoreError::Duplicate { field },
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            crate::StoreError::Duplicate { field }
+        }
         _ => crate::StoreError::Db(e),
     }
 }

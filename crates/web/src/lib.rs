@@ -1,1 +1,62 @@
+//! Trellis on the web: server-rendered pages (askama, htmx) and the JSON API under `/api/v1`,
+//! both calling the same actions in [`actions`], which hold one transaction per action.
 
+pub mod actions;
+mod api;
+mod auth;
+mod error;
+mod pages;
+pub mod passwords;
+mod state;
+
+pub use api::openapi;
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+
+/// Request bodies larger than this get 413 (CSV uploads have their own, larger limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
+/// The whole web application.
+pub fn router(state: AppState) -> Router {
+    let (api_router, _) = api::routes().split_for_parts();
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api_router)
+        .route("/api/v1/openapi.json", get(api::openapi_json))
+        .route("/healthz", get(healthz))
+        .nest("/static", pages::static_files())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::reject_cross_site,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match s.store.ping().await {
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "database unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,1 +1,8 @@
+//! Trellis background work: the job runner that `serve` runs in the background and
+//! `jobs run --as-of` runs once, and mail delivery through lettre.
 
+pub mod mailer;
+pub mod runner;
+
+pub use mailer::{MailTransport, Mailer};
+pub use runner::{RunReport, Runner};

@@ -1,0 +1,280 @@
+//! The command line: `trellis serve | demo | migrate | jobs run | user create | import members | config`.
+
+use crate::{Config, assemble, demo, shutdown_signal, start};
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use sea_orm::TransactionTrait;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use trellis_domain::account::{Email, NewPassword, parse_name};
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::clock::{ManualClock, SharedClock, SystemClock};
+use trellis_store::{accounts, audit, programmes};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trellis",
+    version,
+    about = "Trellis: a self-hosted platform for mentoring programmes"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./trellis.toml when present).
+    #[arg(long, global = true, env = "TRELLIS_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and run background jobs.
+    Serve,
+    /// Serve a sample installation (created on first run, reused after) and print its sign-ins.
+    Demo,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Background jobs.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import data from CSV files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print the effective configuration, with secrets hidden.
+    Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run every job due at the given instant (default: now) once, then exit.
+    Run {
+        /// The instant to run as, e.g. 2027-01-15T09:00:00Z: time rules read this clock.
+        #[arg(long, value_parser = parse_instant)]
+        as_of: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account whose email address is taken as confirmed. The password is read from
+    /// TRELLIS_PASSWORD or, failing that, from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Make the account an installation admin.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a programme's member list: CSV with the header email,member_number,name[,member_type].
+    Members {
+        file: PathBuf,
+        #[arg(long)]
+        programme: String,
+        /// Import the good rows even if some rows are bad.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Only report what would be imported.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.to_utc())
+        .map_err(|e| format!("expected an RFC 3339 instant like 2027-01-15T09:00:00Z: {e}"))
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    let system: SharedClock = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve => serve(&config, system).await,
+        Command::Demo => {
+            let parts = assemble(&config, system.clone()).await?;
+            let report = demo::ensure(&parts.state).await?;
+            print!("{}", demo::describe(&report, &config.public_url()));
+            run_server(&config, parts).await
+        }
+        Command::Migrate => {
+            let store = trellis_store::connect(&config.database_url()).await?;
+            let ran = store.migrate().await?;
+            if ran.is_empty() {
+                println!("The database is up to date.");
+            } else {
+                println!("Applied: {}", ran.join(", "));
+            }
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Run { as_of }) => {
+            let clock: SharedClock = match as_of {
+                Some(t) => Arc::new(ManualClock::new(t)),
+                None => system,
+            };
+            let parts = assemble(&config, clock.clone()).await?;
+            let report = parts.runner.run_due().await?;
+            println!(
+                "Ran jobs due at {}: {} succeeded, {} failed.",
+                clock.now().to_rfc3339(),
+                report.succeeded,
+                report.failed
+            );
+            if report.failed > 0 {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Create { email, name, admin }) => {
+            let parts = assemble(&config, system).await?;
+            let password = read_password()?;
+            let id = create_user(&parts.state, &email, &name, &password, admin).await?;
+            println!(
+                "Created account {id} for {email}{}.",
+                if admin { " (installation admin)" } else { "" }
+            );
+            Ok(())
+        }
+        Command::Import(ImportCommand::Members {
+            file,
+            programme,
+            skip_bad,
+            dry_run,
+        }) => {
+            let parts = assemble(&config, system).await?;
+            let p = programmes::by_slug(&parts.state.store.db, &programme)
+                .await?
+                .with_context(|| format!("no programme with the slug '{programme}'"))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let report = trellis_web::actions::programmes::import_member_list(
+                &parts.state,
+                None,
+                &p,
+                &bytes,
+                skip_bad,
+                dry_run,
+            )
+            .await?;
+            for b in &report.bad_rows {
+                eprintln!("{}:{}: {}", file.display(), b.line, b.reason);
+            }
+            if report.dry_run {
+                println!(
+                    "Dry run: {} rows would be imported, {} rows are bad.",
+                    report.valid_rows,
+                    report.bad_rows.len()
+                );
+            } else if report.applied {
+                println!(
+                    "Imported {} rows into {}; skipped {} bad rows.",
+                    report.imported,
+                    p.name,
+                    report.bad_rows.len()
+                );
+            } else {
+                println!(
+                    "Nothing imported: {} rows are bad. Correct them, or pass --skip-bad to import the good rows.",
+                    report.bad_rows.len()
+                );
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Config => {
+            print!("{}", config.to_display_toml());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: &Config, clock: SharedClock) -> Result<()> {
+    let parts = assemble(config, clock).await?;
+    run_server(config, parts).await
+}
+
+async fn run_server(config: &Config, parts: crate::Parts) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("listening on {}", config.bind))?;
+    let running = start(
+        parts,
+        listener,
+        config.run_jobs,
+        std::time::Duration::from_secs(config.job_poll_seconds.max(1)),
+    )?;
+    tracing::info!(addr = %running.addr, public_url = %config.public_url(), "Trellis is listening");
+    let stop = running.shutdown_handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = stop.send(true);
+    });
+    running.wait().await
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(p) = std::env::var("TRELLIS_PASSWORD") {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (at least 12 characters; it will be shown as you type): ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Creates a confirmed account, for operators.
+pub async fn create_user(
+    state: &trellis_web::AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+    admin: bool,
+) -> Result<i64> {
+    let email = Email::parse("email", email)?;
+    let name = parse_name("name", name)?;
+    let password = NewPassword::parse("password", password, Some(&email))?;
+    let hash = trellis_web::passwords::hash(password.expose().to_owned()).await?;
+    let now = state.now();
+    let tx = state.store.db.begin().await?;
+    let id = match accounts::create_user(&tx, &name, &email, &hash, now).await {
+        Ok(id) => id,
+        Err(trellis_store::StoreError::Duplicate { .. }) => {
+            bail!("an account with the email address {email} already exists")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    accounts::set_email_verified(&tx, id, now).await?;
+    if admin {
+        accounts::set_admin(&tx, id, true, now).await?;
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.created_by_operator",
+            "user",
+            Some(id),
+            format!(
+                "{email} created from the command line{}",
+                if admin { " as admin" } else { "" }
+            ),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

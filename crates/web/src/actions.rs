@@ -1,0 +1,6 @@
+//! What people can do, written once and called by both the pages and the API. Each action
+//! parses its input into domain types, checks the access rule, and writes its change, audit
+//! row and mail in one transaction.
+
+pub mod accounts;
+pub mod programmes;

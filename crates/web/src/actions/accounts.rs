@@ -1,0 +1,374 @@
+//! Registering, verifying, signing in, password reset, profile and personal access tokens.
+
+use crate::error::{AppError, AppResult};
+use crate::passwords;
+use crate::state::AppState;
+use chrono::Duration;
+use trellis_domain::account::{self, Email, LinkCheck, NewPassword, Registration, TokenPurpose};
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::mail;
+use trellis_domain::profile::{Profile, ProfileInput};
+use trellis_store::accounts::{self as store, NewSession, User};
+use trellis_store::{TransactionTrait, audit, outbox};
+
+/// Creates the account and emails a verification link.
+pub async fn register(s: &AppState, name: &str, email: &str, password: &str) -> AppResult<User> {
+    let reg = Registration::parse(name, email, password)?;
+    let hash = passwords::hash(reg.password.expose().to_owned()).await?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let id = store::create_user(&tx, &reg.name, &reg.email, &hash, now).await?;
+    let token = store::issue_email_token(&tx, id, TokenPurpose::VerifyEmail, now).await?;
+    outbox::queue(
+        &tx,
+        &mail::verify_email(&s.config.site, reg.email.as_str(), &reg.name, &token),
+        &s.config.mail_host,
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.registered",
+            "user",
+            Some(id),
+            format!("{} registered", reg.email),
+        )
+        .by(Some(id)),
+        now,
+    )
+    .await?;
+    let user = store::user_by_id(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// What following an emailed link found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkOutcome {
+    Done,
+    Expired,
+    AlreadyUsed,
+    Unknown,
+}
+
+impl LinkOutcome {
+    pub fn into_result(self) -> AppResult<()> {
+        let gone = |m: &str| AppError::Status {
+            status: axum::http::StatusCode::GONE,
+            code: "link_gone",
+            message: m.into(),
+        };
+        match self {
+            Self::Done => Ok(()),
+            Self::Expired => Err(gone("This link has expired. Ask for a new one.")),
+            Self::AlreadyUsed => Err(gone(
+                "This link has already been used. Each link works once.",
+            )),
+            Self::Unknown => Err(AppError::NotFound("link")),
+        }
+    }
+}
+
+fn link_state(t: &store::EmailToken, now: chrono::DateTime<chrono::Utc>) -> LinkOutcome {
+    match account::check_link(t.expires_at, t.used_at, now) {
+        LinkCheck::Usable => LinkOutcome::Done,
+        LinkCheck::Expired => LinkOutcome::Expired,
+        LinkCheck::AlreadyUsed => LinkOutcome::AlreadyUsed,
+    }
+}
+
+pub async fn verify_email(s: &AppState, token: &str) -> AppResult<LinkOutcome> {
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let Some(t) = store::find_email_token(&tx, token.trim(), TokenPurpose::VerifyEmail).await?
+    else {
+        return Ok(LinkOutcome::Unknown);
+    };
+    let state = link_state(&t, now);
+    if state != LinkOutcome::Done {
+        return Ok(state);
+    }
+    if !store::consume_email_token(&tx, t.id, now).await? {
+        return Ok(LinkOutcome::AlreadyUsed);
+    }
+    store::set_email_verified(&tx, t.user_id, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.email_verified",
+            "user",
+            Some(t.user_id),
+            "email address confirmed",
+        )
+        .by(Some(t.user_id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LinkOutcome::Done)
+}
+
+/// Sends a fresh verification link to an unverified account. Says nothing about whether the
+/// address has an account.
+pub async fn resend_verification(s: &AppState, email: &str) -> AppResult<()> {
+    let email = Email::parse("email", email)?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if let Some(u) = store::user_by_email(&tx, &email)
+        .await?
+        .filter(|u| !u.is_verified())
+    {
+        let token = store::issue_email_token(&tx, u.id, TokenPurpose::VerifyEmail, now).await?;
+        outbox::queue(
+            &tx,
+            &mail::verify_email(&s.config.site, &u.email, &u.name, &token),
+            &s.config.mail_host,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks an email and password, with throttling per account and per network address.
+async fn check_credentials(
+    s: &AppState,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> AppResult<User> {
+    let now = s.now();
+    let email_key = email.trim().to_lowercase();
+    let since = now - Duration::minutes(account::SIGN_IN_WINDOW_MINUTES);
+    let (by_account, by_address) =
+        store::sign_in_failures(&s.store.db, &email_key, address, since).await?;
+    if !account::sign_in_allowed(by_account, by_address) {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed sign-in attempts. Wait {} minutes, or reset your password.",
+            account::SIGN_IN_WINDOW_MINUTES
+        )));
+    }
+    let wrong = || AppError::invalid("email", "The email address or password is not right");
+    let user = match Email::parse("email", email) {
+        Ok(e) => store::user_by_email(&s.store.db, &e).await?,
+        Err(e) => return Err(e.into()),
+    };
+    let ok = match &user {
+        Some(u) => passwords::verify(password.to_owned(), u.password_hash.clone()).await?,
+        None => {
+            passwords::spend_equal_time(password.to_owned()).await;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        store::record_sign_in_failure(&s.store.db, &email_key, address, now).await?;
+        return Err(wrong());
+    };
+    if !user.is_verified() {
+        return Err(AppError::Status {
+            status: axum::http::StatusCode::FORBIDDEN,
+            code: "email_unverified",
+            message: "Confirm your email address first: open the link we emailed you, or ask for a new one.".into(),
+        });
+    }
+    store::clear_sign_in_failures(&s.store.db, &email_key).await?;
+    Ok(user)
+}
+
+pub async fn sign_in(
+    s: &AppState,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> AppResult<(User, NewSession)> {
+    let user = check_credentials(s, email, password, address).await?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let session = store::create_session(&tx, user.id, now, account::session_lifetime()).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new("account.signed_in", "user", Some(user.id), "signed in").by(Some(user.id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((user, session))
+}
+
+pub async fn sign_out(s: &AppState, session_token: &str) -> AppResult<()> {
+    store::delete_session(&s.store.db, session_token).await?;
+    Ok(())
+}
+
+/// Creates a personal access token after checking the password (for API clients).
+pub async fn create_token_with_password(
+    s: &AppState,
+    email: &str,
+    password: &str,
+    name: &str,
+    address: &str,
+) -> AppResult<(i64, String)> {
+    let user = check_credentials(s, email, password, address).await?;
+    create_token(s, &user, name).await
+}
+
+pub async fn create_token(s: &AppState, user: &User, name: &str) -> AppResult<(i64, String)> {
+    let name = trellis_domain::error::optional_text("name", name, 80)?
+        .unwrap_or_else(|| "API token".into());
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let (id, token) = store::create_api_token(&tx, user.id, &name, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.token_created",
+            "api_token",
+            Some(id),
+            format!("token '{name}' created"),
+        )
+        .by(Some(user.id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, token))
+}
+
+pub async fn revoke_token(s: &AppState, user: &User, token_id: i64) -> AppResult<()> {
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if !store::revoke_api_token(&tx, user.id, token_id, now).await? {
+        return Err(AppError::NotFound("token"));
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.token_revoked",
+            "api_token",
+            Some(token_id),
+            "token revoked",
+        )
+        .by(Some(user.id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Emails a reset link if the address has an account; always succeeds, so the answer does not
+/// reveal which addresses are registered.
+pub async fn request_password_reset(s: &AppState, email: &str) -> AppResult<()> {
+    let email = Email::parse("email", email)?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if let Some(u) = store::user_by_email(&tx, &email).await? {
+        let token = store::issue_email_token(&tx, u.id, TokenPurpose::ResetPassword, now).await?;
+        outbox::queue(
+            &tx,
+            &mail::reset_password(&s.config.site, &u.email, &u.name, &token),
+            &s.config.mail_host,
+            now,
+        )
+        .await?;
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "account.password_reset_requested",
+                "user",
+                Some(u.id),
+                "password reset link sent",
+            ),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a reset link without using it (to decide whether to show the form).
+pub async fn check_reset_link(s: &AppState, token: &str) -> AppResult<LinkOutcome> {
+    Ok(
+        match store::find_email_token(&s.store.db, token.trim(), TokenPurpose::ResetPassword)
+            .await?
+        {
+            Some(t) => link_state(&t, s.now()),
+            None => LinkOutcome::Unknown,
+        },
+    )
+}
+
+/// Sets a new password from a reset link, signs the account out everywhere, and (since the
+/// person proved they read the mail) confirms the address.
+pub async fn reset_password(s: &AppState, token: &str, password: &str) -> AppResult<LinkOutcome> {
+    let now = s.now();
+    let Some(t) =
+        store::find_email_token(&s.store.db, token.trim(), TokenPurpose::ResetPassword).await?
+    else {
+        return Ok(LinkOutcome::Unknown);
+    };
+    let state = link_state(&t, now);
+    if state != LinkOutcome::Done {
+        return Ok(state);
+    }
+    let user = store::user_by_id(&s.store.db, t.user_id)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let email = Email::parse("email", &user.email).ok();
+    let new = NewPassword::parse("password", password, email.as_ref())?;
+    let hash = passwords::hash(new.expose().to_owned()).await?;
+    let tx = s.store.db.begin().await?;
+    if !store::consume_email_token(&tx, t.id, now).await? {
+        return Ok(LinkOutcome::AlreadyUsed);
+    }
+    store::set_password(&tx, user.id, &hash, now).await?;
+    store::set_email_verified(&tx, user.id, now).await?;
+    store::delete_sessions_of(&tx, user.id).await?;
+    outbox::queue(
+        &tx,
+        &mail::password_changed(&s.config.site, &user.email, &user.name),
+        &s.config.mail_host,
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.password_changed",
+            "user",
+            Some(user.id),
+            "password reset by emailed link",
+        )
+        .by(Some(user.id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LinkOutcome::Done)
+}
+
+pub async fn update_profile(s: &AppState, user: &User, input: &ProfileInput) -> AppResult<Profile> {
+    let profile = Profile::parse(input)?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    store::update_profile(&tx, user.id, &profile, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.profile_updated",
+            "user",
+            Some(user.id),
+            "profile updated",
+        )
+        .by(Some(user.id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(profile)
+}

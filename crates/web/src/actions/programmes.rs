@@ -1,0 +1,274 @@
+//! Programmes: creating and editing them (admin), joining them (members), staff roles
+//! (admin) and the member list (admin and office).
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use trellis_domain::account::Email;
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::member_list::{self, BadRow};
+use trellis_domain::programme::{Details, Membership, Settings, Slug};
+use trellis_domain::role::{StaffRole, Standing};
+use trellis_store::programmes::{self as store, Programme};
+use trellis_store::{TransactionTrait, accounts, audit};
+
+pub async fn find(s: &AppState, slug: &str) -> AppResult<Programme> {
+    store::by_slug(&s.store.db, slug)
+        .await?
+        .ok_or(AppError::NotFound("programme"))
+}
+
+pub async fn standing(s: &AppState, p: &Programme, who: &CurrentUser) -> AppResult<Standing> {
+    Ok(store::standing(&s.store.db, p.id, who.id(), who.user.is_admin).await?)
+}
+
+pub async fn create(
+    s: &AppState,
+    who: &CurrentUser,
+    slug: &str,
+    details: &Details,
+    settings: &Settings,
+) -> AppResult<Programme> {
+    who.require_admin()?;
+    let slug = Slug::parse("slug", slug)?;
+    settings.validate()?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let id = store::create(&tx, &slug, details, settings, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "programme.created",
+            "programme",
+            Some(id),
+            format!("programme '{}' created", details.name),
+        )
+        .by(Some(who.id()))
+        .in_programme(id),
+        now,
+    )
+    .await?;
+    let p = store::by_id(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("programme"))?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+pub async fn update(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    details: &Details,
+    settings: &Settings,
+) -> AppResult<Programme> {
+    who.require_admin()?;
+    settings.validate()?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    store::update(&tx, p.id, details, settings, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "programme.updated",
+            "programme",
+            Some(p.id),
+            "settings updated",
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    let p = store::by_id(&tx, p.id)
+        .await?
+        .ok_or(AppError::NotFound("programme"))?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Joins the programme: open programmes take anyone; member-list programmes take those whose
+/// email address is on the imported list.
+pub async fn join(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<bool> {
+    if p.settings().membership == Membership::MemberList
+        && store::on_member_list(&s.store.db, p.id, &who.user.email)
+            .await?
+            .is_none()
+        && !who.user.is_admin
+    {
+        return Err(AppError::forbidden(format!(
+            "{} is open to members on its member list, and {} is not on it. If you are a member, ask the programme office to add you.",
+            p.name, who.user.email
+        )));
+    }
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let added = store::join(&tx, p.id, who.id(), now).await?;
+    if added {
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "programme.member_joined",
+                "user",
+                Some(who.id()),
+                format!("{} joined", who.user.email),
+            )
+            .by(Some(who.id()))
+            .in_programme(p.id),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Gives a registered person a staff role in the programme (admin only).
+pub async fn grant_role(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    email: &str,
+    role: StaffRole,
+) -> AppResult<bool> {
+    who.require_admin()?;
+    let email = Email::parse("email", email)?;
+    let target = accounts::user_by_email(&s.store.db, &email)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "email",
+                "No account has this email address: the person must register first",
+            )
+        })?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let added = store::grant_role(&tx, p.id, target.id, role, Some(who.id()), now).await?;
+    // Staff are members of the programme they serve.
+    store::join(&tx, p.id, target.id, now).await?;
+    if added {
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "programme.role_granted",
+                "user",
+                Some(target.id),
+                format!("{} is now {}", target.email, role.label()),
+            )
+            .by(Some(who.id()))
+            .in_programme(p.id),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+pub async fn revoke_role(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    user_id: i64,
+    role: StaffRole,
+) -> AppResult<()> {
+    who.require_admin()?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if !store::revoke_role(&tx, p.id, user_id, role).await? {
+        return Err(AppError::NotFound("role"));
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "programme.role_revoked",
+            "user",
+            Some(user_id),
+            format!("{} role removed", role.label()),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    /// Rows written (0 on a dry run or when bad rows stopped the import).
+    pub imported: u64,
+    /// Good rows found in the file.
+    pub valid_rows: usize,
+    pub bad_rows: Vec<BadRowOut>,
+    pub dry_run: bool,
+    /// Whether anything was written.
+    pub applied: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BadRowOut {
+    pub line: u64,
+    pub reason: String,
+}
+
+impl From<BadRow> for BadRowOut {
+    fn from(b: BadRow) -> Self {
+        Self {
+            line: b.line,
+            reason: b.reason,
+        }
+    }
+}
+
+/// Imports a member list. A file with any bad row imports nothing unless `skip_bad`; a dry run
+/// only reports. Admin and office only.
+pub async fn import_member_list(
+    s: &AppState,
+    who: Option<&CurrentUser>,
+    p: &Programme,
+    csv: &[u8],
+    skip_bad: bool,
+    dry_run: bool,
+) -> AppResult<ImportReport> {
+    if let Some(who) = who {
+        if !standing(s, p, who).await?.may_manage_members() {
+            return Err(AppError::forbidden(
+                "Only the programme office or an admin may import the member list",
+            ));
+        }
+    }
+    let parsed = member_list::parse(csv);
+    let apply = !dry_run && (parsed.bad.is_empty() || skip_bad) && !parsed.rows.is_empty();
+    let mut imported = 0;
+    if apply {
+        let now = s.now();
+        let tx = s.store.db.begin().await?;
+        imported = store::import_member_list(&tx, p.id, &parsed.rows, now).await?;
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "programme.member_list_imported",
+                "programme",
+                Some(p.id),
+                format!(
+                    "{imported} member list rows imported, {} bad rows skipped",
+                    parsed.bad.len()
+                ),
+            )
+            .by(who.map(CurrentUser::id))
+            .in_programme(p.id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(ImportReport {
+        imported,
+        valid_rows: parsed.rows.len(),
+        bad_rows: parsed.bad.into_iter().map(Into::into).collect(),
+        dry_run,
+        applied: apply,
+    })
+}

@@ -1,0 +1,74 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document that utoipa builds from
+//! the handlers' annotations (served at `/api/v1/openapi.json`).
+
+mod accounts;
+mod audit;
+mod json;
+mod programmes;
+
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
+use std::sync::OnceLock;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use audit::AuditQuery;
+pub use json::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Trellis API", description = "Mentoring programmes: accounts, programmes, roles and more. Authenticate with a session cookie or `Authorization: Bearer <personal access token>` (create one with POST /api/v1/tokens). Errors are `{\"error\":{\"code\",\"message\",\"field\"}}`."),
+    servers((url = "/api/v1")),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(accounts::register))
+        .routes(routes!(accounts::verify))
+        .routes(routes!(accounts::resend_verification))
+        .routes(routes!(accounts::request_reset))
+        .routes(routes!(accounts::confirm_reset))
+        .routes(routes!(accounts::create_token, accounts::list_tokens))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::me, accounts::patch_me))
+        .routes(routes!(programmes::list, programmes::create))
+        .routes(routes!(programmes::get, programmes::patch))
+        .routes(routes!(programmes::join, programmes::members))
+        .routes(routes!(programmes::staff, programmes::grant_role))
+        .routes(routes!(programmes::revoke_role))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(programmes::import_member_list))
+                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .routes(routes!(audit::list))
+}
+
+/// The OpenAPI 3.1 document, built once.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| routes().split_for_parts().1)
+}
+
+pub async fn openapi_json() -> axum::response::Response {
+    axum::Json(openapi()).into_response()
+}

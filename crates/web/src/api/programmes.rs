@@ -1,0 +1,324 @@
+use super::json::{ApiJson, ErrorBody};
+use crate::actions::programmes::{self as act, ImportReport};
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, AppError};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use trellis_domain::programme::{Details, Membership, Model, Settings};
+use trellis_domain::role::StaffRole;
+use trellis_store::programmes::{self as store, MemberSummary, Programme, StaffMember};
+use utoipa::ToSchema;
+
+/// A programme's settings (SPEC §2); defaults follow the guides.
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+pub struct SettingsBody {
+    /// traditional, group or peer
+    model: Option<String>,
+    /// open or member_list
+    membership: Option<String>,
+    review_mentors: Option<bool>,
+    mentor_member_types: Option<Vec<String>>,
+    choices_per_request: Option<i32>,
+    reply_window_days: Option<i32>,
+    application_target_days: Option<i32>,
+    concern_ack_days: Option<i32>,
+    refresh_month: Option<i32>,
+    refresh_grace_days: Option<i32>,
+    meeting_minutes_min: Option<i32>,
+    meeting_minutes_max: Option<i32>,
+    default_mentor_capacity: Option<i32>,
+    max_relationships_per_member: Option<i32>,
+}
+
+impl SettingsBody {
+    fn from_settings(s: &Settings) -> Self {
+        Self {
+            model: Some(s.model.as_str().into()),
+            membership: Some(s.membership.as_str().into()),
+            review_mentors: Some(s.review_mentors),
+            mentor_member_types: Some(s.mentor_member_types.clone()),
+            choices_per_request: Some(s.choices_per_request),
+            reply_window_days: Some(s.reply_window_days),
+            application_target_days: Some(s.application_target_days),
+            concern_ack_days: Some(s.concern_ack_days),
+            refresh_month: Some(s.refresh_month),
+            refresh_grace_days: Some(s.refresh_grace_days),
+            meeting_minutes_min: Some(s.meeting_minutes_min),
+            meeting_minutes_max: Some(s.meeting_minutes_max),
+            default_mentor_capacity: Some(s.default_mentor_capacity),
+            max_relationships_per_member: Some(s.max_relationships_per_member),
+        }
+    }
+
+    /// `base` with the given fields replaced.
+    fn apply(self, mut s: Settings) -> Result<Settings, AppError> {
+        if let Some(m) = self.model {
+            s.model = Model::parse("model", &m)?;
+        }
+        if let Some(m) = self.membership {
+            s.membership = Membership::parse("membership", &m)?;
+        }
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { s.$f = v; } )* };
+        }
+        take!(
+            review_mentors,
+            mentor_member_types,
+            choices_per_request,
+            reply_window_days,
+            application_target_days,
+            concern_ack_days,
+            refresh_month,
+            refresh_grace_days,
+            meeting_minutes_min,
+            meeting_minutes_max,
+            default_mentor_capacity,
+            max_relationships_per_member
+        );
+        Ok(s)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgrammeOut {
+    id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    settings: SettingsBody,
+    member_count: i64,
+}
+
+async fn out(s: &AppState, p: &Programme) -> ApiResult<ProgrammeOut> {
+    Ok(ProgrammeOut {
+        id: p.id,
+        slug: p.slug.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        settings: SettingsBody::from_settings(&p.settings()),
+        member_count: store::member_count(&s.store.db, p.id).await?,
+    })
+}
+
+/// Every programme of the installation (public).
+#[utoipa::path(get, path = "/programmes", tag = "programmes", responses((status = 200, body = [ProgrammeOut])))]
+pub async fn list(State(s): State<AppState>) -> ApiResult<Json<Vec<ProgrammeOut>>> {
+    let mut v = Vec::new();
+    for p in store::list(&s.store.db).await? {
+        v.push(out(&s, &p).await?);
+    }
+    Ok(Json(v))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewProgrammeBody {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    settings: Option<SettingsBody>,
+}
+
+/// Create a programme (installation admin).
+#[utoipa::path(post, path = "/programmes", tag = "programmes", security(("bearer" = [])), request_body = NewProgrammeBody,
+    responses((status = 201, body = ProgrammeOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    ApiJson(b): ApiJson<NewProgrammeBody>,
+) -> ApiResult<(StatusCode, Json<ProgrammeOut>)> {
+    me.require_admin()?;
+    let details = Details::parse(&b.name, &b.description)?;
+    let settings = b.settings.unwrap_or_default().apply(Settings::default())?;
+    let p = act::create(&s, &me, &b.slug, &details, &settings).await?;
+    Ok((StatusCode::CREATED, Json(out(&s, &p).await?)))
+}
+
+/// One programme (public).
+#[utoipa::path(get, path = "/programmes/{slug}", tag = "programmes", params(("slug" = String, Path)),
+    responses((status = 200, body = ProgrammeOut), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<ProgrammeOut>> {
+    let p = act::find(&s, &slug).await?;
+    Ok(Json(out(&s, &p).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PatchProgrammeBody {
+    name: Option<String>,
+    description: Option<String>,
+    settings: Option<SettingsBody>,
+}
+
+/// Change a programme's name, description or settings (installation admin).
+#[utoipa::path(patch, path = "/programmes/{slug}", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path)),
+    request_body = PatchProgrammeBody,
+    responses((status = 200, body = ProgrammeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn patch(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<PatchProgrammeBody>,
+) -> ApiResult<Json<ProgrammeOut>> {
+    me.require_admin()?;
+    let p = act::find(&s, &slug).await?;
+    let details = Details::parse(
+        b.name.as_deref().unwrap_or(&p.name),
+        b.description
+            .as_deref()
+            .unwrap_or(p.description.as_deref().unwrap_or("")),
+    )?;
+    let settings = b.settings.unwrap_or_default().apply(p.settings())?;
+    let p = act::update(&s, &me, &p, &details, &settings).await?;
+    Ok(Json(out(&s, &p).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct JoinOut {
+    joined: bool,
+    already_member: bool,
+}
+
+/// Join a programme. Member-list programmes admit only addresses on their list.
+#[utoipa::path(post, path = "/programmes/{slug}/members", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 201, body = JoinOut), (status = 200, description = "already a member", body = JoinOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn join(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<(StatusCode, Json<JoinOut>)> {
+    let p = act::find(&s, &slug).await?;
+    let added = act::join(&s, &me, &p).await?;
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(JoinOut {
+            joined: true,
+            already_member: !added,
+        }),
+    ))
+}
+
+/// The programme's members (admin and office).
+#[utoipa::path(get, path = "/programmes/{slug}/members", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn members(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Vec<MemberSummary>>> {
+    let p = act::find(&s, &slug).await?;
+    if !act::standing(&s, &p, &me).await?.may_manage_members() {
+        return Err(
+            AppError::forbidden("Only the programme office or an admin may list members").into(),
+        );
+    }
+    Ok(Json(store::members(&s.store.db, p.id).await?))
+}
+
+/// Who holds which staff role (the programme's members and staff).
+#[utoipa::path(get, path = "/programmes/{slug}/staff", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn staff(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Vec<StaffMember>>> {
+    let p = act::find(&s, &slug).await?;
+    let st = act::standing(&s, &p, &me).await?;
+    if !(st.is_member || st.is_admin || st.is_staff()) {
+        return Err(AppError::forbidden("Join the programme to see its staff").into());
+    }
+    Ok(Json(store::staff(&s.store.db, p.id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GrantBody {
+    /// The registered person's email address.
+    email: String,
+    /// office, director, concerns_officer or chair
+    role: String,
+}
+
+/// Give a registered person a staff role (installation admin).
+#[utoipa::path(post, path = "/programmes/{slug}/staff", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path)),
+    request_body = GrantBody,
+    responses((status = 201, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn grant_role(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<GrantBody>,
+) -> ApiResult<(StatusCode, Json<Vec<StaffMember>>)> {
+    me.require_admin()?;
+    let p = act::find(&s, &slug).await?;
+    let role: StaffRole = b
+        .role
+        .parse()
+        .map_err(|m: String| AppError::invalid("role", m))?;
+    act::grant_role(&s, &me, &p, &b.email, role).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(store::staff(&s.store.db, p.id).await?),
+    ))
+}
+
+/// Remove a staff role (installation admin).
+#[utoipa::path(delete, path = "/programmes/{slug}/staff/{user_id}/{role}", tag = "programmes", security(("bearer" = [])),
+    params(("slug" = String, Path), ("user_id" = i64, Path), ("role" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_role(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, user_id, role)): Path<(String, i64, String)>,
+) -> ApiResult<StatusCode> {
+    me.require_admin()?;
+    let p = act::find(&s, &slug).await?;
+    let role: StaffRole = role.parse().map_err(|_| AppError::NotFound("role"))?;
+    act::revoke_role(&s, &me, &p, user_id, role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ImportParams {
+    /// Only report what would happen.
+    #[serde(default)]
+    dry_run: bool,
+    /// Import the good rows even when some rows are bad.
+    #[serde(default)]
+    skip_bad: bool,
+}
+
+/// Import the member list: a CSV body with the header `email,member_number,name[,member_type]`
+/// (admin and office). A file with bad rows imports nothing unless `skip_bad=true`.
+#[utoipa::path(post, path = "/programmes/{slug}/member-list", tag = "programmes", security(("bearer" = [])),
+    params(("slug" = String, Path), ImportParams), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows; nothing imported", body = ImportReport),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn import_member_list(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    Query(q): Query<ImportParams>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    let p = act::find(&s, &slug).await?;
+    let report = act::import_member_list(&s, Some(&me), &p, &body, q.skip_bad, q.dry_run).await?;
+    let status = if report.bad_rows.is_empty() || report.applied || q.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)))
+}

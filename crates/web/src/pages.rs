@@ -1,0 +1,275 @@
+//! Server-rendered pages. Each form is shown again with what was typed and a message at each
+//! bad field; every page works without JavaScript (htmx, vendored, only speeds things up).
+
+mod accounts;
+mod admin;
+mod programmes;
+
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use std::collections::HashMap;
+use trellis_domain::Invalid;
+use trellis_store::programmes as store_programmes;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route(
+            "/register",
+            get(accounts::register_form).post(accounts::register),
+        )
+        .route("/verify", get(accounts::verify))
+        .route(
+            "/verify/resend",
+            get(accounts::resend_form).post(accounts::resend),
+        )
+        .route(
+            "/sign-in",
+            get(accounts::sign_in_form).post(accounts::sign_in),
+        )
+        .route("/sign-out", post(accounts::sign_out))
+        .route(
+            "/password/forgot",
+            get(accounts::forgot_form).post(accounts::forgot),
+        )
+        .route(
+            "/password/reset",
+            get(accounts::reset_form).post(accounts::reset),
+        )
+        .route(
+            "/profile",
+            get(accounts::profile_form).post(accounts::profile_save),
+        )
+        .route(
+            "/tokens",
+            get(accounts::tokens).post(accounts::token_create),
+        )
+        .route("/tokens/{id}/revoke", post(accounts::token_revoke))
+        .route("/programmes/{slug}", get(programmes::show))
+        .route("/programmes/{slug}/join", post(programmes::join))
+        .merge(admin::routes())
+}
+
+/// The stylesheet and htmx, built into the binary so it runs from anywhere.
+pub fn static_files() -> Router<AppState> {
+    fn asset(body: &'static str, content_type: &'static str) -> Response {
+        (
+            [
+                (axum::http::header::CONTENT_TYPE, content_type),
+                (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            body,
+        )
+            .into_response()
+    }
+    Router::new()
+        .route(
+            "/site.css",
+            get(|| async {
+                asset(
+                    include_str!("../static/site.css"),
+                    "text/css; charset=utf-8",
+                )
+            }),
+        )
+        .route(
+            "/htmx.min.js",
+            get(|| async {
+                asset(
+                    include_str!("../static/htmx.min.js"),
+                    "text/javascript; charset=utf-8",
+                )
+            }),
+        )
+}
+
+/// What every page's header needs: who is signed in and their form token (for sign-out).
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub user_name: Option<String>,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub site_name: String,
+}
+
+impl Chrome {
+    pub fn new(s: &AppState, who: Option<&CurrentUser>) -> Self {
+        Self {
+            user_name: who.map(|u| u.user.name.clone()),
+            is_admin: who.is_some_and(|u| u.user.is_admin),
+            csrf: who.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
+            site_name: s.config.site.name.clone(),
+        }
+    }
+}
+
+/// A form's typed values and its errors, for re-showing it.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    pub values: HashMap<String, String>,
+    pub errors: Invalid,
+}
+
+impl FormState {
+    pub fn with(pairs: &[(&str, &str)]) -> Self {
+        Self {
+            values: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            errors: Invalid::default(),
+        }
+    }
+
+    pub fn v(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    pub fn checked(&self, name: &str, value: &str) -> bool {
+        self.values
+            .get(name)
+            .is_some_and(|v| v.split('\n').any(|x| x == value))
+    }
+
+    pub fn err(&self, name: &str) -> Option<&str> {
+        self.errors.message_for(name)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn failed(mut self, e: &AppError) -> Self {
+        self.errors = match e {
+            AppError::Invalid(inv) => inv.clone(),
+            other => Invalid::one("form", other.public_message()),
+        };
+        self
+    }
+}
+
+/// Renders a template into a response with `status`.
+pub fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>Something went wrong</h1>".to_owned()),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub fn ok(t: &impl Template) -> Response {
+    render(StatusCode::OK, t)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    title: String,
+    message: String,
+}
+
+/// The 4xx/5xx page for an error.
+pub fn error_page(e: &AppError, c: Option<Chrome>) -> Response {
+    e.log();
+    let title = match e.status() {
+        StatusCode::NOT_FOUND => "Page not found".to_owned(),
+        StatusCode::FORBIDDEN => "You cannot do this".to_owned(),
+        StatusCode::UNAUTHORIZED => "Sign in first".to_owned(),
+        StatusCode::GONE => "This link no longer works".to_owned(),
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts".to_owned(),
+        s if s.is_server_error() => "Sorry, something went wrong".to_owned(),
+        _ => "There is a problem".to_owned(),
+    };
+    let message = match e {
+        AppError::NotFound(_) => "If you typed the web address, check it is correct. If you followed a link, it may be out of date.".to_owned(),
+        other => other.public_message(),
+    };
+    render(
+        e.status(),
+        &ErrorPage {
+            c: c.unwrap_or_default(),
+            title,
+            message,
+        },
+    )
+}
+
+/// Page handlers return this: an error becomes the matching error page.
+pub struct PageError(pub AppError, pub Option<Chrome>);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        Self(e.into(), None)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0, self.1)
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+pub async fn not_found(
+    MaybeUser(who): MaybeUser,
+    axum::extract::State(s): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> Response {
+    let e = AppError::NotFound("page");
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError(e).into_response();
+    }
+    error_page(&e, Some(Chrome::new(&s, who.as_ref())))
+}
+
+/// A simple page with a heading and a message, e.g. "Check your email".
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub c: Chrome,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    c: Chrome,
+    programmes: Vec<store_programmes::Programme>,
+    mine: Vec<String>,
+}
+
+async fn home(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    MaybeUser(who): MaybeUser,
+) -> PageResult {
+    let programmes = store_programmes::list(&s.store.db).await?;
+    let mine = match &who {
+        Some(u) => store_programmes::memberships_of(&s.store.db, u.id())
+            .await?
+            .into_iter()
+            .map(|p| p.slug)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(ok(&Home {
+        c: Chrome::new(&s, who.as_ref()),
+        programmes,
+        mine,
+    }))
+}

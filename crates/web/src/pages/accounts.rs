@@ -1,0 +1,613 @@
+//! Register, verify, sign in and out, password reset, profile and tokens.
+
+use super::{Chrome, FormState, MessagePage, PageError, PageResult, ok, render};
+use crate::actions::accounts::{self as act, LinkOutcome};
+use crate::auth::{self, ClientAddress, MaybeUser, PageUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum_extra::extract::{CookieJar, Form};
+use serde::Deserialize;
+use trellis_domain::profile::{CAREER_STAGES, CHANNELS, ProfileInput};
+use trellis_store::accounts::{ApiToken, list_api_tokens};
+
+fn message(c: Chrome, title: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> MessagePage {
+    MessagePage {
+        c,
+        title: title.into(),
+        paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
+        link: link.map(|(h, t)| (h.to_owned(), t.to_owned())),
+    }
+}
+
+/// A local path to return to after signing in; anything else goes home.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+// ---- Register ----
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    c: Chrome,
+    f: FormState,
+}
+
+pub async fn register_form(State(s): State<AppState>, MaybeUser(who): MaybeUser) -> PageResult {
+    Ok(ok(&RegisterPage {
+        c: Chrome::new(&s, who.as_ref()),
+        f: FormState::default(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn register(State(s): State<AppState>, Form(f): Form<RegisterForm>) -> PageResult {
+    match act::register(&s, &f.name, &f.email, &f.password).await {
+        Ok(u) => Ok(ok(&message(
+            Chrome::new(&s, None),
+            "Check your email",
+            &[
+                &format!(
+                    "We have sent a link to {} to confirm your email address.",
+                    u.email
+                ),
+                "Open the link to finish registering. It works for 7 days.",
+            ],
+            Some(("/verify/resend", "Not received it? Send the link again")),
+        ))),
+        Err(e @ AppError::Invalid(_)) => {
+            // The password is never sent back to the browser.
+            let form = FormState::with(&[("name", &f.name), ("email", &f.email)]).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterPage {
+                    c: Chrome::new(&s, None),
+                    f: form,
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- Verify ----
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn verify(
+    State(s): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    Query(q): Query<TokenQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, who.as_ref());
+    let outcome = act::verify_email(&s, &q.token).await?;
+    let (status, page) = match outcome {
+        LinkOutcome::Done => (
+            StatusCode::OK,
+            message(
+                c,
+                "Email address confirmed",
+                &["Thank you: your email address is confirmed and you can now sign in."],
+                Some(("/sign-in", "Sign in")),
+            ),
+        ),
+        LinkOutcome::Expired => (
+            StatusCode::GONE,
+            message(
+                c,
+                "This link has expired",
+                &["Confirmation links work for 7 days. Nothing was changed."],
+                Some(("/verify/resend", "Send a new link")),
+            ),
+        ),
+        LinkOutcome::AlreadyUsed => (
+            StatusCode::GONE,
+            message(
+                c,
+                "This link has already been used",
+                &["Each link works once. If your address is confirmed, you can sign in."],
+                Some(("/sign-in", "Sign in")),
+            ),
+        ),
+        LinkOutcome::Unknown => (
+            StatusCode::NOT_FOUND,
+            message(
+                c,
+                "This link is not valid",
+                &["Check that you copied the whole link from the email. Nothing was changed."],
+                Some(("/verify/resend", "Send a new link")),
+            ),
+        ),
+    };
+    Ok(render(status, &page))
+}
+
+#[derive(Template)]
+#[template(path = "email_only.html")]
+pub struct EmailOnlyPage {
+    c: Chrome,
+    f: FormState,
+    title: &'static str,
+    intro: &'static str,
+    action: &'static str,
+    button: &'static str,
+}
+
+fn resend_page(c: Chrome, f: FormState) -> EmailOnlyPage {
+    EmailOnlyPage {
+        c,
+        f,
+        title: "Send the confirmation link again",
+        intro: "Enter the email address you registered with. If it has an account that is not yet confirmed, we will send a new link.",
+        action: "/verify/resend",
+        button: "Send the link",
+    }
+}
+
+pub async fn resend_form(State(s): State<AppState>, MaybeUser(who): MaybeUser) -> PageResult {
+    Ok(ok(&resend_page(
+        Chrome::new(&s, who.as_ref()),
+        FormState::default(),
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn resend(State(s): State<AppState>, Form(f): Form<EmailForm>) -> PageResult {
+    match act::resend_verification(&s, &f.email).await {
+        Ok(()) => Ok(ok(&message(
+            Chrome::new(&s, None),
+            "Check your email",
+            &[
+                "If that address has an account that is not yet confirmed, we have sent a new link to it.",
+            ],
+            None,
+        ))),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &resend_page(
+                Chrome::new(&s, None),
+                FormState::with(&[("email", &f.email)]).failed(&e),
+            ),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- Sign in / out ----
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+pub struct SignInPage {
+    c: Chrome,
+    f: FormState,
+    next: String,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+pub async fn sign_in_form(
+    State(s): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    Query(q): Query<NextQuery>,
+) -> PageResult {
+    let notice = match q.notice.as_deref() {
+        Some("password-changed") => {
+            Some("Your password has been changed. Sign in with your new password.")
+        }
+        Some("signed-out") => Some("You have signed out."),
+        _ => None,
+    };
+    Ok(ok(&SignInPage {
+        c: Chrome::new(&s, who.as_ref()),
+        f: FormState::default(),
+        next: safe_next(q.next.as_deref()),
+        notice,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn sign_in(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    ClientAddress(address): ClientAddress,
+    Form(f): Form<SignInForm>,
+) -> PageResult {
+    match act::sign_in(&s, &f.email, &f.password, &address).await {
+        Ok((_, session)) => {
+            let jar = jar.add(auth::session_cookie(&s, session.token));
+            Ok((jar, Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+        }
+        Err(e)
+            if matches!(
+                e,
+                AppError::Invalid(_) | AppError::TooManyRequests(_) | AppError::Status { .. }
+            ) =>
+        {
+            let status = e.status();
+            let form = FormState::with(&[("email", &f.email)]).failed(&e);
+            let page = SignInPage {
+                c: Chrome::new(&s, None),
+                f: form,
+                next: safe_next(f.next.as_deref()),
+                notice: None,
+            };
+            Ok(render(status, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn sign_out(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    PageUser(me): PageUser,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    me.check_form_token(&f.csrf_token)?;
+    if let Some(token) = auth::session_cookie_value(&headers) {
+        act::sign_out(&s, &token).await?;
+    }
+    Ok((
+        jar.add(auth::clear_session_cookie(&s)),
+        Redirect::to("/sign-in?notice=signed-out"),
+    )
+        .into_response())
+}
+
+// ---- Password reset ----
+
+fn forgot_page(c: Chrome, f: FormState) -> EmailOnlyPage {
+    EmailOnlyPage {
+        c,
+        f,
+        title: "Reset your password",
+        intro: "Enter your email address. If it has an account, we will send a link to choose a new password. The link works for 1 hour.",
+        action: "/password/forgot",
+        button: "Send the reset link",
+    }
+}
+
+pub async fn forgot_form(State(s): State<AppState>, MaybeUser(who): MaybeUser) -> PageResult {
+    Ok(ok(&forgot_page(
+        Chrome::new(&s, who.as_ref()),
+        FormState::default(),
+    )))
+}
+
+pub async fn forgot(State(s): State<AppState>, Form(f): Form<EmailForm>) -> PageResult {
+    match act::request_password_reset(&s, &f.email).await {
+        Ok(()) => Ok(ok(&message(
+            Chrome::new(&s, None),
+            "Check your email",
+            &[
+                "If that address has an account, we have sent a link to reset the password. It works for 1 hour.",
+            ],
+            None,
+        ))),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &forgot_page(
+                Chrome::new(&s, None),
+                FormState::with(&[("email", &f.email)]).failed(&e),
+            ),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+pub struct ResetPage {
+    c: Chrome,
+    f: FormState,
+    token: String,
+}
+
+fn link_problem(c: Chrome, outcome: LinkOutcome) -> PageResult {
+    let (status, title, text) = match outcome {
+        LinkOutcome::Expired => (
+            StatusCode::GONE,
+            "This link has expired",
+            "Reset links work for 1 hour. Nothing was changed.",
+        ),
+        LinkOutcome::AlreadyUsed => (
+            StatusCode::GONE,
+            "This link has already been used",
+            "Each link works once. Nothing was changed.",
+        ),
+        _ => (
+            StatusCode::NOT_FOUND,
+            "This link is not valid",
+            "Check that you copied the whole link from the email. Nothing was changed.",
+        ),
+    };
+    Ok(render(
+        status,
+        &message(
+            c,
+            title,
+            &[text],
+            Some(("/password/forgot", "Ask for a new link")),
+        ),
+    ))
+}
+
+pub async fn reset_form(
+    State(s): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    Query(q): Query<TokenQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, who.as_ref());
+    match act::check_reset_link(&s, &q.token).await? {
+        LinkOutcome::Done => Ok(ok(&ResetPage {
+            c,
+            f: FormState::default(),
+            token: q.token,
+        })),
+        other => link_problem(c, other),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset(State(s): State<AppState>, Form(f): Form<ResetForm>) -> PageResult {
+    match act::reset_password(&s, &f.token, &f.password).await {
+        Ok(LinkOutcome::Done) => {
+            Ok(Redirect::to("/sign-in?notice=password-changed").into_response())
+        }
+        Ok(other) => link_problem(Chrome::new(&s, None), other),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetPage {
+                c: Chrome::new(&s, None),
+                f: FormState::default().failed(&e),
+                token: f.token,
+            },
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- Profile ----
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    c: Chrome,
+    f: FormState,
+    email: String,
+    saved: bool,
+    stages: &'static [(&'static str, &'static str)],
+    channels: &'static [(&'static str, &'static str)],
+}
+
+fn profile_state(p: &ProfileInput) -> FormState {
+    FormState::with(&[
+        ("name", &p.name),
+        ("pronouns", &p.pronouns),
+        ("organisation", &p.organisation),
+        ("title", &p.title),
+        ("career_stage", &p.career_stage),
+        ("location", &p.location),
+        ("time_zone", &p.time_zone),
+        ("languages", &p.languages),
+        ("background", &p.background),
+        ("interests", &p.interests),
+        ("channels", &p.channels.join("\n")),
+    ])
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn profile_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
+    let f = profile_state(&ProfileInput::from_profile(&me.user.profile()));
+    let page = ProfilePage {
+        c: Chrome::new(&s, Some(&me)),
+        f,
+        email: me.user.email.clone(),
+        saved: q.saved.is_some(),
+        stages: &CAREER_STAGES,
+        channels: &CHANNELS,
+    };
+    Ok(ok(&page))
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    pronouns: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    career_stage: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    languages: String,
+    #[serde(default)]
+    background: String,
+    #[serde(default)]
+    interests: String,
+    #[serde(default)]
+    channels: Vec<String>,
+}
+
+impl ProfileForm {
+    fn input(self) -> ProfileInput {
+        ProfileInput {
+            name: self.name,
+            pronouns: self.pronouns,
+            organisation: self.organisation,
+            title: self.title,
+            career_stage: self.career_stage,
+            location: self.location,
+            time_zone: self.time_zone,
+            languages: self.languages,
+            background: self.background,
+            interests: self.interests,
+            channels: self.channels,
+        }
+    }
+}
+
+pub async fn profile_save(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Form(f): Form<ProfileForm>,
+) -> PageResult {
+    me.check_form_token(&f.csrf_token)
+        .map_err(|e| PageError(e, Some(Chrome::new(&s, Some(&me)))))?;
+    let input = f.input();
+    match act::update_profile(&s, &me.user, &input).await {
+        Ok(_) => Ok(Redirect::to("/profile?saved=1").into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let page = ProfilePage {
+                c: Chrome::new(&s, Some(&me)),
+                f: profile_state(&input).failed(&e),
+                email: me.user.email.clone(),
+                saved: false,
+                stages: &CAREER_STAGES,
+                channels: &CHANNELS,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- Tokens ----
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+pub struct TokensPage {
+    c: Chrome,
+    tokens: Vec<ApiToken>,
+    new_token: Option<String>,
+    f: FormState,
+}
+
+pub async fn tokens(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let tokens = list_api_tokens(&s.store.db, me.id()).await?;
+    Ok(ok(&TokensPage {
+        c: Chrome::new(&s, Some(&me)),
+        tokens,
+        new_token: None,
+        f: FormState::default(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn token_create(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    me.check_form_token(&f.csrf_token)?;
+    let result = act::create_token(&s, &me.user, &f.name).await;
+    let tokens = list_api_tokens(&s.store.db, me.id()).await?;
+    match result {
+        Ok((_, token)) => Ok(ok(&TokensPage {
+            c: Chrome::new(&s, Some(&me)),
+            tokens,
+            new_token: Some(token),
+            f: FormState::default(),
+        })),
+        Err(e @ AppError::Invalid(_)) => {
+            let f = FormState::with(&[("name", &f.name)]).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &TokensPage {
+                    c: Chrome::new(&s, Some(&me)),
+                    tokens,
+                    new_token: None,
+                    f,
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn token_revoke(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    me.check_form_token(&f.csrf_token)?;
+    act::revoke_token(&s, &me.user, id).await?;
+    Ok(Redirect::to("/tokens").into_response())
+}

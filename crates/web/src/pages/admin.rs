@@ -1,0 +1,688 @@
+//! Administration pages: programmes and their settings, staff roles, the member list, the
+//! audit log. Each handler checks the role on the server; the links are only a convenience.
+
+use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use crate::actions::programmes::{self as act, ImportReport};
+use crate::auth::{CurrentUser, PageUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_domain::programme::{Details, Membership, Model, Settings};
+use trellis_domain::role::StaffRole;
+use trellis_domain::{FieldError, Invalid};
+use trellis_store::audit::{self, AuditRow};
+use trellis_store::programmes::{self as store, ListedMember, Programme, StaffMember};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(index))
+        .route("/admin/programmes/new", get(new_form).post(create))
+        .route(
+            "/admin/programmes/{slug}/settings",
+            get(edit_form).post(update),
+        )
+        .route("/admin/programmes/{slug}/staff", get(staff).post(grant))
+        .route(
+            "/admin/programmes/{slug}/staff/{user_id}/{role}/revoke",
+            post(revoke),
+        )
+        .route(
+            "/admin/programmes/{slug}/member-list",
+            get(member_list)
+                .post(import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/admin/audit", get(audit_log))
+}
+
+fn admin_only(s: &AppState, me: &CurrentUser) -> Result<Chrome, PageError> {
+    let c = Chrome::new(s, Some(me));
+    me.require_admin()
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    Ok(c)
+}
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+struct Index {
+    c: Chrome,
+    programmes: Vec<Programme>,
+}
+
+async fn index(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    Ok(ok(&Index {
+        c,
+        programmes: store::list(&s.store.db).await?,
+    }))
+}
+
+// ---- Programme settings ----
+
+#[derive(Template)]
+#[template(path = "admin/programme_form.html")]
+struct ProgrammeForm {
+    c: Chrome,
+    f: FormState,
+    /// `None` when creating.
+    slug: Option<String>,
+}
+
+/// The settings form's fields, all as typed.
+#[derive(Deserialize, Default)]
+struct SettingsForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    membership: String,
+    #[serde(default)]
+    review_mentors: Option<String>,
+    #[serde(default)]
+    mentor_member_types: String,
+    #[serde(default)]
+    choices_per_request: String,
+    #[serde(default)]
+    reply_window_days: String,
+    #[serde(default)]
+    application_target_days: String,
+    #[serde(default)]
+    concern_ack_days: String,
+    #[serde(default)]
+    refresh_month: String,
+    #[serde(default)]
+    refresh_grace_days: String,
+    #[serde(default)]
+    meeting_minutes_min: String,
+    #[serde(default)]
+    meeting_minutes_max: String,
+    #[serde(default)]
+    default_mentor_capacity: String,
+    #[serde(default)]
+    max_relationships_per_member: String,
+}
+
+impl SettingsForm {
+    fn from_programme(slug: &str, d: &Details, s: &Settings) -> Self {
+        Self {
+            csrf_token: String::new(),
+            slug: slug.into(),
+            name: d.name.clone(),
+            description: d.description.clone().unwrap_or_default(),
+            model: s.model.as_str().into(),
+            membership: s.membership.as_str().into(),
+            review_mentors: s.review_mentors.then(|| "on".into()),
+            mentor_member_types: s.mentor_member_types.join(", "),
+            choices_per_request: s.choices_per_request.to_string(),
+            reply_window_days: s.reply_window_days.to_string(),
+            application_target_days: s.application_target_days.to_string(),
+            concern_ack_days: s.concern_ack_days.to_string(),
+            refresh_month: s.refresh_month.to_string(),
+            refresh_grace_days: s.refresh_grace_days.to_string(),
+            meeting_minutes_min: s.meeting_minutes_min.to_string(),
+            meeting_minutes_max: s.meeting_minutes_max.to_string(),
+            default_mentor_capacity: s.default_mentor_capacity.to_string(),
+            max_relationships_per_member: s.max_relationships_per_member.to_string(),
+        }
+    }
+
+    fn state(&self) -> FormState {
+        FormState::with(&[
+            ("slug", &self.slug),
+            ("name", &self.name),
+            ("description", &self.description),
+            ("model", &self.model),
+            ("membership", &self.membership),
+            (
+                "review_mentors",
+                if self.review_mentors.is_some() {
+                    "on"
+                } else {
+                    ""
+                },
+            ),
+            ("mentor_member_types", &self.mentor_member_types),
+            ("choices_per_request", &self.choices_per_request),
+            ("reply_window_days", &self.reply_window_days),
+            ("application_target_days", &self.application_target_days),
+            ("concern_ack_days", &self.concern_ack_days),
+            ("refresh_month", &self.refresh_month),
+            ("refresh_grace_days", &self.refresh_grace_days),
+            ("meeting_minutes_min", &self.meeting_minutes_min),
+            ("meeting_minutes_max", &self.meeting_minutes_max),
+            ("default_mentor_capacity", &self.default_mentor_capacity),
+            (
+                "max_relationships_per_member",
+                &self.max_relationships_per_member,
+            ),
+        ])
+    }
+
+    fn parse(&self) -> Result<(Details, Settings), Invalid> {
+        let mut inv = Invalid::default();
+        let details = match Details::parse(&self.name, &self.description) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                inv.0.extend(e.0);
+                None
+            }
+        };
+        let int = |field: &'static str, v: &str| -> Result<i32, FieldError> {
+            v.trim()
+                .parse::<i32>()
+                .map_err(|_| FieldError::new(field, "Enter a whole number"))
+        };
+        let mut s = Settings::default();
+        if let Some(m) = inv.check(Model::parse("model", &self.model)) {
+            s.model = m;
+        }
+        if let Some(m) = inv.check(Membership::parse("membership", &self.membership)) {
+            s.membership = m;
+        }
+        s.review_mentors = self.review_mentors.is_some();
+        s.mentor_member_types = self
+            .mentor_member_types
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let fields: [(&'static str, &str, &mut i32); 10] = [
+            (
+                "choices_per_request",
+                &self.choices_per_request,
+                &mut s.choices_per_request,
+            ),
+            (
+                "reply_window_days",
+                &self.reply_window_days,
+                &mut s.reply_window_days,
+            ),
+            (
+                "application_target_days",
+                &self.application_target_days,
+                &mut s.application_target_days,
+            ),
+            (
+                "concern_ack_days",
+                &self.concern_ack_days,
+                &mut s.concern_ack_days,
+            ),
+            ("refresh_month", &self.refresh_month, &mut s.refresh_month),
+            (
+                "refresh_grace_days",
+                &self.refresh_grace_days,
+                &mut s.refresh_grace_days,
+            ),
+            (
+                "meeting_minutes_min",
+                &self.meeting_minutes_min,
+                &mut s.meeting_minutes_min,
+            ),
+            (
+                "meeting_minutes_max",
+                &self.meeting_minutes_max,
+                &mut s.meeting_minutes_max,
+            ),
+            (
+                "default_mentor_capacity",
+                &self.default_mentor_capacity,
+                &mut s.default_mentor_capacity,
+            ),
+            (
+                "max_relationships_per_member",
+                &self.max_relationships_per_member,
+                &mut s.max_relationships_per_member,
+            ),
+        ];
+        for (field, raw, slot) in fields {
+            if let Some(v) = inv.check(int(field, raw)) {
+                *slot = v;
+            }
+        }
+        if inv.is_empty() {
+            if let Err(e) = s.validate() {
+                inv.0.extend(e.0);
+            }
+        }
+        match details {
+            Some(d) if inv.is_empty() => Ok((d, s)),
+            _ => Err(inv),
+        }
+    }
+}
+
+async fn new_form(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    let blank = Details {
+        name: String::new(),
+        description: None,
+    };
+    let f = SettingsForm::from_programme("", &blank, &Settings::default()).state();
+    Ok(ok(&ProgrammeForm { c, f, slug: None }))
+}
+
+async fn create(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Form(form): Form<SettingsForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    me.check_form_token(&form.csrf_token)?;
+    let result = match form.parse() {
+        Ok((d, settings)) => act::create(&s, &me, &form.slug, &d, &settings).await,
+        Err(inv) => {
+            // Report the slug too, if it is also wrong.
+            let mut inv = inv;
+            if let Err(e) = trellis_domain::programme::Slug::parse("slug", &form.slug) {
+                inv.0.insert(0, e);
+            }
+            Err(AppError::Invalid(inv))
+        }
+    };
+    match result {
+        Ok(p) => Ok(
+            Redirect::to(&format!("/admin/programmes/{}/staff?created=1", p.slug)).into_response(),
+        ),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ProgrammeForm {
+                c,
+                f: form.state().failed(&e),
+                slug: None,
+            },
+        )),
+        Err(e) => Err(PageError(e, Some(c))),
+    }
+}
+
+async fn edit_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    let d = Details {
+        name: p.name.clone(),
+        description: p.description.clone(),
+    };
+    let f = SettingsForm::from_programme(&p.slug, &d, &p.settings()).state();
+    Ok(ok(&ProgrammeForm {
+        c,
+        f,
+        slug: Some(p.slug),
+    }))
+}
+
+async fn update(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(mut form): Form<SettingsForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    me.check_form_token(&form.csrf_token)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    form.slug.clone_from(&p.slug);
+    let result = match form.parse() {
+        Ok((d, settings)) => act::update(&s, &me, &p, &d, &settings).await,
+        Err(inv) => Err(AppError::Invalid(inv)),
+    };
+    match result {
+        Ok(p) => Ok(Redirect::to(&format!("/programmes/{}", p.slug)).into_response()),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ProgrammeForm {
+                c,
+                f: form.state().failed(&e),
+                slug: Some(p.slug),
+            },
+        )),
+        Err(e) => Err(PageError(e, Some(c))),
+    }
+}
+
+// ---- Staff ----
+
+#[derive(Template)]
+#[template(path = "admin/staff.html")]
+struct StaffPage {
+    c: Chrome,
+    p: Programme,
+    staff: Vec<StaffMember>,
+    roles: [StaffRole; 4],
+    f: FormState,
+    created: bool,
+}
+
+#[derive(Deserialize)]
+struct CreatedQuery {
+    created: Option<String>,
+}
+
+async fn staff(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Query(q): Query<CreatedQuery>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    let staff = store::staff(&s.store.db, p.id).await?;
+    Ok(ok(&StaffPage {
+        c,
+        p,
+        staff,
+        roles: StaffRole::ALL,
+        f: FormState::default(),
+        created: q.created.is_some(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct GrantForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn grant(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<GrantForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    me.check_form_token(&f.csrf_token)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    let result = match f.role.parse::<StaffRole>() {
+        Ok(role) => act::grant_role(&s, &me, &p, &f.email, role).await,
+        Err(_) => Err(AppError::invalid("role", "Choose a role")),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/programmes/{}/staff", p.slug)).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let staff = store::staff(&s.store.db, p.id).await?;
+            let form = FormState::with(&[("email", &f.email), ("role", &f.role)]).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &StaffPage {
+                    c,
+                    p,
+                    staff,
+                    roles: StaffRole::ALL,
+                    f: form,
+                    created: false,
+                },
+            ))
+        }
+        Err(e) => Err(PageError(e, Some(c))),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn revoke(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, user_id, role)): Path<(String, i64, String)>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    me.check_form_token(&f.csrf_token)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    let role: StaffRole = role
+        .parse()
+        .map_err(|_| PageError(AppError::NotFound("role"), Some(c.clone())))?;
+    act::revoke_role(&s, &me, &p, user_id, role)
+        .await
+        .map_err(|e| PageError(e, Some(c)))?;
+    Ok(Redirect::to(&format!("/admin/programmes/{}/staff", p.slug)).into_response())
+}
+
+// ---- Member list ----
+
+#[derive(Template)]
+#[template(path = "admin/member_list.html")]
+struct MemberListPage {
+    c: Chrome,
+    p: Programme,
+    rows: Vec<ListedMember>,
+    total: i64,
+    report: Option<ImportReport>,
+    error: Option<String>,
+}
+
+async fn member_list_page(
+    s: &AppState,
+    me: &CurrentUser,
+    slug: &str,
+) -> Result<(Chrome, Programme), PageError> {
+    let c = Chrome::new(s, Some(me));
+    let p = act::find(s, slug)
+        .await
+        .map_err(|e| PageError(e, Some(c.clone())))?;
+    if !act::standing(s, &p, me).await?.may_manage_members() {
+        return Err(PageError(
+            AppError::forbidden("Only the programme office or an admin may manage the member list"),
+            Some(c),
+        ));
+    }
+    Ok((c, p))
+}
+
+async fn member_list(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let (c, p) = member_list_page(&s, &me, &slug).await?;
+    let rows = store::member_list(&s.store.db, p.id, 200, 0).await?;
+    let total = store::member_list_count(&s.store.db, p.id).await?;
+    Ok(ok(&MemberListPage {
+        c,
+        p,
+        rows,
+        total,
+        report: None,
+        error: None,
+    }))
+}
+
+async fn import(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    mut mp: Multipart,
+) -> PageResult {
+    let (c, p) = member_list_page(&s, &me, &slug).await?;
+    let (mut csrf, mut file, mut skip_bad, mut dry_run) = (String::new(), Vec::new(), false, false);
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        match field.name().unwrap_or("") {
+            "csrf_token" => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+            }
+            "file" => {
+                file = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+                    .to_vec()
+            }
+            "skip_bad" => skip_bad = true,
+            "dry_run" => dry_run = true,
+            _ => {}
+        }
+    }
+    me.check_form_token(&csrf)?;
+    let (status, report, error) = if file.is_empty() {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some("Choose a CSV file to upload".to_owned()),
+        )
+    } else {
+        let r = act::import_member_list(&s, Some(&me), &p, &file, skip_bad, dry_run).await?;
+        let status = if r.bad_rows.is_empty() || r.applied || dry_run {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        (status, Some(r), None)
+    };
+    let rows = store::member_list(&s.store.db, p.id, 200, 0).await?;
+    let total = store::member_list_count(&s.store.db, p.id).await?;
+    Ok(render(
+        status,
+        &MemberListPage {
+            c,
+            p,
+            rows,
+            total,
+            report,
+            error,
+        },
+    ))
+}
+
+// ---- Audit ----
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    c: Chrome,
+    rows: Vec<AuditRow>,
+    f: FormState,
+    programmes: Vec<Programme>,
+    next_offset: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct AuditForm {
+    #[serde(default)]
+    programme: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    offset: Option<u64>,
+}
+
+fn parse_date(
+    field: &'static str,
+    v: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, FieldError> {
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map(|d| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
+        .map_err(|_| FieldError::new(field, "Enter a date like 2026-01-31"))
+}
+
+async fn audit_log(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Query(q): Query<AuditForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    let programmes = store::list(&s.store.db).await?;
+    let mut f = FormState::with(&[
+        ("programme", &q.programme),
+        ("action", &q.action),
+        ("since", &q.since),
+        ("until", &q.until),
+    ]);
+    let mut inv = Invalid::default();
+    let since = inv.check(parse_date("since", &q.since)).flatten();
+    // "Until" a date includes that whole day.
+    let until = inv
+        .check(parse_date("until", &q.until))
+        .flatten()
+        .map(|d| d + chrono::Duration::days(1));
+    let query = crate::api::AuditQuery {
+        programme: Some(q.programme.clone()),
+        action: Some(q.action.clone()),
+        since,
+        until,
+        limit: Some(100),
+        offset: q.offset,
+        ..Default::default()
+    };
+    let filter = if inv.is_empty() {
+        query.filter(&s).await.map_err(|e| match e {
+            AppError::Invalid(i) => i,
+            other => Invalid::one("form", other.public_message()),
+        })
+    } else {
+        Err(inv)
+    };
+    match filter {
+        Ok(filter) => {
+            let rows = audit::list(&s.store.db, &filter).await?;
+            let next_offset = (rows.len() == 100).then(|| filter.offset + 100);
+            Ok(ok(&AuditPage {
+                c,
+                rows,
+                f,
+                programmes,
+                next_offset,
+            }))
+        }
+        Err(inv) => {
+            f.errors = inv;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AuditPage {
+                    c,
+                    rows: Vec::new(),
+                    f,
+                    programmes,
+                    next_offset: None,
+                },
+            ))
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The public programme page and joining.
+
+use super::{Chrome, PageResult, ok};
+use crate::actions::programmes as act;
+use crate::auth::{MaybeUser, PageUser};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_domain::programme::Settings;
+use trellis_domain::role::Standing;
+use trellis_store::programmes::{self as store, Programme, StaffMember};
+
+#[derive(Template)]
+#[template(path = "programme.html")]
+struct ProgrammePage {
+    c: Chrome,
+    p: Programme,
+    settings: Settings,
+    member_count: i64,
+    signed_in: bool,
+    standing: Standing,
+    staff: Vec<StaffMember>,
+    joined: bool,
+}
+
+#[derive(Deserialize)]
+pub struct JoinedQuery {
+    joined: Option<String>,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    Path(slug): Path<String>,
+    Query(q): Query<JoinedQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, who.as_ref());
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| super::PageError(e, Some(c.clone())))?;
+    let standing = match &who {
+        Some(u) => act::standing(&s, &p, u).await?,
+        None => Standing::default(),
+    };
+    // Staff names are shown to members only.
+    let staff = if standing.is_member || standing.is_admin {
+        store::staff(&s.store.db, p.id).await?
+    } else {
+        Vec::new()
+    };
+    let page = ProgrammePage {
+        c,
+        settings: p.settings(),
+        member_count: store::member_count(&s.store.db, p.id).await?,
+        signed_in: who.is_some(),
+        standing,
+        staff,
+        joined: q.joined.is_some(),
+        p,
+    };
+    Ok(ok(&page))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn join(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)
+        .map_err(|e| super::PageError(e, Some(c.clone())))?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| super::PageError(e, Some(c.clone())))?;
+    act::join(&s, &me, &p)
+        .await
+        .map_err(|e| super::PageError(e, Some(c)))?;
+    Ok(Redirect::to(&format!("/programmes/{}?joined=1", p.slug)).into_response())
+}

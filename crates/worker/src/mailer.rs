@@ -1,0 +1,152 @@
+//! Delivering outbox messages: to `.eml` files (the default, for demos and tests) or to an
+//! SMTP server.
+//!
+//! What is guaranteed: a queued message is handed to the transport until one attempt succeeds
+//! (retried with back-off for about a day and a half), and at most one runner attempts it at a
+//! time (the job lease). Success is recorded after the transport accepts the message; if the
+//! runner dies between the SMTP server's acceptance and that record, the message is sent once
+//! more after the lease runs out, with the same Message-ID, which mail systems use to drop
+//! duplicates. With the file transport a repeat overwrites the same file (named by the
+//! Message-ID), so the file transport is exactly-once.
+
+use anyhow::{Context, Result, anyhow};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart, header};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+use trellis_store::outbox::OutboxMail;
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum MailTransport {
+    /// One `.eml` file per message in this folder.
+    File(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(p) => write!(f, "File({})", p.display()),
+            Self::Smtp(_) => f.write_str("Smtp"),
+        }
+    }
+}
+
+impl MailTransport {
+    /// `file` (with the folder given) or an `smtp://` / `smtps://` URL
+    /// (`smtp://user:pass@host:587?tls=required` for STARTTLS).
+    pub fn parse(spec: &str, file_dir: PathBuf) -> Result<Self> {
+        if spec == "file" {
+            return Ok(Self::File(file_dir));
+        }
+        if spec.starts_with("smtp://") || spec.starts_with("smtps://") {
+            let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(spec)
+                .with_context(|| "mail transport: not a valid smtp:// URL")?
+                .timeout(Some(Duration::from_secs(30)))
+                .build();
+            return Ok(Self::Smtp(t));
+        }
+        Err(anyhow!(
+            "mail transport must be 'file' or an smtp:// or smtps:// URL, not '{spec}'"
+        ))
+    }
+}
+
+/// A body part sent as 7bit (ASCII) or 8bit (UTF-8) text with CRLF line ends, rather than
+/// quoted-printable, so that links stay whole in the raw message. RFC 5322 allows lines of up
+/// to 998 characters; a body with longer lines (or NULs) falls back to lettre's own choice.
+fn part(content_type: header::ContentType, body: &str) -> SinglePart {
+    let crlf = body.replace("\r\n", "\n").replace('\n', "\r\n");
+    let fits = !crlf.contains('\0')
+        && crlf
+            .split("\r\n")
+            .all(|line| line.len() <= 998 && !line.contains('\r'));
+    let builder = SinglePart::builder().header(content_type);
+    if fits {
+        let encoding = if crlf.is_ascii() {
+            header::ContentTransferEncoding::SevenBit
+        } else {
+            header::ContentTransferEncoding::EightBit
+        };
+        builder.body(Body::dangerous_pre_encoded(crlf.into_bytes(), encoding))
+    } else {
+        builder.body(body.to_owned())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Mailer {
+    transport: MailTransport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(transport: MailTransport, from: &str) -> Result<Self> {
+        let from: Mailbox = from
+            .parse()
+            .with_context(|| format!("mail from address '{from}' is not valid"))?;
+        Ok(Self { transport, from })
+    }
+
+    /// The RFC 5322 message for an outbox row: text and HTML alternatives, the stored
+    /// Message-ID, and the time it was queued as its Date.
+    pub fn build(&self, m: &OutboxMail) -> Result<lettre::Message> {
+        let to = Mailbox::new(
+            Some(m.to_name.clone()),
+            m.to_email
+                .parse()
+                .with_context(|| format!("bad recipient {}", m.to_email))?,
+        );
+        let date: SystemTime = m.created_at.into();
+        lettre::Message::builder()
+            .message_id(Some(m.message_id.clone()))
+            .from(self.from.clone())
+            .to(to)
+            .subject(m.subject.clone())
+            .date(date)
+            .raw_header(header::HeaderValue::new(
+                header::HeaderName::new_from_ascii_str("X-Trellis-Template"),
+                m.template.clone(),
+            ))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(part(header::ContentType::TEXT_PLAIN, &m.text_body))
+                    .singlepart(part(header::ContentType::TEXT_HTML, &m.html_body)),
+            )
+            .context("building the message")
+    }
+
+    pub async fn deliver(&self, m: &OutboxMail) -> Result<()> {
+        let message = self.build(m)?;
+        match &self.transport {
+            MailTransport::File(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                let local = m
+                    .message_id
+                    .trim_matches(['<', '>'])
+                    .split('@')
+                    .next()
+                    .unwrap_or_default();
+                let name: String = local
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                let path = dir.join(format!("{name}.eml"));
+                let tmp = dir.join(format!(".{name}.tmp"));
+                tokio::fs::write(&tmp, message.formatted())
+                    .await
+                    .with_context(|| format!("writing {}", tmp.display()))?;
+                tokio::fs::rename(&tmp, &path)
+                    .await
+                    .with_context(|| format!("renaming to {}", path.display()))?;
+            }
+            MailTransport::Smtp(t) => {
+                t.send(message).await.context("SMTP delivery")?;
+            }
+        }
+        Ok(())
+    }
+}
