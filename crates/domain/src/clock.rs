@@ -57,9 +57,11 @@ mod tests {
 
     #[test]
     fn manual_clock_moves_only_when_told() {
-        let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").map(|d| d.to_utc());
-        let c = ManualClock::new(start.clone().expect("valid"));
-        assert_eq!(c.now(), start.clone().expect("valid"));
+        let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .map(|d| d.to_utc())
+            .expect("valid");
+        let c = ManualClock::new(start);
+        assert_eq!(c.now(), start);
         c.advance(Duration::days(21));
         assert_eq!(c.now().to_rfc3339(), "2026-01-22T00:00:00+00:00");
     }

@@ -285,15 +285,15 @@ pub async fn find_session(
     let row: Option<SessionRow> =
         sql::one(c, "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2", vec![hash.clone().into(), now.into()])
             .await?;
-    if let Some(r) = &row {
-        if r.expires_at < now + lifetime - Duration::hours(1) {
-            sql::exec(
-                c,
-                "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1",
-                vec![hash.into(), (now + lifetime).into()],
-            )
-            .await?;
-        }
+    if let Some(r) = &row
+        && r.expires_at < now + lifetime - Duration::hours(1)
+    {
+        sql::exec(
+            c,
+            "UPDATE sessions SET expires_at = $2 WHERE id_hash = $1",
+            vec![hash.into(), (now + lifetime).into()],
+        )
+        .await?;
     }
     Ok(row)
 }

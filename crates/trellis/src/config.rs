@@ -62,15 +62,14 @@ impl Config {
             config::Environment::with_prefix("TRELLIS")
                 .prefix_separator("_")
                 .try_parsing(true)
-                .ignore_empty(true),
+                .ignore_empty(true)
+                .source(Some(settings_from_env())),
         );
         let value: serde_json::Value = b
             .build()
             .and_then(config::Config::try_deserialize)
             .context("reading configuration")?;
-        let mut map = value.as_object().cloned().unwrap_or_default();
-        // `TRELLIS_CONFIG` names the file; it is not a setting.
-        map.remove("config");
+        let map = value.as_object().cloned().unwrap_or_default();
         serde_json::from_value(serde_json::Value::Object(map))
             .context("configuration: unknown or invalid setting")
     }
@@ -112,6 +111,20 @@ impl Config {
         shown.mail_transport = hide_password(&self.mail_transport);
         toml_lines(&shown)
     }
+}
+
+/// `TRELLIS_*` variables that are not settings: the config file's name, the log filter, the
+/// password for `user create`, and the test suite's own switches.
+const NOT_SETTINGS: [&str; 3] = ["TRELLIS_CONFIG", "TRELLIS_LOG", "TRELLIS_PASSWORD"];
+
+fn settings_from_env() -> std::collections::HashMap<String, String> {
+    std::env::vars()
+        .filter(|(k, _)| {
+            k.starts_with("TRELLIS_")
+                && !k.starts_with("TRELLIS_TEST_")
+                && !NOT_SETTINGS.contains(&k.as_str())
+        })
+        .collect()
 }
 
 /// Replaces the password of a URL such as `postgres://user:secret@host/db` with `********`.

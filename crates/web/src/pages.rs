@@ -208,17 +208,33 @@ pub fn error_page(e: &AppError, c: Option<Chrome>) -> Response {
 }
 
 /// Page handlers return this: an error becomes the matching error page.
-pub struct PageError(pub AppError, pub Option<Chrome>);
+pub struct PageError {
+    error: AppError,
+    /// The page header to show with the error (who is signed in), when known.
+    chrome: Option<Box<Chrome>>,
+}
+
+impl PageError {
+    pub fn new(error: impl Into<AppError>, chrome: Chrome) -> Self {
+        Self {
+            error: error.into(),
+            chrome: Some(Box::new(chrome)),
+        }
+    }
+}
 
 impl<E: Into<AppError>> From<E> for PageError {
     fn from(e: E) -> Self {
-        Self(e.into(), None)
+        Self {
+            error: e.into(),
+            chrome: None,
+        }
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        error_page(&self.0, self.1)
+        error_page(&self.error, self.chrome.map(|c| *c))
     }
 }
 

@@ -232,12 +232,12 @@ pub async fn import_member_list(
     skip_bad: bool,
     dry_run: bool,
 ) -> AppResult<ImportReport> {
-    if let Some(who) = who {
-        if !standing(s, p, who).await?.may_manage_members() {
-            return Err(AppError::forbidden(
-                "Only the programme office or an admin may import the member list",
-            ));
-        }
+    if let Some(who) = who
+        && !standing(s, p, who).await?.may_manage_members()
+    {
+        return Err(AppError::forbidden(
+            "Only the programme office or an admin may import the member list",
+        ));
     }
     let parsed = member_list::parse(csv);
     let apply = !dry_run && (parsed.bad.is_empty() || skip_bad) && !parsed.rows.is_empty();

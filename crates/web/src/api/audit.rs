@@ -28,13 +28,13 @@ impl AuditQuery {
             Some(slug) => Some(crate::actions::programmes::find(s, slug).await?.id),
             None => None,
         };
-        if let (Some(a), Some(b)) = (self.since, self.until) {
-            if b < a {
-                return Err(AppError::invalid(
-                    "until",
-                    "The end of the range must be after its start",
-                ));
-            }
+        if let (Some(a), Some(b)) = (self.since, self.until)
+            && b < a
+        {
+            return Err(AppError::invalid(
+                "until",
+                "The end of the range must be after its start",
+            ));
         }
         Ok(Filter {
             programme_id,

@@ -522,7 +522,7 @@ pub async fn profile_save(
     Form(f): Form<ProfileForm>,
 ) -> PageResult {
     me.check_form_token(&f.csrf_token)
-        .map_err(|e| PageError(e, Some(Chrome::new(&s, Some(&me)))))?;
+        .map_err(|e| PageError::new(e, Chrome::new(&s, Some(&me))))?;
     let input = f.input();
     match act::update_profile(&s, &me.user, &input).await {
         Ok(_) => Ok(Redirect::to("/profile?saved=1").into_response()),

@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
 fn admin_only(s: &AppState, me: &CurrentUser) -> Result<Chrome, PageError> {
     let c = Chrome::new(s, Some(me));
     me.require_admin()
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     Ok(c)
 }
 
@@ -254,10 +254,10 @@ impl SettingsForm {
                 *slot = v;
             }
         }
-        if inv.is_empty() {
-            if let Err(e) = s.validate() {
-                inv.0.extend(e.0);
-            }
+        if inv.is_empty()
+            && let Err(e) = s.validate()
+        {
+            inv.0.extend(e.0);
         }
         match details {
             Some(d) if inv.is_empty() => Ok((d, s)),
@@ -306,7 +306,7 @@ async fn create(
                 slug: None,
             },
         )),
-        Err(e) => Err(PageError(e, Some(c))),
+        Err(e) => Err(PageError::new(e, c)),
     }
 }
 
@@ -318,7 +318,7 @@ async fn edit_form(
     let c = admin_only(&s, &me)?;
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     let d = Details {
         name: p.name.clone(),
         description: p.description.clone(),
@@ -341,7 +341,7 @@ async fn update(
     me.check_form_token(&form.csrf_token)?;
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     form.slug.clone_from(&p.slug);
     let result = match form.parse() {
         Ok((d, settings)) => act::update(&s, &me, &p, &d, &settings).await,
@@ -357,7 +357,7 @@ async fn update(
                 slug: Some(p.slug),
             },
         )),
-        Err(e) => Err(PageError(e, Some(c))),
+        Err(e) => Err(PageError::new(e, c)),
     }
 }
 
@@ -388,7 +388,7 @@ async fn staff(
     let c = admin_only(&s, &me)?;
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     let staff = store::staff(&s.store.db, p.id).await?;
     Ok(ok(&StaffPage {
         c,
@@ -420,7 +420,7 @@ async fn grant(
     me.check_form_token(&f.csrf_token)?;
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     let result = match f.role.parse::<StaffRole>() {
         Ok(role) => act::grant_role(&s, &me, &p, &f.email, role).await,
         Err(_) => Err(AppError::invalid("role", "Choose a role")),
@@ -442,7 +442,7 @@ async fn grant(
                 },
             ))
         }
-        Err(e) => Err(PageError(e, Some(c))),
+        Err(e) => Err(PageError::new(e, c)),
     }
 }
 
@@ -462,13 +462,13 @@ async fn revoke(
     me.check_form_token(&f.csrf_token)?;
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     let role: StaffRole = role
         .parse()
-        .map_err(|_| PageError(AppError::NotFound("role"), Some(c.clone())))?;
+        .map_err(|_| PageError::new(AppError::NotFound("role"), c.clone()))?;
     act::revoke_role(&s, &me, &p, user_id, role)
         .await
-        .map_err(|e| PageError(e, Some(c)))?;
+        .map_err(|e| PageError::new(e, c))?;
     Ok(Redirect::to(&format!("/admin/programmes/{}/staff", p.slug)).into_response())
 }
 
@@ -493,11 +493,11 @@ async fn member_list_page(
     let c = Chrome::new(s, Some(me));
     let p = act::find(s, slug)
         .await
-        .map_err(|e| PageError(e, Some(c.clone())))?;
+        .map_err(|e| PageError::new(e, c.clone()))?;
     if !act::standing(s, &p, me).await?.may_manage_members() {
-        return Err(PageError(
+        return Err(PageError::new(
             AppError::forbidden("Only the programme office or an admin may manage the member list"),
-            Some(c),
+            c,
         ));
     }
     Ok((c, p))

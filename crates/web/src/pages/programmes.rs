@@ -40,7 +40,7 @@ pub async fn show(
     let c = Chrome::new(&s, who.as_ref());
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| super::PageError(e, Some(c.clone())))?;
+        .map_err(|e| super::PageError::new(e, c.clone()))?;
     let standing = match &who {
         Some(u) => act::standing(&s, &p, u).await?,
         None => Standing::default(),
@@ -78,12 +78,12 @@ pub async fn join(
 ) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
     me.check_form_token(&f.csrf_token)
-        .map_err(|e| super::PageError(e, Some(c.clone())))?;
+        .map_err(|e| super::PageError::new(e, c.clone()))?;
     let p = act::find(&s, &slug)
         .await
-        .map_err(|e| super::PageError(e, Some(c.clone())))?;
+        .map_err(|e| super::PageError::new(e, c.clone()))?;
     act::join(&s, &me, &p)
         .await
-        .map_err(|e| super::PageError(e, Some(c)))?;
+        .map_err(|e| super::PageError::new(e, c))?;
     Ok(Redirect::to(&format!("/programmes/{}?joined=1", p.slug)).into_response())
 }

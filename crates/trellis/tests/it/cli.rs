@@ -1,0 +1,311 @@
+//! The `trellis` binary itself: configuration, migrations, accounts and imports from the
+//! command line, `jobs run --as-of`, the demo, and several `serve` processes on one PostgreSQL.
+
+use crate::helpers::{PgDatabase, postgres_required};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn trellis(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_trellis"));
+    c.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TRELLIS_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("TRELLIS_LOG", "warn");
+    c
+}
+
+fn run(c: &mut Command) -> Output {
+    c.output().expect("run trellis")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn wait_healthy(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("trellis on port {port} did not become healthy");
+}
+
+#[test]
+fn config_layers_and_hides_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trellis.toml"),
+        "bind = \"127.0.0.1:9999\"\nsite_name = \"From the file\"\n",
+    )
+    .unwrap();
+    let out = run(trellis(dir.path())
+        .arg("config")
+        .env("TRELLIS_SITE_NAME", "From the environment")
+        .env(
+            "TRELLIS_DATABASE_URL",
+            "postgres://app:hunter2secret@db/trellis",
+        ));
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown.contains("bind = \"127.0.0.1:9999\""),
+        "file beats defaults: {shown}"
+    );
+    assert!(
+        shown.contains("site_name = \"From the environment\""),
+        "environment beats file"
+    );
+    assert!(
+        shown.contains("postgres://app:********@db/trellis") && !shown.contains("hunter2secret")
+    );
+    assert!(shown.contains("mail_transport = \"file\""));
+
+    std::fs::write(dir.path().join("trellis.toml"), "bind_address = \"x\"\n").unwrap();
+    let out = run(trellis(dir.path()).arg("config"));
+    assert!(!out.status.success(), "an unknown setting is an error");
+    assert!(text(&out).contains("bind_address"), "{}", text(&out));
+}
+
+#[test]
+fn migrate_user_import_and_jobs_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(trellis(dir.path()).arg("migrate"));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("0001_foundation"));
+    assert!(
+        dir.path().join("data/trellis.db").exists(),
+        "the default database lives under ./data"
+    );
+    assert!(text(&run(trellis(dir.path()).arg("migrate"))).contains("up to date"));
+
+    let out = run(trellis(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "root@example.org",
+            "--name",
+            "Root",
+            "--admin",
+        ])
+        .env("TRELLIS_PASSWORD", "short"));
+    assert!(!out.status.success());
+    assert!(text(&out).contains("12"), "{}", text(&out));
+    let out = run(trellis(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "root@example.org",
+            "--name",
+            "Root",
+            "--admin",
+        ])
+        .env("TRELLIS_PASSWORD", "a long enough password"));
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(trellis(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "root@example.org",
+            "--name",
+            "Root",
+        ])
+        .env("TRELLIS_PASSWORD", "a long enough password"));
+    assert!(!out.status.success() && text(&out).contains("already exists"));
+
+    let out =
+        run(trellis(dir.path()).args(["import", "members", "list.csv", "--programme", "nope"]));
+    assert!(!out.status.success());
+
+    let out = run(trellis(dir.path()).args(["jobs", "run", "--as-of", "2027-01-15T09:00:00Z"]));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("2027-01-15T09:00:00"), "{}", text(&out));
+    let out = run(trellis(dir.path()).args(["jobs", "run", "--as-of", "next tuesday"]));
+    assert!(!out.status.success() && text(&out).contains("RFC 3339"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_serves_and_its_sign_ins_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = trellis(dir.path())
+        .arg("demo")
+        .env("TRELLIS_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _server = Server(child);
+    let printed = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let done = line.contains("Stop with Ctrl-C");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        lines.join("\n")
+    })
+    .join()
+    .unwrap();
+    assert!(
+        printed.contains(&format!("http://127.0.0.1:{port}/")),
+        "{printed}"
+    );
+    wait_healthy(port).await;
+
+    let home = reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("International Mentoring Programme")
+            && home.contains("Future Leaders Network")
+    );
+    let password = printed
+        .split("password for all: ")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap()
+        .to_owned();
+    let emails: Vec<String> = printed
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .filter(|w| w.contains('@'))
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        emails.len() >= 6,
+        "a sign-in for every staff role and a member: {printed}"
+    );
+    let client = reqwest::Client::new();
+    for email in &emails {
+        let r = client
+            .post(format!("http://127.0.0.1:{port}/api/v1/tokens"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "demo sign-in {email}");
+    }
+    let programmes: serde_json::Value =
+        reqwest::get(format!("http://127.0.0.1:{port}/api/v1/programmes"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert!(
+        programmes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["member_count"].as_i64().unwrap() >= 30)
+    );
+    drop(_server);
+
+    // A second run reuses the installation.
+    let out = run(trellis(dir.path()).arg("config"));
+    assert!(out.status.success());
+    let port = free_port();
+    let mut child = trellis(dir.path())
+        .arg("demo")
+        .env("TRELLIS_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _again = Server(child);
+    let first = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("Trellis demo"))
+        .unwrap();
+    assert!(first.contains("ready"), "{first}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_start_together_on_one_fresh_postgres() {
+    let Some(pg) = PgDatabase::create().await else {
+        assert!(!postgres_required());
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ports = [free_port(), free_port()];
+    let servers: Vec<Server> = ports
+        .iter()
+        .map(|port| {
+            Server(
+                trellis(dir.path())
+                    .arg("serve")
+                    .env("TRELLIS_DATABASE_URL", &pg.url)
+                    .env("TRELLIS_BIND", format!("127.0.0.1:{port}"))
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    for port in ports {
+        wait_healthy(port).await;
+    }
+    // Both serve the same data.
+    let r = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/api/v1/accounts", ports[0]))
+        .json(&serde_json::json!({"name": "Two", "email": "two@example.org", "password": "long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/api/v1/accounts", ports[1]))
+        .json(&serde_json::json!({"name": "Two", "email": "two@example.org", "password": "long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        422,
+        "the second instance sees the first's account"
+    );
+    drop(servers);
+}

@@ -1,0 +1,16 @@
+//! Integration tests: the real app on port 0, a fresh database per test, on SQLite and on
+//! PostgreSQL (each test listed in `both_backends!` runs on both). One test binary, so the
+//! suite builds once.
+
+// A test that cannot unwrap has failed; the panic message says where.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+mod smtp_sink;
+
+mod accounts;
+mod browser;
+mod cli;
+mod jobs;
+mod pages;
+mod programmes;
