@@ -150,3 +150,77 @@ impl Mailer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(text: &str) -> OutboxMail {
+        OutboxMail {
+            id: 1,
+            message_id: "<abc-123@m.example.org>".into(),
+            to_email: "ada@example.org".into(),
+            to_name: "Ada Lovelace".into(),
+            template: "verify_email".into(),
+            subject: "Confirm your email address".into(),
+            text_body: text.into(),
+            html_body: "<p>Hello</p>".into(),
+            created_at: chrono::DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+                .map(|d| d.to_utc())
+                .expect("time"),
+            sent_at: None,
+        }
+    }
+
+    fn raw(text: &str) -> String {
+        let m = Mailer::new(
+            MailTransport::File(PathBuf::from("/nonexistent")),
+            "Trellis <no-reply@m.example.org>",
+        )
+        .expect("mailer");
+        String::from_utf8(m.build(&mail(text)).expect("build").formatted()).expect("utf-8")
+    }
+
+    #[test]
+    fn messages_carry_the_stored_id_date_and_both_bodies() {
+        let r = raw("Hello");
+        assert!(r.contains("Message-ID: <abc-123@m.example.org>"), "{r}");
+        assert!(r.contains("Date: Mon, 23 Nov 2026 08:00:00 +0000"));
+        assert!(r.contains("X-Trellis-Template: verify_email"));
+        assert!(r.contains("multipart/alternative"));
+        assert!(
+            r.contains("Content-Type: text/plain; charset=utf-8")
+                && r.contains("Content-Type: text/html; charset=utf-8")
+        );
+    }
+
+    #[test]
+    fn long_links_stay_whole_and_non_ascii_goes_as_8bit() {
+        let link = format!(
+            "https://mentoring.example-society.org/verify?token={}",
+            "f".repeat(64)
+        );
+        let r = raw(&format!("Hello José,\n\n{link}\n"));
+        assert!(r.contains(&link), "{r}");
+        assert!(r.contains("Content-Transfer-Encoding: 8bit"));
+        let r = raw(&format!("Hello Jose,\n\n{link}\n"));
+        assert!(r.contains(&link) && r.contains("Content-Transfer-Encoding: 7bit"));
+        // Lines beyond what SMTP allows fall back to lettre's own (safe) encoding.
+        let r = raw(&"x".repeat(2000));
+        assert!(!r.contains(&"x".repeat(1000)));
+    }
+
+    #[tokio::test]
+    async fn transports_are_parsed_from_settings() {
+        assert!(matches!(
+            MailTransport::parse("file", PathBuf::from("d")),
+            Ok(MailTransport::File(_))
+        ));
+        assert!(matches!(
+            MailTransport::parse("smtp://127.0.0.1:2525", PathBuf::from("d")),
+            Ok(MailTransport::Smtp(_))
+        ));
+        assert!(MailTransport::parse("carrier-pigeon", PathBuf::from("d")).is_err());
+        assert!(Mailer::new(MailTransport::File(PathBuf::from("d")), "not an address").is_err());
+    }
+}
