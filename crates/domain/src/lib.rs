@@ -3,8 +3,10 @@
 //! [`clock::Clock`], and results go out as values.
 
 pub mod account;
+pub mod application;
 pub mod audit;
 pub mod clock;
+pub mod directory;
 pub mod error;
 pub mod mail;
 pub mod member_list;

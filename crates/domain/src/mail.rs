@@ -24,50 +24,33 @@ pub struct Site {
     pub name: String,
 }
 
-#[derive(Template)]
-#[template(path = "mail/verify_email.txt")]
-struct VerifyText<'a> {
-    site: &'a Site,
-    name: &'a str,
-    link: &'a str,
+/// Most messages are a greeting, a few paragraphs and perhaps one link to act on: one pair of
+/// templates (`mail/letter.{txt,html}`) renders them all.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub template: &'static str,
+    pub subject: String,
+    pub paragraphs: Vec<String>,
+    /// Button text and absolute URL.
+    pub action: Option<(String, String)>,
+    /// Said after the link.
+    pub after: Vec<String>,
 }
 
 #[derive(Template)]
-#[template(path = "mail/verify_email.html")]
-struct VerifyHtml<'a> {
+#[template(path = "mail/letter.txt")]
+struct LetterText<'a> {
     site: &'a Site,
     name: &'a str,
-    link: &'a str,
+    l: &'a Letter,
 }
 
 #[derive(Template)]
-#[template(path = "mail/reset_password.txt")]
-struct ResetText<'a> {
+#[template(path = "mail/letter.html")]
+struct LetterHtml<'a> {
     site: &'a Site,
     name: &'a str,
-    link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/reset_password.html")]
-struct ResetHtml<'a> {
-    site: &'a Site,
-    name: &'a str,
-    link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/password_changed.txt")]
-struct ChangedText<'a> {
-    site: &'a Site,
-    name: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/password_changed.html")]
-struct ChangedHtml<'a> {
-    site: &'a Site,
-    name: &'a str,
+    l: &'a Letter,
 }
 
 fn render(t: &impl Template) -> String {
@@ -77,54 +60,177 @@ fn render(t: &impl Template) -> String {
         .unwrap_or_else(|e| format!("(message could not be rendered: {e})"))
 }
 
-pub fn verify_email(site: &Site, to_email: &str, name: &str, token: &str) -> Message {
-    let link = format!("{}/verify?token={token}", site.public_url);
-    Message {
-        to_email: to_email.into(),
-        to_name: name.into(),
-        template: "verify_email",
-        subject: format!("Confirm your email address for {}", site.name),
-        text: render(&VerifyText {
-            site,
-            name,
-            link: &link,
-        }),
-        html: render(&VerifyHtml {
-            site,
-            name,
-            link: &link,
-        }),
+impl Letter {
+    pub fn new(template: &'static str, subject: impl Into<String>) -> Self {
+        Self {
+            template,
+            subject: subject.into(),
+            paragraphs: Vec::new(),
+            action: None,
+            after: Vec::new(),
+        }
     }
+
+    pub fn para(mut self, p: impl Into<String>) -> Self {
+        self.paragraphs.push(p.into());
+        self
+    }
+
+    pub fn action(mut self, label: impl Into<String>, url: impl Into<String>) -> Self {
+        self.action = Some((label.into(), url.into()));
+        self
+    }
+
+    pub fn after(mut self, p: impl Into<String>) -> Self {
+        self.after.push(p.into());
+        self
+    }
+
+    /// The message to `name <to_email>`.
+    pub fn to(&self, site: &Site, to_email: &str, name: &str) -> Message {
+        Message {
+            to_email: to_email.into(),
+            to_name: name.into(),
+            template: self.template,
+            subject: self.subject.clone(),
+            text: render(&LetterText {
+                site,
+                name,
+                l: self,
+            }),
+            html: render(&LetterHtml {
+                site,
+                name,
+                l: self,
+            }),
+        }
+    }
+}
+
+pub fn verify_email(site: &Site, to_email: &str, name: &str, token: &str) -> Message {
+    Letter::new("verify_email", format!("Confirm your email address for {}", site.name))
+        .para(format!("Please confirm your email address for {} by opening this link:", site.name))
+        .action("Confirm my email address", format!("{}/verify?token={token}", site.public_url))
+        .after("The link works for 7 days and only once. If you did not register, ignore this message and nothing will happen.")
+        .to(site, to_email, name)
 }
 
 pub fn reset_password(site: &Site, to_email: &str, name: &str, token: &str) -> Message {
-    let link = format!("{}/password/reset?token={token}", site.public_url);
-    Message {
-        to_email: to_email.into(),
-        to_name: name.into(),
-        template: "reset_password",
-        subject: format!("Reset your {} password", site.name),
-        text: render(&ResetText {
-            site,
-            name,
-            link: &link,
-        }),
-        html: render(&ResetHtml {
-            site,
-            name,
-            link: &link,
-        }),
-    }
+    Letter::new("reset_password", format!("Reset your {} password", site.name))
+        .para(format!("Someone asked to reset the password of your {} account. To choose a new password, open this link:", site.name))
+        .action("Choose a new password", format!("{}/password/reset?token={token}", site.public_url))
+        .after("The link works for 1 hour and only once. If it was not you, ignore this message: your password stays as it is.")
+        .to(site, to_email, name)
 }
 
 pub fn password_changed(site: &Site, to_email: &str, name: &str) -> Message {
-    Message {
-        to_email: to_email.into(),
-        to_name: name.into(),
-        template: "password_changed",
-        subject: format!("Your {} password was changed", site.name),
-        text: render(&ChangedText { site, name }),
-        html: render(&ChangedHtml { site, name }),
+    Letter::new("password_changed", format!("Your {} password was changed", site.name))
+        .para(format!("The password of your {} account was just changed, and every other signed-in session was signed out.", site.name))
+        .para("If this was not you, reset your password at once and tell the programme office:")
+        .action("Reset my password", format!("{}/password/forgot", site.public_url))
+        .to(site, to_email, name)
+}
+
+/// Letters about mentor applications and the directory. `programme` is the programme's name;
+/// URLs are absolute.
+pub mod mentoring {
+    use super::Letter;
+
+    pub fn application_received(programme: &str, url: &str, reviewed: bool) -> Letter {
+        let l = Letter::new(
+            "application_received",
+            format!("Your application to mentor in {programme}"),
+        );
+        if reviewed {
+            l.para(format!("Thank you for offering to mentor in {programme}. The mentorship director will review your application and may ask you about some points; we aim to decide within four weeks."))
+                .para("You can see where your application stands at any time:")
+                .action("See my application", url)
+        } else {
+            l.para(format!("Thank you for offering to mentor in {programme}. You are now listed in the mentor directory, where members can find you and ask you to mentor them."))
+                .action("See my mentor listing", url)
+        }
+    }
+
+    pub fn application_to_review(
+        programme: &str,
+        applicant: &str,
+        url: &str,
+        resubmitted: bool,
+    ) -> Letter {
+        let (template, subject, text) = if resubmitted {
+            (
+                "application_resubmitted",
+                format!("{applicant} answered your question ({programme})"),
+                format!(
+                    "{applicant} has answered your question about their application to mentor in {programme}."
+                ),
+            )
+        } else {
+            (
+                "application_submitted",
+                format!("New mentor application from {applicant} ({programme})"),
+                format!("{applicant} has applied to mentor in {programme}."),
+            )
+        };
+        Letter::new(template, subject)
+            .para(text)
+            .action("Review the application", url)
+    }
+
+    pub fn clarification_requested(programme: &str, question: &str, url: &str) -> Letter {
+        Letter::new("application_clarification", format!("A question about your application ({programme})"))
+            .para(format!("The mentorship director of {programme} has a question about your application to mentor:"))
+            .para(question.to_owned())
+            .para("Please answer and update your application here:")
+            .action("Answer the question", url)
+    }
+
+    pub fn approved(programme: &str, url: &str) -> Letter {
+        Letter::new("application_approved", format!("You are now a mentor in {programme}"))
+            .para(format!("Your application to mentor in {programme} has been approved, and you are listed in the mentor directory."))
+            .para("You can mark yourself unavailable at any time (you stay listed, flagged as unavailable), change how many mentees you take, or leave the directory:")
+            .action("Manage my mentor listing", url)
+    }
+
+    pub fn declined(programme: &str, reason: &str) -> Letter {
+        Letter::new("application_declined", format!("Your application to mentor in {programme}"))
+            .para(format!("Thank you for offering to mentor in {programme}. The mentorship director has decided not to add you to the directory at this time, for this reason:"))
+            .para(reason.to_owned())
+            .para("If you would like to talk about it, reply to the programme office.")
+    }
+
+    pub fn review_reminder(programme: &str, applicant: &str, target: &str, url: &str) -> Letter {
+        Letter::new("application_reminder", format!("Mentor application from {applicant} due for a decision by {target}"))
+            .para(format!("The application from {applicant} to mentor in {programme} should be decided by {target} (the programme's target)."))
+            .action("Review the application", url)
+    }
+
+    pub fn refresh_request(programme: &str, deadline: &str, url: &str) -> Letter {
+        Letter::new("refresh_request", format!("Are you still mentoring in {programme}? Please confirm by {deadline}"))
+            .para(format!("Once a year we check that everyone in the {programme} mentor directory still wishes to be listed. Please confirm with one click:"))
+            .action("Yes, keep me listed", url)
+            .after(format!("If we do not hear from you by {deadline}, your listing will be taken out of the directory. You can come back at any time by confirming with the same link."))
+    }
+
+    pub fn refresh_reminder(programme: &str, deadline: &str, url: &str) -> Letter {
+        Letter::new(
+            "refresh_reminder",
+            format!("Reminder: confirm your mentor listing in {programme} by {deadline}"),
+        )
+        .para(format!(
+            "We have not yet heard whether you still wish to be listed as a mentor in {programme}."
+        ))
+        .action("Yes, keep me listed", url)
+        .after(format!(
+            "Without a confirmation by {deadline}, your listing will be taken out of the directory."
+        ))
+    }
+
+    pub fn refresh_unlisted(programme: &str, url: &str) -> Letter {
+        Letter::new("refresh_unlisted", format!("Your mentor listing in {programme} has been paused"))
+            .para(format!("We did not hear from you in this year's directory refresh, so your listing in {programme} has been taken out of the mentor directory."))
+            .para("If you would like to mentor again, confirm with one click and you will be listed again at once:")
+            .action("List me again", url)
     }
 }
 

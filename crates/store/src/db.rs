@@ -77,11 +77,18 @@ impl Store {
 }
 
 /// (version, SQLite text, PostgreSQL text), in order.
-const MIGRATIONS: &[(&str, &str, &str)] = &[(
-    "0001_foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        "0002_mentors",
+        include_str!("../migrations/sqlite/0002_mentors.sql"),
+        include_str!("../migrations/postgres/0002_mentors.sql"),
+    ),
+];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if
 /// missing) or `postgres://…`.

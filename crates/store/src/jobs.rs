@@ -8,6 +8,21 @@ use crate::{Backend, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
+/// The kinds of job, in one place so that the code that queues a job and the runner that
+/// handles it agree.
+pub mod kinds {
+    pub const DELIVER_MAIL: &str = "deliver_mail";
+    pub const MAINTENANCE: &str = "maintenance";
+    /// Remind the director(s) of an application nearing its decision target.
+    pub const APPLICATION_REMINDER: &str = "application_reminder";
+    /// Make a mentor available again when their "unavailable until" date comes.
+    pub const MENTOR_AVAILABLE: &str = "mentor_available";
+    /// Ask every listed mentor of a programme to confirm (the annual refresh).
+    pub const DIRECTORY_REFRESH: &str = "directory_refresh";
+    pub const REFRESH_REMINDER: &str = "refresh_reminder";
+    pub const REFRESH_CLOSE: &str = "refresh_close";
+}
+
 #[derive(Debug, Clone)]
 pub struct NewJob {
     pub kind: &'static str,
@@ -16,6 +31,23 @@ pub struct NewJob {
     pub payload: serde_json::Value,
     pub due_at: DateTime<Utc>,
     pub max_attempts: i32,
+}
+
+impl NewJob {
+    pub fn new(
+        kind: &'static str,
+        key: impl Into<String>,
+        payload: serde_json::Value,
+        due_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            kind,
+            key: key.into(),
+            payload,
+            due_at,
+            max_attempts: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

@@ -9,10 +9,12 @@ pub mod accounts;
 pub mod audit;
 mod db;
 pub mod jobs;
+pub mod mentors;
 pub mod outbox;
 pub mod programmes;
 pub mod secrets;
 mod sql;
+pub mod taxonomy;
 
 pub use db::{Backend, Store, connect};
 pub use sea_orm::{

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::mail::Message;
 
-pub const DELIVER_JOB: &str = "deliver_mail";
+pub const DELIVER_JOB: &str = jobs::kinds::DELIVER_MAIL;
 /// With the back-off of [`jobs::backoff`], 12 attempts span about a day and a half.
 pub const MAX_ATTEMPTS: i32 = 12;
 

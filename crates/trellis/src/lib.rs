@@ -55,7 +55,13 @@ pub fn parts_for(config: &Config, store: Store, clock: SharedClock) -> Result<Pa
         mail_host: config.mail_host(),
         secure_cookies: public_url.starts_with("https://"),
     };
-    let runner = Runner::new(store.clone(), clock.clone(), mailer);
+    let runner = Runner::new(
+        store.clone(),
+        clock.clone(),
+        mailer,
+        web.site.clone(),
+        web.mail_host.clone(),
+    );
     Ok(Parts {
         state: AppState::new(store, clock, web),
         runner,

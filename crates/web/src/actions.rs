@@ -3,4 +3,6 @@
 //! row and mail in one transaction.
 
 pub mod accounts;
+pub mod mentors;
 pub mod programmes;
+pub mod taxonomy;

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod json;
+mod mentoring;
 mod programmes;
 
 use crate::state::AppState;
@@ -61,6 +62,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
                 .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .routes(routes!(audit::list))
+        .routes(routes!(mentoring::get_taxonomy, mentoring::add_term))
+        .routes(routes!(mentoring::patch_term))
+        .routes(routes!(mentoring::apply, mentoring::list))
+        .routes(routes!(mentoring::get))
+        .routes(routes!(mentoring::decision))
+        .routes(routes!(mentoring::resubmit))
+        .routes(routes!(mentoring::withdraw))
+        .routes(routes!(mentoring::directory))
+        .routes(routes!(mentoring::mentor_profile))
+        .routes(routes!(mentoring::own, mentoring::change))
+        .routes(routes!(mentoring::confirm_refresh))
 }
 
 /// The OpenAPI 3.1 document, built once.

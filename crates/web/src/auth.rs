@@ -127,6 +127,19 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
+/// Anyone, for the API: a bad bearer token is still a 401.
+pub struct MaybeUserApi(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUserApi {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(resolve(parts, state).await?))
+    }
+}
+
 /// A signed-in person, for pages: signed-out visitors are sent to the sign-in page and back.
 pub struct PageUser(pub CurrentUser);
 

@@ -2,6 +2,7 @@
 //! `jobs run --as-of` runs once, and mail delivery through lettre.
 
 pub mod mailer;
+mod mentoring;
 pub mod runner;
 
 pub use mailer::{MailTransport, Mailer};

@@ -8,10 +8,11 @@ use sea_orm::TransactionTrait;
 use std::sync::Arc;
 use tokio::sync::watch;
 use trellis_domain::clock::SharedClock;
-use trellis_store::jobs::{self, Job, NewJob};
+use trellis_domain::mail::Site;
+use trellis_store::jobs::{self, Job, NewJob, kinds};
 use trellis_store::{Store, accounts, outbox};
 
-pub const MAINTENANCE_JOB: &str = "maintenance";
+pub const MAINTENANCE_JOB: &str = kinds::MAINTENANCE;
 const LEASE_MINUTES: i64 = 5;
 const BATCH: u64 = 10;
 
@@ -23,14 +24,23 @@ pub struct RunReport {
 
 #[derive(Debug, Clone)]
 pub struct Runner {
-    store: Store,
-    clock: SharedClock,
+    pub(crate) store: Store,
+    pub(crate) clock: SharedClock,
     mailer: Arc<Mailer>,
+    /// For links and Message-IDs in the mail that jobs send.
+    pub(crate) site: Site,
+    pub(crate) mail_host: String,
     id: String,
 }
 
 impl Runner {
-    pub fn new(store: Store, clock: SharedClock, mailer: Arc<Mailer>) -> Self {
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        mailer: Arc<Mailer>,
+        site: Site,
+        mail_host: String,
+    ) -> Self {
         let id = format!(
             "{}-{}-{}",
             hostname(),
@@ -41,6 +51,8 @@ impl Runner {
             store,
             clock,
             mailer,
+            site,
+            mail_host,
             id,
         }
     }
@@ -124,8 +136,13 @@ impl Runner {
 
     async fn run_one(&self, job: &Job) -> Result<()> {
         match job.kind.as_str() {
-            outbox::DELIVER_JOB => self.deliver_mail(job).await,
-            MAINTENANCE_JOB => self.maintenance(job).await,
+            kinds::DELIVER_MAIL => self.deliver_mail(job).await,
+            kinds::MAINTENANCE => self.maintenance(job).await,
+            kinds::APPLICATION_REMINDER => self.application_reminder(job).await,
+            kinds::MENTOR_AVAILABLE => self.mentor_available(job).await,
+            kinds::DIRECTORY_REFRESH => self.directory_refresh(job).await,
+            kinds::REFRESH_REMINDER => self.refresh_reminder(job).await,
+            kinds::REFRESH_CLOSE => self.refresh_close(job).await,
             other => Err(anyhow!("unknown job kind '{other}'")),
         }
     }
@@ -152,6 +169,7 @@ impl Runner {
         let tx = self.store.db.begin().await?;
         let sessions = accounts::delete_expired_sessions(&tx, now).await?;
         let failures = accounts::delete_old_sign_in_failures(&tx, now - Duration::days(1)).await?;
+        self.schedule_refreshes(&tx).await?;
         jobs::complete(&tx, job.id, &self.id, now).await?;
         tx.commit().await?;
         tracing::info!(sessions, failures, "maintenance done");

@@ -363,6 +363,20 @@ impl TestApp {
         self.token_for("admin@example.org").await
     }
 
+    /// The admin's token, creating the admin on first use.
+    pub async fn admin_or_existing(&self) -> String {
+        let email =
+            trellis_domain::account::Email::parse("email", "admin@example.org").expect("email");
+        if trellis_store::accounts::user_by_email(&self.parts.state.store.db, &email)
+            .await
+            .expect("db")
+            .is_none()
+        {
+            return self.admin().await;
+        }
+        self.token_for("admin@example.org").await
+    }
+
     /// Creates a programme as `admin_token`, returning its slug.
     pub async fn programme(&self, admin_token: &str, slug: &str, settings: Value) -> String {
         let r = self

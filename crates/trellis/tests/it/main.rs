@@ -12,5 +12,6 @@ mod accounts;
 mod browser;
 mod cli;
 mod jobs;
+mod mentoring;
 mod pages;
 mod programmes;

@@ -357,6 +357,7 @@ pub async fn update_profile(s: &AppState, user: &User, input: &ProfileInput) -> 
     let now = s.now();
     let tx = s.store.db.begin().await?;
     store::update_profile(&tx, user.id, &profile, now).await?;
+    trellis_store::mentors::refresh_search_text_of(&tx, user.id, &user.name, &profile.name).await?;
     audit::record(
         &tx,
         &AuditEntry::new(

@@ -18,6 +18,12 @@ pub async fn find(s: &AppState, slug: &str) -> AppResult<Programme> {
         .ok_or(AppError::NotFound("programme"))
 }
 
+pub async fn find_by_id(s: &AppState, id: i64) -> AppResult<Programme> {
+    store::by_id(&s.store.db, id)
+        .await?
+        .ok_or(AppError::NotFound("programme"))
+}
+
 pub async fn standing(s: &AppState, p: &Programme, who: &CurrentUser) -> AppResult<Standing> {
     Ok(store::standing(&s.store.db, p.id, who.id(), who.user.is_admin).await?)
 }
@@ -35,6 +41,7 @@ pub async fn create(
     let now = s.now();
     let tx = s.store.db.begin().await?;
     let id = store::create(&tx, &slug, details, settings, now).await?;
+    trellis_store::taxonomy::add_defaults(&tx, id).await?;
     audit::record(
         &tx,
         &AuditEntry::new(

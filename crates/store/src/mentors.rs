@@ -1,0 +1,728 @@
+//! Mentor applications, the mentors listed in each programme's directory, directory search
+//! (SQLite FTS5 / PostgreSQL full-text search), and the annual refresh requests.
+
+use crate::sql::{self, Count};
+use crate::{Result, StoreError, secrets};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
+use serde::Serialize;
+use trellis_domain::application::{ApplicationDetails, State};
+use trellis_domain::directory::{AvailabilityFilter, Sort, fts5_query};
+
+// ---- Applications --------------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub user_id: i64,
+    pub applicant_name: String,
+    pub applicant_email: String,
+    pub state: String,
+    pub details: String,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+}
+
+impl ApplicationRow {
+    pub fn state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Submitted)
+    }
+
+    pub fn details(&self) -> Option<ApplicationDetails> {
+        serde_json::from_str(&self.details).ok()
+    }
+}
+
+const APPLICATION_COLUMNS: &str = "a.id, a.programme_id, a.user_id, u.name AS applicant_name, u.email AS applicant_email, a.state, a.details, \
+     a.submitted_at, a.updated_at, a.decided_at, a.decision_note";
+
+fn open_key(programme_id: i64, user_id: i64) -> String {
+    format!("{programme_id}:{user_id}")
+}
+
+/// Records a new application; a second open one for the same member and programme is
+/// `Duplicate { field: "application" }`.
+pub async fn create_application(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+    details: &ApplicationDetails,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let json = serde_json::to_string(details)
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    sql::insert_id(
+        c,
+        "INSERT INTO mentor_applications (programme_id, user_id, state, details, submitted_at, updated_at, open_key) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+        vec![programme_id.into(), user_id.into(), State::Submitted.as_str().into(), json.into(), now.into(), open_key(programme_id, user_id).into()],
+    )
+    .await
+    .map_err(sql::duplicate("application"))
+}
+
+pub async fn application(c: &impl ConnectionTrait, id: i64) -> Result<Option<ApplicationRow>> {
+    Ok(sql::one(c, &format!("SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1"), vec![id.into()]).await?)
+}
+
+/// A change of an application's state.
+#[derive(Debug, Clone, Copy)]
+pub struct Move<'a> {
+    pub from: State,
+    pub to: State,
+    pub by: Option<i64>,
+    /// The decision's reason, kept with the application.
+    pub note: Option<&'a str>,
+    /// New details (when the applicant resubmits).
+    pub details: Option<&'a ApplicationDetails>,
+}
+
+/// Moves an application from `m.from` to `m.to`, only if it is still in `m.from` (so two
+/// directors deciding at once cannot both succeed). Returns whether it moved.
+pub async fn move_application(
+    c: &impl ConnectionTrait,
+    id: i64,
+    m: Move<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Move {
+        from,
+        to,
+        by,
+        note,
+        details,
+    } = m;
+    let decided = matches!(to, State::Approved | State::Declined | State::Withdrawn);
+    let details_json = details.map(|d| serde_json::to_string(d).unwrap_or_default());
+    let n = sql::exec(
+        c,
+        "UPDATE mentor_applications SET state = $3, updated_at = $4, \
+           decided_at = CASE WHEN $5 THEN $4 ELSE decided_at END, \
+           decided_by = CASE WHEN $5 THEN $6 ELSE decided_by END, \
+           decision_note = CASE WHEN $5 THEN $7 ELSE decision_note END, \
+           open_key = CASE WHEN $5 THEN NULL ELSE open_key END, \
+           details = COALESCE($8, details) \
+         WHERE id = $1 AND state = $2",
+        vec![
+            id.into(),
+            from.as_str().into(),
+            to.as_str().into(),
+            now.into(),
+            decided.into(),
+            by.into(),
+            note.map(str::to_owned).into(),
+            details_json.into(),
+        ],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+pub async fn add_event(
+    c: &impl ConnectionTrait,
+    application_id: i64,
+    actor: Option<i64>,
+    kind: &str,
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "INSERT INTO application_events (application_id, at, actor_id, kind, message) VALUES ($1, $2, $3, $4, $5)",
+        vec![application_id.into(), now.into(), actor.into(), kind.into(), message.map(str::to_owned).into()],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct ApplicationEvent {
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub message: Option<String>,
+}
+
+pub async fn events(
+    c: &impl ConnectionTrait,
+    application_id: i64,
+) -> Result<Vec<ApplicationEvent>> {
+    Ok(sql::all(
+        c,
+        "SELECT e.at, u.name AS actor_name, e.kind, e.message FROM application_events e LEFT JOIN users u ON u.id = e.actor_id \
+         WHERE e.application_id = $1 ORDER BY e.id",
+        vec![application_id.into()],
+    )
+    .await?)
+}
+
+/// The director's queue: open applications, oldest first.
+pub async fn open_applications(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+) -> Result<Vec<ApplicationRow>> {
+    Ok(sql::all(
+        c,
+        &format!(
+            "SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id \
+             WHERE a.programme_id = $1 AND a.open_key IS NOT NULL ORDER BY a.submitted_at, a.id"
+        ),
+        vec![programme_id.into()],
+    )
+    .await?)
+}
+
+/// Decided applications, newest decision first.
+pub async fn decided_applications(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    limit: u64,
+) -> Result<Vec<ApplicationRow>> {
+    Ok(sql::all(
+        c,
+        &format!(
+            "SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id \
+             WHERE a.programme_id = $1 AND a.open_key IS NULL ORDER BY a.decided_at DESC, a.id DESC LIMIT $2"
+        ),
+        vec![programme_id.into(), i64::try_from(limit).unwrap_or(50).into()],
+    )
+    .await?)
+}
+
+/// A member's applications to a programme, newest first.
+pub async fn applications_of(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+) -> Result<Vec<ApplicationRow>> {
+    Ok(sql::all(
+        c,
+        &format!(
+            "SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id \
+             WHERE a.programme_id = $1 AND a.user_id = $2 ORDER BY a.id DESC"
+        ),
+        vec![programme_id.into(), user_id.into()],
+    )
+    .await?)
+}
+
+// ---- Mentors -------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MentorRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub pronouns: Option<String>,
+    pub organisation: Option<String>,
+    pub title: Option<String>,
+    pub location: Option<String>,
+    pub time_zone: Option<String>,
+    pub background: String,
+    pub tags: String,
+    pub training_course_date: Option<String>,
+    pub training_equivalent: Option<String>,
+    pub capacity: i32,
+    pub hours_per_month: i32,
+    pub channels: String,
+    pub languages: String,
+    pub availability: Option<String>,
+    pub active_mentees: i32,
+    pub listed: bool,
+    pub unlisted_reason: Option<String>,
+    pub available: bool,
+    pub unavailable_until: Option<String>,
+    pub listed_at: DateTime<Utc>,
+}
+
+pub fn list_of(s: &str) -> Vec<String> {
+    s.split('\n')
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Lists are stored newline-separated with a newline at each end, so `LIKE '%\nword\n%'`
+/// matches one whole entry.
+fn store_list(v: &[String]) -> String {
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!("\n{}\n", v.join("\n"))
+    }
+}
+
+impl MentorRow {
+    pub fn free_places(&self) -> i32 {
+        (self.capacity - self.active_mentees).max(0)
+    }
+}
+
+const MENTOR_COLUMNS: &str = "m.id, m.programme_id, m.user_id, u.name, u.pronouns, u.organisation, u.title, u.location, u.time_zone, \
+     m.background, m.tags, m.training_course_date, m.training_equivalent, m.capacity, m.hours_per_month, m.channels, m.languages, \
+     m.availability, m.active_mentees, m.listed, m.unlisted_reason, m.available, m.unavailable_until, m.listed_at";
+
+/// The text the directory searches: name, background, expertise, audiences and tags.
+pub fn search_text(name: &str, d: &ApplicationDetails, term_labels: &[String]) -> String {
+    let mut parts = vec![name.to_owned(), d.background.clone()];
+    parts.extend(term_labels.iter().cloned());
+    parts.extend(d.tags.iter().cloned());
+    parts.join(" \n")
+}
+
+/// Lists (or re-lists, with new details) a member as a mentor of the programme.
+pub async fn upsert_mentor(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+    application_id: Option<i64>,
+    d: &ApplicationDetails,
+    search: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let row = c
+        .query_one_raw(sql::stmt(
+            c,
+            "INSERT INTO mentors (programme_id, user_id, application_id, background, tags, training_course_date, training_equivalent, capacity, \
+               hours_per_month, channels, languages, availability, listed, available, listed_at, search_text, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $14, $14) \
+             ON CONFLICT (programme_id, user_id) DO UPDATE SET application_id = excluded.application_id, background = excluded.background, \
+               tags = excluded.tags, training_course_date = excluded.training_course_date, training_equivalent = excluded.training_equivalent, \
+               capacity = excluded.capacity, hours_per_month = excluded.hours_per_month, channels = excluded.channels, \
+               languages = excluded.languages, availability = excluded.availability, listed = excluded.listed, unlisted_reason = NULL, \
+               listed_at = excluded.listed_at, search_text = excluded.search_text, updated_at = excluded.updated_at \
+             RETURNING id",
+            vec![
+                programme_id.into(),
+                user_id.into(),
+                application_id.into(),
+                d.background.clone().into(),
+                store_list(&d.tags).into(),
+                d.training_course_date.map(|x| x.to_string()).into(),
+                d.training_equivalent.clone().into(),
+                d.capacity.into(),
+                d.hours_per_month.into(),
+                store_list(&d.channels).into(),
+                store_list(&d.languages).into(),
+                d.availability.clone().into(),
+                true.into(),
+                now.into(),
+                search.into(),
+            ],
+        ))
+        .await?
+        .ok_or(sea_orm::DbErr::RecordNotInserted)?;
+    let id: i64 = row.try_get("", "id")?;
+    sql::exec(
+        c,
+        "DELETE FROM mentor_terms WHERE mentor_id = $1",
+        vec![id.into()],
+    )
+    .await?;
+    for term in d.audiences.iter().chain(d.expertise.iter()) {
+        sql::exec(
+            c,
+            "INSERT INTO mentor_terms (mentor_id, term_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            vec![id.into(), (*term).into()],
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+pub async fn mentor(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+) -> Result<Option<MentorRow>> {
+    Ok(sql::one(
+        c,
+        &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.programme_id = $1 AND m.user_id = $2"),
+        vec![programme_id.into(), user_id.into()],
+    )
+    .await?)
+}
+
+pub async fn mentor_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<MentorRow>> {
+    Ok(sql::one(c, &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.id = $1"), vec![id.into()]).await?)
+}
+
+/// The taxonomy terms (audiences and expertise) of a mentor.
+pub async fn mentor_terms(
+    c: &impl ConnectionTrait,
+    mentor_id: i64,
+) -> Result<Vec<crate::taxonomy::Term>> {
+    Ok(sql::all(
+        c,
+        "SELECT t.id, t.kind, t.label, t.position, t.retired FROM mentor_terms mt JOIN taxonomy_terms t ON t.id = mt.term_id \
+         WHERE mt.mentor_id = $1 ORDER BY t.kind, t.position",
+        vec![mentor_id.into()],
+    )
+    .await?)
+}
+
+/// Marks a mentor unavailable (until a date, or until they say otherwise) or available.
+pub async fn set_availability(
+    c: &impl ConnectionTrait,
+    mentor_id: i64,
+    available: bool,
+    until: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE mentors SET available = $2, unavailable_until = $3, updated_at = $4 WHERE id = $1",
+        vec![
+            mentor_id.into(),
+            available.into(),
+            until.map(str::to_owned).into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Makes a mentor available again if they are still unavailable until exactly `until`.
+pub async fn end_unavailability(
+    c: &impl ConnectionTrait,
+    mentor_id: i64,
+    until: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "UPDATE mentors SET available = $3, unavailable_until = NULL, updated_at = $4 WHERE id = $1 AND available = $5 AND unavailable_until = $2",
+        vec![mentor_id.into(), until.into(), true.into(), now.into(), false.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+pub async fn set_capacity(
+    c: &impl ConnectionTrait,
+    mentor_id: i64,
+    capacity: i32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE mentors SET capacity = $2, updated_at = $3 WHERE id = $1",
+        vec![mentor_id.into(), capacity.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Lists or unlists a mentor; `reason` says why they left (`self`, `refresh`).
+pub async fn set_listed(
+    c: &impl ConnectionTrait,
+    mentor_id: i64,
+    listed: bool,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "UPDATE mentors SET listed = $2, unlisted_reason = $3, updated_at = $4, listed_at = CASE WHEN $2 THEN $4 ELSE listed_at END \
+         WHERE id = $1 AND listed <> $2",
+        vec![mentor_id.into(), listed.into(), reason.map(str::to_owned).into(), now.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+/// Refreshes the search text of every mentor row of a person (after a name change).
+pub async fn refresh_search_text_of(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    old_name: &str,
+    new_name: &str,
+) -> Result<()> {
+    if old_name == new_name {
+        return Ok(());
+    }
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        search_text: String,
+    }
+    let rows: Vec<Row> = sql::all(
+        c,
+        "SELECT id, search_text FROM mentors WHERE user_id = $1",
+        vec![user_id.into()],
+    )
+    .await?;
+    for r in rows {
+        let rest = r
+            .search_text
+            .strip_prefix(old_name)
+            .unwrap_or(&r.search_text);
+        let text = format!("{new_name}{rest}");
+        sql::exec(
+            c,
+            "UPDATE mentors SET search_text = $2 WHERE id = $1",
+            vec![r.id.into(), text.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Listed mentors of a programme (for the refresh).
+pub async fn listed_mentors(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<MentorRow>> {
+    Ok(sql::all(
+        c,
+        &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.programme_id = $1 AND m.listed = $2 ORDER BY m.id"),
+        vec![programme_id.into(), true.into()],
+    )
+    .await?)
+}
+
+// ---- Directory search ----------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Plain words (see `trellis_domain::directory::search_words`); all must match.
+    pub words: Vec<String>,
+    pub audience: Option<i64>,
+    pub expertise: Option<i64>,
+    pub availability: Option<AvailabilityFilter>,
+    pub language: Option<String>,
+    /// Matched against location and time zone.
+    pub place: Option<String>,
+    pub sort: Sort,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub total: i64,
+    pub mentors: Vec<MentorRow>,
+}
+
+fn like_escape(s: &str) -> String {
+    s.to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// One page of the directory: listed mentors matching every given filter.
+pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> Result<SearchPage> {
+    let pg = c.get_database_backend() == DbBackend::Postgres;
+    let mut values: Vec<Value> = vec![programme_id.into(), true.into()];
+    let mut from = String::from("FROM mentors m JOIN users u ON u.id = m.user_id");
+    let mut conds = vec!["m.programme_id = $1".to_owned(), "m.listed = $2".to_owned()];
+    let mut rank = None;
+    let push = |values: &mut Vec<Value>, v: Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    if !q.words.is_empty() {
+        if pg {
+            let p = push(&mut values, q.words.join(" ").into());
+            conds.push(format!("m.search_vec @@ plainto_tsquery('english', {p})"));
+            rank = Some(format!(
+                "ts_rank(m.search_vec, plainto_tsquery('english', {p})) DESC"
+            ));
+        } else {
+            let p = push(&mut values, fts5_query(&q.words).into());
+            from.push_str(" JOIN mentor_fts ON mentor_fts.rowid = m.id");
+            conds.push(format!("mentor_fts MATCH {p}"));
+            rank = Some("bm25(mentor_fts)".to_owned());
+        }
+    }
+    for term in [q.audience, q.expertise].into_iter().flatten() {
+        let p = push(&mut values, term.into());
+        conds.push(format!(
+            "EXISTS (SELECT 1 FROM mentor_terms mt WHERE mt.mentor_id = m.id AND mt.term_id = {p})"
+        ));
+    }
+    match q.availability {
+        Some(AvailabilityFilter::Available) => {
+            let p = push(&mut values, true.into());
+            conds.push(format!("m.available = {p}"));
+        }
+        Some(AvailabilityFilter::HasCapacity) => {
+            let p = push(&mut values, true.into());
+            conds.push(format!(
+                "m.available = {p} AND m.active_mentees < m.capacity"
+            ));
+        }
+        None => {}
+    }
+    if let Some(lang) = q
+        .language
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        let p = push(&mut values, format!("%\n{}\n%", like_escape(lang)).into());
+        conds.push(format!("LOWER(m.languages) LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(place) = q.place.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        let p = push(&mut values, format!("%{}%", like_escape(place)).into());
+        conds.push(format!("(LOWER(COALESCE(u.location, '')) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(u.time_zone, '')) LIKE {p} ESCAPE '\\')"));
+    }
+    let where_sql = conds.join(" AND ");
+    let total = sql::one::<Count>(
+        c,
+        &format!("SELECT COUNT(*) AS n {from} WHERE {where_sql}"),
+        values.clone(),
+    )
+    .await?
+    .map_or(0, |r| r.n);
+    let order = match (q.sort, rank) {
+        (Sort::Relevance, Some(r)) => format!("{r}, u.name, m.id"),
+        (Sort::Relevance | Sort::Name, _) => "u.name, m.id".to_owned(),
+        (Sort::Newest, _) => "m.listed_at DESC, m.id DESC".to_owned(),
+        (Sort::Capacity, _) => "(m.capacity - m.active_mentees) DESC, u.name, m.id".to_owned(),
+    };
+    let limit = push(
+        &mut values,
+        i64::try_from(q.limit.clamp(1, trellis_domain::directory::MAX_PAGE_SIZE))
+            .unwrap_or(20)
+            .into(),
+    );
+    let offset = push(&mut values, i64::try_from(q.offset).unwrap_or(0).into());
+    let mentors = sql::all(c, &format!("SELECT {MENTOR_COLUMNS} {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"), values).await?;
+    Ok(SearchPage { total, mentors })
+}
+
+// ---- Annual refresh ------------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct RefreshRequest {
+    pub id: i64,
+    pub programme_id: i64,
+    pub mentor_id: i64,
+    pub year: i32,
+    pub asked_at: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
+    pub reminded_at: Option<DateTime<Utc>>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub lapsed_at: Option<DateTime<Utc>>,
+}
+
+const REFRESH_COLUMNS: &str =
+    "id, programme_id, mentor_id, year, asked_at, deadline, reminded_at, confirmed_at, lapsed_at";
+
+/// Asks a mentor to confirm for `year`; returns the link token, or `None` if they were
+/// already asked this year (so a rerun asks no one twice).
+pub async fn ask_refresh(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    mentor_id: i64,
+    year: i32,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let (token, hash) = secrets::new_token();
+    let n = sql::exec(
+        c,
+        "INSERT INTO refresh_requests (programme_id, mentor_id, year, token_hash, asked_at, deadline) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (mentor_id, year) DO NOTHING",
+        vec![programme_id.into(), mentor_id.into(), year.into(), hash.into(), now.into(), deadline.into()],
+    )
+    .await?;
+    Ok((n == 1).then_some(token))
+}
+
+pub async fn refresh_by_token(
+    c: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<RefreshRequest>> {
+    Ok(sql::one(
+        c,
+        &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE token_hash = $1"),
+        vec![secrets::hash(token).into()],
+    )
+    .await?)
+}
+
+/// The newest request of a mentor (for the in-app prompt and to tell old links apart).
+pub async fn latest_refresh(
+    c: &impl ConnectionTrait,
+    mentor_id: i64,
+) -> Result<Option<RefreshRequest>> {
+    Ok(sql::one(c, &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE mentor_id = $1 ORDER BY year DESC LIMIT 1"), vec![mentor_id.into()]).await?)
+}
+
+pub async fn confirm_refresh(
+    c: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "UPDATE refresh_requests SET confirmed_at = $2 WHERE id = $1 AND confirmed_at IS NULL",
+        vec![id.into(), now.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+/// Unconfirmed requests of a programme's refresh whose reminder time has come.
+pub async fn refresh_to_remind(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    year: i32,
+) -> Result<Vec<RefreshRequest>> {
+    Ok(sql::all(
+        c,
+        &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE programme_id = $1 AND year = $2 AND confirmed_at IS NULL AND reminded_at IS NULL AND lapsed_at IS NULL ORDER BY id"),
+        vec![programme_id.into(), year.into()],
+    )
+    .await?)
+}
+
+pub async fn mark_reminded(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "UPDATE refresh_requests SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL",
+        vec![id.into(), now.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+/// Unconfirmed requests past their deadline, not yet acted on.
+pub async fn refresh_lapsing(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<RefreshRequest>> {
+    Ok(sql::all(
+        c,
+        &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE programme_id = $1 AND year = $2 AND confirmed_at IS NULL AND lapsed_at IS NULL AND deadline <= $3 ORDER BY id"),
+        vec![programme_id.into(), year.into(), now.into()],
+    )
+    .await?)
+}
+
+pub async fn mark_lapsed(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = sql::exec(c, "UPDATE refresh_requests SET lapsed_at = $2 WHERE id = $1 AND lapsed_at IS NULL AND confirmed_at IS NULL", vec![id.into(), now.into()]).await?;
+    Ok(n == 1)
+}
+
+/// How many of a refresh's mentors have not confirmed (for the office's queue).
+pub async fn unconfirmed_count(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    year: i32,
+) -> Result<i64> {
+    Ok(sql::one::<Count>(
+        c,
+        "SELECT COUNT(*) AS n FROM refresh_requests WHERE programme_id = $1 AND year = $2 AND confirmed_at IS NULL",
+        vec![programme_id.into(), year.into()],
+    )
+    .await?
+    .map_or(0, |r| r.n))
+}

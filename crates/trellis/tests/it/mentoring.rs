@@ -1,0 +1,1012 @@
+//! Mentor applications, the director's review, the directory and the annual refresh, through
+//! the API, on both databases.
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, error_of};
+use chrono::Duration;
+use serde_json::{Value, json};
+
+both_backends!(
+    apply_review_and_find_in_the_directory,
+    clarification_and_resubmission,
+    application_bad_input_and_access,
+    programmes_without_review_list_at_once,
+    directory_filters_paging_and_hostile_search_text,
+    mentors_manage_their_listing,
+    annual_refresh_unlists_and_relists,
+);
+
+/// A programme with an expertise taxonomy, a director, and returns (admin, director) tokens.
+async fn programme_with_director(app: &TestApp, slug: &str, settings: Value) -> (String, String) {
+    let admin = app.admin_or_existing().await;
+    app.programme(&admin, slug, settings).await;
+    for label in ["Assessment", "Curriculum design", "Simulation"] {
+        let r = app
+            .post(
+                &format!("/api/v1/programmes/{slug}/taxonomy"),
+                json!({"kind": "expertise", "label": label}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+    }
+    let email = format!("director@{slug}.example.org");
+    let director = app.member("Dana Director", &email).await;
+    let r = app
+        .post(
+            &format!("/api/v1/programmes/{slug}/staff"),
+            json!({"email": email, "role": "director"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    (admin, director)
+}
+
+async fn taxonomy(app: &TestApp, slug: &str) -> (Vec<i64>, Vec<i64>) {
+    let t: Value = app
+        .get(&format!("/api/v1/programmes/{slug}/taxonomy"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids = |k: &str| {
+        t[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_i64().unwrap())
+            .collect()
+    };
+    (ids("audiences"), ids("expertise"))
+}
+
+async fn application_body(app: &TestApp, slug: &str, background: &str) -> Value {
+    let (aud, exp) = taxonomy(app, slug).await;
+    json!({
+        "audiences": [aud[0], aud[2]],
+        "expertise": [exp[0]],
+        "tags": ["OSCE"],
+        "background": background,
+        "training_course_date": "2025-03-14",
+        "capacity": 2,
+        "hours_per_month": 4,
+        "channels": ["video"],
+        "languages": ["English", "French"],
+        "availability": "Weekday evenings, UK time"
+    })
+}
+
+async fn join(app: &TestApp, slug: &str, token: &str) {
+    let r = app
+        .post(
+            &format!("/api/v1/programmes/{slug}/members"),
+            json!({}),
+            Some(token),
+        )
+        .await;
+    assert!(r.status() == 201 || r.status() == 200);
+}
+
+async fn search(app: &TestApp, slug: &str, token: &str, query: &str) -> Value {
+    let r = app
+        .get(
+            &format!("/api/v1/programmes/{slug}/mentors?{query}"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "search {query}");
+    r.json().await.unwrap()
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v["mentors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn apply_review_and_find_in_the_directory(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let mia = app.member("Mia Mentor", "mia@example.org").await;
+    join(&app, "imp", &mia).await;
+    let body = application_body(
+        &app,
+        "imp",
+        "Twenty years teaching compilers and running assessments of clinical reasoning.",
+    )
+    .await;
+    let r = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            body,
+            Some(&mia),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let a: Value = r.json().await.unwrap();
+    let id = a["id"].as_i64().unwrap();
+    assert_eq!(a["state"], "submitted");
+    assert_eq!(a["target_status"], "on_track");
+    // The applicant is told, and the director is asked to review.
+    assert!(
+        app.mails_to("mia@example.org")
+            .await
+            .iter()
+            .any(|m| m.template == "application_received")
+    );
+    let to_review = app
+        .last_mail_to("director@imp.example.org", "application_submitted")
+        .await;
+    assert!(to_review.text.contains(&format!("/applications/{id}")));
+
+    // The director's queue shows it with its 28-day target.
+    let q: Value = app
+        .get(
+            "/api/v1/programmes/imp/mentor-applications",
+            Some(&director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q.as_array().unwrap().len(), 1);
+    assert_eq!(q[0]["applicant_name"], "Mia Mentor");
+
+    // Not listed before approval.
+    let member = app.member("Max Member", "max@example.org").await;
+    join(&app, "imp", &member).await;
+    assert_eq!(search(&app, "imp", &member, "q=compiler").await["total"], 0);
+
+    let r = app
+        .post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "approve"}),
+            Some(&director),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["state"], "approved");
+    assert!(
+        app.mails_to("mia@example.org")
+            .await
+            .iter()
+            .any(|m| m.template == "application_approved")
+    );
+
+    // Found by a stemmed word of the background ("compiler" finds "compilers"), and by expertise.
+    let found = search(&app, "imp", &member, "q=compiler").await;
+    assert_eq!(names(&found), ["Mia Mentor"]);
+    assert_eq!(
+        found["mentors"][0]["languages"],
+        json!(["English", "French"])
+    );
+    assert_eq!(
+        names(&search(&app, "imp", &member, "q=assessing").await),
+        ["Mia Mentor"]
+    );
+    assert_eq!(
+        names(&search(&app, "imp", &member, "q=assessment+osce").await),
+        ["Mia Mentor"]
+    );
+    assert_eq!(
+        search(&app, "imp", &member, "q=astronomy").await["total"],
+        0
+    );
+    let profile: Value = app
+        .get(
+            &format!("/api/v1/programmes/imp/mentors/{}", a["applicant_id"]),
+            Some(&member),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["expertise"][0]["label"], "Assessment");
+
+    // Deciding again is a conflict that says why.
+    let (s, code, _, msg) = error_of(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "decline", "message": "no"}),
+            Some(&director),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, code.as_str()), (409, "conflict"));
+    assert!(msg.contains("already approved"), "{msg}");
+
+    // A member of another programme sees neither the directory nor the profile.
+    let (admin, _) = (app.admin_or_existing().await, ());
+    app.programme(&admin, "other", json!({})).await;
+    let outsider = app.member("Olly Outsider", "olly@example.org").await;
+    join(&app, "other", &outsider).await;
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors?q=compiler", Some(&outsider))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/programmes/imp/mentors/{}", a["applicant_id"]),
+            Some(&outsider)
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.get(
+            "/api/v1/programmes/other/mentors?q=compiler",
+            Some(&outsider)
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["total"],
+        0
+    );
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors", None)
+            .await
+            .status(),
+        401
+    );
+    app.stop().await;
+}
+
+async fn clarification_and_resubmission(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let cal = app.member("Cal Mentor", "cal@example.org").await;
+    join(&app, "imp", &cal).await;
+    let body = application_body(&app, "imp", "Simulation educator.").await;
+    let id = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            body.clone(),
+            Some(&cal),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let (s, _, field, _) = error_of(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "clarify", "message": " "}),
+            Some(&director),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("message")));
+    let r = app
+        .post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "clarify", "message": "Which mentor course did you take?"}),
+            Some(&director),
+        )
+        .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["state"],
+        "clarification_requested"
+    );
+    let asked = app
+        .last_mail_to("cal@example.org", "application_clarification")
+        .await;
+    assert!(asked.text.contains("Which mentor course did you take?"));
+    // Approving while the question is open is refused.
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "approve"}),
+            Some(&director)
+        )
+        .await
+        .status(),
+        409
+    );
+    // Only the applicant answers.
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/resubmit"),
+            json!({"answer": "x", "application": body}),
+            Some(&director)
+        )
+        .await
+        .status(),
+        403
+    );
+
+    let mut updated = body.clone();
+    updated["background"] = json!("Simulation educator; ASME mentor course in 2025.");
+    let r = app
+        .post(
+            &format!("/api/v1/mentor-applications/{id}/resubmit"),
+            json!({"answer": "The ASME course, March 2025.", "application": updated}),
+            Some(&cal),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["state"], "resubmitted");
+    assert_eq!(
+        a["details"]["background"],
+        "Simulation educator; ASME mentor course in 2025."
+    );
+    let kinds: Vec<&str> = a["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["submitted", "clarification_requested", "resubmitted"]
+    );
+    assert!(
+        app.mails_to("director@imp.example.org")
+            .await
+            .iter()
+            .any(|m| m.template == "application_resubmitted")
+    );
+
+    let r = app
+        .post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "decline", "message": "We have enough simulation mentors."}),
+            Some(&director),
+        )
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["state"], "declined");
+    assert!(
+        app.last_mail_to("cal@example.org", "application_declined")
+            .await
+            .text
+            .contains("enough simulation mentors")
+    );
+    // After a decision the member may apply again.
+    assert_eq!(
+        app.post(
+            "/api/v1/programmes/imp/mentor-applications",
+            body,
+            Some(&cal)
+        )
+        .await
+        .status(),
+        201
+    );
+    let audit: Value = app
+        .get(
+            "/api/v1/audit?action=application.",
+            Some(&app.admin_or_existing().await),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(audit.as_array().unwrap().len() >= 4);
+    app.stop().await;
+}
+
+async fn application_bad_input_and_access(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let ann = app.member("Ann", "ann@example.org").await;
+    let body = application_body(&app, "imp", "Background.").await;
+    // Not a member yet.
+    assert_eq!(
+        app.post(
+            "/api/v1/programmes/imp/mentor-applications",
+            body.clone(),
+            Some(&ann)
+        )
+        .await
+        .status(),
+        403
+    );
+    join(&app, "imp", &ann).await;
+    for (patch, field) in [
+        (json!({"capacity": 0}), "capacity"),
+        (json!({"capacity": 21}), "capacity"),
+        (json!({"audiences": [999999]}), "audiences"),
+        (json!({"expertise": [999999]}), "expertise"),
+    ] {
+        let mut b2 = body.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            b2[k] = v.clone();
+        }
+        let (s, _, f, _) = error_of(
+            app.post("/api/v1/programmes/imp/mentor-applications", b2, Some(&ann))
+                .await,
+        )
+        .await;
+        assert_eq!((s, f.as_deref()), (422, Some(field)));
+    }
+    let r = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            body.clone(),
+            Some(&ann),
+        )
+        .await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (s, _, _, msg) = error_of(
+        app.post(
+            "/api/v1/programmes/imp/mentor-applications",
+            body.clone(),
+            Some(&ann),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 409, "applying twice while one is open");
+    assert!(msg.contains("already have an application"));
+
+    // Another member can neither see nor decide it; its existence is not revealed.
+    let bob = app.member("Bob", "bob@example.org").await;
+    join(&app, "imp", &bob).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/mentor-applications/{id}"), Some(&bob))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "approve"}),
+            Some(&bob)
+        )
+        .await
+        .status(),
+        404
+    );
+    let mine: Value = app
+        .get("/api/v1/programmes/imp/mentor-applications", Some(&bob))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        mine.as_array().unwrap().is_empty(),
+        "a member sees only their own applications"
+    );
+    // The office sees it but may not decide.
+    let admin = app.admin_or_existing().await;
+    app.post(
+        "/api/v1/programmes/imp/staff",
+        json!({"email": "bob@example.org", "role": "office"}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/api/v1/mentor-applications/{id}"), Some(&bob))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "approve"}),
+            Some(&bob)
+        )
+        .await
+        .status(),
+        403
+    );
+    let (s, _, field, _) = error_of(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "maybe"}),
+            Some(&director),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("decision")));
+    assert_eq!(
+        app.post(
+            "/api/v1/mentor-applications/999999/decision",
+            json!({"decision": "approve"}),
+            Some(&director)
+        )
+        .await
+        .status(),
+        404
+    );
+
+    // Withdrawn by the applicant; then nothing more can happen to it.
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/withdraw"),
+            json!({}),
+            Some(&ann)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "approve"}),
+            Some(&director)
+        )
+        .await
+        .status(),
+        409
+    );
+    app.stop().await;
+}
+
+async fn programmes_without_review_list_at_once(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    programme_with_director(&app, "asm", json!({"review_mentors": false})).await;
+    let t = app.member("Quinn", "quinn@example.org").await;
+    join(&app, "asm", &t).await;
+    let r = app
+        .post(
+            "/api/v1/programmes/asm/mentor-applications",
+            application_body(&app, "asm", "Metallurgy and failure analysis.").await,
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<Value>().await.unwrap()["state"], "approved");
+    assert_eq!(
+        names(&search(&app, "asm", &t, "q=failures").await).len(),
+        1,
+        "stemmed: failures ~ failure"
+    );
+    // Already a mentor: a second application is a conflict.
+    assert_eq!(
+        app.post(
+            "/api/v1/programmes/asm/mentor-applications",
+            application_body(&app, "asm", "Again.").await,
+            Some(&t)
+        )
+        .await
+        .status(),
+        409
+    );
+    app.stop().await;
+}
+
+async fn approved_mentor(
+    app: &TestApp,
+    slug: &str,
+    director: &str,
+    name: &str,
+    email: &str,
+    background: &str,
+    patch: Value,
+) -> (String, i64) {
+    let t = app.member(name, email).await;
+    join(app, slug, &t).await;
+    let mut body = application_body(app, slug, background).await;
+    for (k, v) in patch.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/programmes/{slug}/mentor-applications"),
+            body,
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+    let a: Value = app
+        .get(
+            &format!("/api/v1/programmes/{slug}/mentor-applications"),
+            Some(&t),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = a[0]["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/mentor-applications/{id}/decision"),
+            json!({"decision": "approve"}),
+            Some(director),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    (t, a[0]["applicant_id"].as_i64().unwrap())
+}
+
+async fn directory_filters_paging_and_hostile_search_text(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let (aud, exp) = taxonomy(&app, "imp").await;
+    let (ana, _) = approved_mentor(&app, "imp", &director, "Ana Alves", "ana@example.org", "Teaches clinical reasoning.", json!({"audiences": [aud[0]], "expertise": [exp[1]], "languages": ["Portuguese", "English"]})).await;
+    approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Ben Brown",
+        "ben@example.org",
+        "Researches clinical assessment.",
+        json!({"audiences": [aud[1]], "expertise": [exp[0]], "capacity": 1}),
+    )
+    .await;
+    approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Cai Chen",
+        "cai@example.org",
+        "Designs simulations.",
+        json!({"audiences": [aud[0], aud[1]], "expertise": [exp[2]]}),
+    )
+    .await;
+    let token = app.member("Seeker", "seeker@example.org").await;
+    join(&app, "imp", &token).await;
+    app.patch(
+        "/api/v1/programmes/imp/mentoring",
+        json!({"available": false}),
+        &ana,
+    )
+    .await;
+
+    assert_eq!(search(&app, "imp", &token, "").await["total"], 3);
+    assert_eq!(
+        names(&search(&app, "imp", &token, &format!("audience={}", aud[0])).await),
+        ["Ana Alves", "Cai Chen"]
+    );
+    assert_eq!(
+        names(
+            &search(
+                &app,
+                "imp",
+                &token,
+                &format!("audience={}&expertise={}", aud[1], exp[0])
+            )
+            .await
+        ),
+        ["Ben Brown"]
+    );
+    assert_eq!(
+        names(&search(&app, "imp", &token, "q=clinical&availability=available").await),
+        ["Ben Brown"],
+        "Ana is unavailable"
+    );
+    let flagged = search(&app, "imp", &token, "q=clinical").await;
+    assert_eq!(flagged["total"], 2, "unavailable mentors stay listed");
+    assert!(
+        flagged["mentors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["available"] == false)
+    );
+    assert_eq!(
+        names(&search(&app, "imp", &token, "language=portuguese").await),
+        ["Ana Alves"]
+    );
+    assert_eq!(
+        search(&app, "imp", &token, "language=portu").await["total"],
+        0,
+        "a whole language, not a fragment"
+    );
+    let page2 = search(&app, "imp", &token, "sort=name&per_page=2&page=2").await;
+    assert_eq!(
+        (page2["total"].as_i64(), names(&page2)),
+        (Some(3), vec!["Cai Chen".to_owned()])
+    );
+    assert_eq!(
+        search(&app, "imp", &token, "sort=capacity").await["mentors"][2]["name"],
+        "Ben Brown"
+    );
+
+    // Search text with operators and quotes is searched as plain words, never a 500.
+    for hostile in [
+        "%22clinical",
+        "clinical*",
+        "NEAR(clinical%20assessment)",
+        "-clinical",
+        "((clinical",
+        "clinical%22%20OR%20%22x",
+        "%5E*%3A%22%27",
+        "AND",
+        "%E2%80%94",
+    ] {
+        let r = app
+            .get(
+                &format!("/api/v1/programmes/imp/mentors?q={hostile}"),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(r.status(), 200, "q={hostile}");
+    }
+    assert_eq!(
+        search(&app, "imp", &token, "q=%22clinical%20(assessment").await["total"],
+        1
+    );
+    let (s, _, field, _) = error_of(
+        app.get("/api/v1/programmes/imp/mentors?audience=abc", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("audience")));
+    let (s, _, field, _) = error_of(
+        app.get("/api/v1/programmes/imp/mentors?sort=random", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("sort")));
+    app.stop().await;
+}
+
+async fn mentors_manage_their_listing(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let (mia, _) = approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Mia",
+        "mia@example.org",
+        "Feedback literacy.",
+        json!({}),
+    )
+    .await;
+    let seeker = app.member("Seeker", "seeker@example.org").await;
+    join(&app, "imp", &seeker).await;
+
+    let until = (app.clock_now() + Duration::days(10))
+        .date_naive()
+        .to_string();
+    let r = app
+        .patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"available": false, "unavailable_until": until}),
+            &mia,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["unavailable_until"],
+        until.as_str()
+    );
+    assert_eq!(
+        search(&app, "imp", &seeker, "availability=available").await["total"],
+        0
+    );
+    // On the date a job makes the mentor available again.
+    app.clock.advance(Duration::days(11));
+    app.run_jobs().await;
+    assert_eq!(
+        search(&app, "imp", &seeker, "availability=available").await["total"],
+        1
+    );
+
+    for (body, field) in [
+        (json!({"capacity": 0}), "capacity"),
+        (json!({"capacity": 25}), "capacity"),
+        (
+            json!({"available": false, "unavailable_until": "2001-01-01"}),
+            "unavailable_until",
+        ),
+        (
+            json!({"available": false, "unavailable_until": "soon"}),
+            "unavailable_until",
+        ),
+    ] {
+        let (s, _, f, _) = error_of(
+            app.patch("/api/v1/programmes/imp/mentoring", body, &mia)
+                .await,
+        )
+        .await;
+        assert_eq!((s, f.as_deref()), (422, Some(field)));
+    }
+    assert_eq!(
+        app.patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"capacity": 5}),
+            &mia
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["capacity"],
+        5
+    );
+    assert_eq!(
+        app.patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"listed": false}),
+            &mia
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        search(&app, "imp", &seeker, "").await["total"],
+        0,
+        "left the directory"
+    );
+    assert_eq!(
+        app.patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"listed": true}),
+            &mia
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(search(&app, "imp", &seeker, "").await["total"], 1);
+    assert_eq!(
+        app.patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"capacity": 3}),
+            &seeker
+        )
+        .await
+        .status(),
+        404,
+        "not a mentor"
+    );
+    app.stop().await;
+}
+
+async fn annual_refresh_unlists_and_relists(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(
+        &app,
+        "imp",
+        json!({"refresh_month": 1, "refresh_grace_days": 30}),
+    )
+    .await;
+    let (mia, _) = approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Mia",
+        "mia@example.org",
+        "Feedback literacy.",
+        json!({}),
+    )
+    .await;
+    let (_ned, _) = approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Ned",
+        "ned@example.org",
+        "Curriculum maps.",
+        json!({}),
+    )
+    .await;
+    let seeker = app.member("Seeker", "seeker@example.org").await;
+    join(&app, "imp", &seeker).await;
+    let year = app
+        .clock_now()
+        .date_naive()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap()
+        + 1;
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+
+    // The scheduler was down over New Year: it catches up on 5 January, once.
+    app.clock.set(at(&format!("{year}-01-05T09:00:00Z")));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    let asks = app
+        .mails_to("ned@example.org")
+        .await
+        .into_iter()
+        .filter(|m| m.template == "refresh_request")
+        .collect::<Vec<_>>();
+    assert_eq!(asks.len(), 1, "asked once");
+    let ned_link = asks[0].token("/refresh/confirm");
+    let mia_token = app
+        .last_mail_to("mia@example.org", "refresh_request")
+        .await
+        .token("/refresh/confirm");
+
+    // Mia confirms straight away. A link can't be used by someone else who is signed in.
+    let r = app
+        .api()
+        .post(app.url("/api/v1/refresh/confirm"))
+        .bearer_auth(&seeker)
+        .json(&json!({"token": mia_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        app.post(
+            "/api/v1/refresh/confirm",
+            json!({"token": mia_token}),
+            Some(&mia)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.post("/api/v1/refresh/confirm", json!({"token": "nope"}), None)
+            .await
+            .status(),
+        404
+    );
+
+    // Half-way: Ned is reminded, once.
+    app.clock.set(at(&format!("{year}-01-21T09:00:00Z")));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(
+        app.mails_to("ned@example.org")
+            .await
+            .iter()
+            .filter(|m| m.template == "refresh_reminder")
+            .count(),
+        1
+    );
+    assert!(
+        app.mails_to("mia@example.org")
+            .await
+            .iter()
+            .all(|m| m.template != "refresh_reminder")
+    );
+
+    // After the grace period Ned is unlisted, told, and audited; Mia stays.
+    app.clock.set(at(&format!("{year}-02-05T09:00:00Z")));
+    app.run_jobs().await;
+    assert_eq!(names(&search(&app, "imp", &seeker, "").await), ["Mia"]);
+    assert!(
+        app.mails_to("ned@example.org")
+            .await
+            .iter()
+            .any(|m| m.template == "refresh_unlisted")
+    );
+
+    // Ned confirms with the emailed link (signed out): listed again at once.
+    let r = app
+        .post("/api/v1/refresh/confirm", json!({"token": ned_link}), None)
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["listed_again"], true);
+    assert_eq!(search(&app, "imp", &seeker, "").await["total"], 2);
+
+    // Next year's refresh replaces this year's links.
+    app.clock.set(at(&format!("{}-01-02T09:00:00Z", year + 1)));
+    app.run_jobs().await;
+    let (s, code, _, _) = error_of(
+        app.post("/api/v1/refresh/confirm", json!({"token": ned_link}), None)
+            .await,
+    )
+    .await;
+    assert_eq!((s, code.as_str()), (410, "link_gone"));
+    app.stop().await;
+}

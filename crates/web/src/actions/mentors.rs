@@ -1,0 +1,903 @@
+//! Mentor applications and their review, the directory, mentors' own listings, and the
+//! refresh confirmation.
+
+use crate::actions::programmes::{find_by_id, standing};
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use trellis_domain::application::{
+    self, Action, ApplicationDetails, ApplicationInput, Event, State,
+};
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::directory;
+use trellis_domain::mail::{Letter, mentoring as letters};
+use trellis_domain::role::{StaffRole, Standing};
+use trellis_store::jobs::{self, NewJob, kinds};
+use trellis_store::mentors::{self as store, ApplicationRow, MentorRow};
+use trellis_store::programmes::{self, Programme};
+use trellis_store::taxonomy::{self, Term};
+use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit, outbox};
+
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub audiences: Vec<Term>,
+    pub expertise: Vec<Term>,
+}
+
+impl Taxonomy {
+    pub fn label(&self, id: i64) -> Option<&str> {
+        self.audiences
+            .iter()
+            .chain(self.expertise.iter())
+            .find(|t| t.id == id)
+            .map(|t| t.label.as_str())
+    }
+}
+
+pub async fn taxonomy(s: &AppState, p: &Programme) -> AppResult<Taxonomy> {
+    Ok(Taxonomy {
+        audiences: taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, false).await?,
+        expertise: taxonomy::terms(&s.store.db, p.id, taxonomy::EXPERTISE, false).await?,
+    })
+}
+
+fn conflict(message: impl Into<String>) -> AppError {
+    AppError::Conflict(message.into())
+}
+
+/// Sends a letter to everyone holding `roles` in the programme (inside the caller's transaction).
+async fn tell_staff(
+    s: &AppState,
+    c: &impl ConnectionTrait,
+    p: &Programme,
+    roles: &[StaffRole],
+    letter: &Letter,
+) -> AppResult<()> {
+    let now = s.now();
+    let mut sent: Vec<i64> = Vec::new();
+    for m in programmes::staff(c, p.id).await? {
+        if roles.iter().any(|r| r.as_str() == m.role) && !sent.contains(&m.user_id) {
+            sent.push(m.user_id);
+            outbox::queue(
+                c,
+                &letter.to(&s.config.site, &m.email, &m.name),
+                &s.config.mail_host,
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn tell(
+    s: &AppState,
+    c: &impl ConnectionTrait,
+    email: &str,
+    name: &str,
+    letter: &Letter,
+) -> AppResult<()> {
+    outbox::queue(
+        c,
+        &letter.to(&s.config.site, email, name),
+        &s.config.mail_host,
+        s.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+fn url(s: &AppState, path: &str) -> String {
+    format!("{}{path}", s.config.site.public_url)
+}
+
+fn review_url(s: &AppState, app_id: i64) -> String {
+    url(s, &format!("/applications/{app_id}"))
+}
+
+/// Builds the text the directory searches for a mentor.
+fn search_text(name: &str, d: &ApplicationDetails, tax: &Taxonomy) -> String {
+    let labels: Vec<String> = d
+        .audiences
+        .iter()
+        .chain(d.expertise.iter())
+        .filter_map(|id| tax.label(*id))
+        .map(str::to_owned)
+        .collect();
+    store::search_text(name, d, &labels)
+}
+
+/// Applies to mentor. Programmes that review mentors [003] queue the application for the
+/// director; the others [000] list the member at once.
+pub async fn apply(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    input: &ApplicationInput,
+) -> AppResult<ApplicationRow> {
+    let st = standing(s, p, who).await?;
+    if !st.is_member {
+        return Err(AppError::forbidden(format!(
+            "Join {} before applying to mentor in it",
+            p.name
+        )));
+    }
+    let settings = p.settings();
+    if !settings.mentor_member_types.is_empty() {
+        let listed = programmes::on_member_list(&s.store.db, p.id, &who.user.email).await?;
+        let ok = listed.and_then(|l| l.member_type).is_some_and(|t| {
+            settings
+                .mentor_member_types
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(&t))
+        });
+        if !ok {
+            return Err(AppError::forbidden(format!(
+                "In {}, mentors must be {} members",
+                p.name,
+                settings.mentor_member_types.join(" or ")
+            )));
+        }
+    }
+    if store::mentor(&s.store.db, p.id, who.id()).await?.is_some() {
+        return Err(conflict(
+            "You are already a mentor in this programme: change your listing instead",
+        ));
+    }
+    let tax = taxonomy(s, p).await?;
+    let ids = |v: &[Term]| v.iter().map(|t| t.id).collect::<Vec<_>>();
+    let details = ApplicationDetails::parse(input, &ids(&tax.audiences), &ids(&tax.expertise))?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let id = match store::create_application(&tx, p.id, who.id(), &details, now).await {
+        Ok(id) => id,
+        Err(StoreError::Duplicate { .. }) => {
+            return Err(conflict(
+                "You already have an application waiting for a decision in this programme",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    store::add_event(&tx, id, Some(who.id()), "submitted", None, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "application.submitted",
+            "mentor_application",
+            Some(id),
+            format!("{} applied to mentor", who.user.email),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    if settings.review_mentors {
+        tell(
+            s,
+            &tx,
+            &who.user.email,
+            &who.user.name,
+            &letters::application_received(&p.name, &url(s, &format!("/applications/{id}")), true),
+        )
+        .await?;
+        tell_staff(
+            s,
+            &tx,
+            p,
+            &[StaffRole::Director],
+            &letters::application_to_review(&p.name, &who.user.name, &review_url(s, id), false),
+        )
+        .await?;
+        let remind = application::reminder_at(now, settings.application_target_days);
+        jobs::enqueue(
+            &tx,
+            &NewJob::new(
+                kinds::APPLICATION_REMINDER,
+                format!("application_reminder:{id}"),
+                serde_json::json!({ "application_id": id }),
+                remind,
+            ),
+            now,
+        )
+        .await?;
+    } else {
+        // Guide 000: "ASM does not qualify mentors prior to their registration."
+        store::move_application(
+            &tx,
+            id,
+            store::Move {
+                from: State::Submitted,
+                to: State::Approved,
+                by: None,
+                note: Some("listed on registration"),
+                details: None,
+            },
+            now,
+        )
+        .await?;
+        store::add_event(
+            &tx,
+            id,
+            None,
+            "approved",
+            Some("Listed on registration: this programme does not review mentors."),
+            now,
+        )
+        .await?;
+        store::upsert_mentor(
+            &tx,
+            p.id,
+            who.id(),
+            Some(id),
+            &details,
+            &search_text(&who.user.name, &details, &tax),
+            now,
+        )
+        .await?;
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "mentor.listed",
+                "mentor_application",
+                Some(id),
+                format!("{} listed as a mentor", who.user.email),
+            )
+            .in_programme(p.id),
+            now,
+        )
+        .await?;
+        tell(
+            s,
+            &tx,
+            &who.user.email,
+            &who.user.name,
+            &letters::application_received(
+                &p.name,
+                &url(s, &format!("/programmes/{}/mentoring", p.slug)),
+                false,
+            ),
+        )
+        .await?;
+    }
+    let row = store::application(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Who may see an application: its applicant, the programme's director and office, admins.
+fn may_view(who: &CurrentUser, app: &ApplicationRow, st: &Standing) -> bool {
+    app.user_id == who.id()
+        || st.is_admin
+        || st.holds(StaffRole::Director)
+        || st.holds(StaffRole::Office)
+}
+
+fn may_decide(st: &Standing) -> bool {
+    st.is_admin || st.holds(StaffRole::Director)
+}
+
+/// Loads an application the person may see; others get 404, so its existence is not revealed.
+pub async fn visible_application(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+) -> AppResult<(ApplicationRow, Programme, Standing)> {
+    let app = store::application(&s.store.db, id)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    let p = find_by_id(s, app.programme_id).await?;
+    let st = standing(s, &p, who).await?;
+    if !may_view(who, &app, &st) {
+        return Err(AppError::NotFound("application"));
+    }
+    Ok((app, p, st))
+}
+
+/// The director's decision: `approve`, `clarify` (with the question) or `decline` (with the reason).
+pub async fn decide(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    decision: &str,
+    message: &str,
+) -> AppResult<ApplicationRow> {
+    let (app, p, st) = visible_application(s, who, id).await?;
+    if !may_decide(&st) {
+        return Err(AppError::forbidden(
+            "Only the mentorship director decides mentor applications",
+        ));
+    }
+    let action = match decision {
+        "approve" => Action::Approve,
+        "clarify" => Action::RequestClarification {
+            question: application::parse_message("message", message)?,
+        },
+        "decline" => Action::Decline {
+            reason: application::parse_message("message", message)?,
+        },
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "Choose approve, clarify or decline",
+            ));
+        }
+    };
+    let from = app.state();
+    let (to, event) =
+        application::transition(from, &action).map_err(|r| conflict(r.to_string()))?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if !store::move_application(
+        &tx,
+        id,
+        store::Move {
+            from,
+            to,
+            by: Some(who.id()),
+            note: matches!(event, Event::Declined { .. }).then_some(message.trim()),
+            details: None,
+        },
+        now,
+    )
+    .await?
+    {
+        return Err(conflict(
+            "Someone else changed this application just now. Reload it to see its state.",
+        ));
+    }
+    let applicant_url = url(s, &format!("/applications/{id}"));
+    match &event {
+        Event::ClarificationRequested { question } => {
+            store::add_event(
+                &tx,
+                id,
+                Some(who.id()),
+                "clarification_requested",
+                Some(question),
+                now,
+            )
+            .await?;
+            tell(
+                s,
+                &tx,
+                &app.applicant_email,
+                &app.applicant_name,
+                &letters::clarification_requested(&p.name, question, &applicant_url),
+            )
+            .await?;
+        }
+        Event::Approved => {
+            let details = app.details().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("application {id} has unreadable details"))
+            })?;
+            let tax = taxonomy(s, &p).await?;
+            store::upsert_mentor(
+                &tx,
+                p.id,
+                app.user_id,
+                Some(id),
+                &details,
+                &search_text(&app.applicant_name, &details, &tax),
+                now,
+            )
+            .await?;
+            store::add_event(&tx, id, Some(who.id()), "approved", None, now).await?;
+            tell(
+                s,
+                &tx,
+                &app.applicant_email,
+                &app.applicant_name,
+                &letters::approved(
+                    &p.name,
+                    &url(s, &format!("/programmes/{}/mentoring", p.slug)),
+                ),
+            )
+            .await?;
+        }
+        Event::Declined { reason } => {
+            store::add_event(&tx, id, Some(who.id()), "declined", Some(reason), now).await?;
+            tell(
+                s,
+                &tx,
+                &app.applicant_email,
+                &app.applicant_name,
+                &letters::declined(&p.name, reason),
+            )
+            .await?;
+        }
+        Event::Resubmitted | Event::Withdrawn => {}
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            audit_action(&event),
+            "mentor_application",
+            Some(id),
+            format!("application from {} {}", app.applicant_email, to.as_str()),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    let row = store::application(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+fn audit_action(e: &Event) -> &'static str {
+    match e {
+        Event::ClarificationRequested { .. } => "application.clarification_requested",
+        Event::Resubmitted => "application.resubmitted",
+        Event::Approved => "application.approved",
+        Event::Declined { .. } => "application.declined",
+        Event::Withdrawn => "application.withdrawn",
+    }
+}
+
+/// The applicant answers the director's question, with an updated application.
+pub async fn resubmit(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    answer: &str,
+    input: &ApplicationInput,
+) -> AppResult<ApplicationRow> {
+    let (app, p, _) = visible_application(s, who, id).await?;
+    if app.user_id != who.id() {
+        return Err(AppError::forbidden("Only the applicant can answer"));
+    }
+    let from = app.state();
+    let (to, _) =
+        application::transition(from, &Action::Resubmit).map_err(|r| conflict(r.to_string()))?;
+    let answer = application::parse_message("answer", answer)?;
+    let tax = taxonomy(s, &p).await?;
+    let ids = |v: &[Term]| v.iter().map(|t| t.id).collect::<Vec<_>>();
+    let details = ApplicationDetails::parse(input, &ids(&tax.audiences), &ids(&tax.expertise))?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if !store::move_application(
+        &tx,
+        id,
+        store::Move {
+            from,
+            to,
+            by: Some(who.id()),
+            note: None,
+            details: Some(&details),
+        },
+        now,
+    )
+    .await?
+    {
+        return Err(conflict(
+            "This application changed just now. Reload it to see its state.",
+        ));
+    }
+    store::add_event(&tx, id, Some(who.id()), "resubmitted", Some(&answer), now).await?;
+    tell_staff(
+        s,
+        &tx,
+        &p,
+        &[StaffRole::Director],
+        &letters::application_to_review(&p.name, &who.user.name, &review_url(s, id), true),
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "application.resubmitted",
+            "mentor_application",
+            Some(id),
+            "applicant answered the director",
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    let row = store::application(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<ApplicationRow> {
+    let (app, p, _) = visible_application(s, who, id).await?;
+    if app.user_id != who.id() {
+        return Err(AppError::forbidden(
+            "Only the applicant can withdraw an application",
+        ));
+    }
+    let from = app.state();
+    let (to, _) =
+        application::transition(from, &Action::Withdraw).map_err(|r| conflict(r.to_string()))?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if !store::move_application(
+        &tx,
+        id,
+        store::Move {
+            from,
+            to,
+            by: Some(who.id()),
+            note: Some("withdrawn by the applicant"),
+            details: None,
+        },
+        now,
+    )
+    .await?
+    {
+        return Err(conflict(
+            "This application changed just now. Reload it to see its state.",
+        ));
+    }
+    store::add_event(&tx, id, Some(who.id()), "withdrawn", None, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "application.withdrawn",
+            "mentor_application",
+            Some(id),
+            "withdrawn by the applicant",
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    let row = store::application(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The director's queue (director, office and admin).
+pub async fn queue(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+) -> AppResult<Vec<ApplicationRow>> {
+    let st = standing(s, p, who).await?;
+    if !(st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)) {
+        return Err(AppError::forbidden(
+            "Only the mentorship director and the programme office see the applications",
+        ));
+    }
+    Ok(store::open_applications(&s.store.db, p.id).await?)
+}
+
+// ---- The directory -------------------------------------------------------------------------
+
+/// Only signed-in members of the programme (and its staff and admins) see its directory.
+pub async fn require_directory_access(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+) -> AppResult<Standing> {
+    let st = standing(s, p, who).await?;
+    if st.is_member || st.is_admin || st.is_staff() {
+        Ok(st)
+    } else {
+        Err(AppError::forbidden(format!(
+            "The mentor directory of {} is for its members: join the programme to see it",
+            p.name
+        )))
+    }
+}
+
+/// The directory's query, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct DirectoryQuery {
+    /// Free text over name, background, expertise and tags (plain words; stemmed).
+    #[serde(default)]
+    pub q: String,
+    /// An audience term id ("who I can mentor").
+    pub audience: Option<String>,
+    /// An expertise term id.
+    pub expertise: Option<String>,
+    /// `available` or `capacity` (available with a free place).
+    pub availability: Option<String>,
+    pub language: Option<String>,
+    /// Location or time zone, e.g. "Edinburgh" or "Europe/".
+    pub place: Option<String>,
+    /// relevance (default), name, newest, capacity
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+fn opt_id(field: &'static str, v: Option<&str>, allowed: &[Term]) -> AppResult<Option<i64>> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(raw) => {
+            let id: i64 = raw
+                .parse()
+                .map_err(|_| AppError::invalid(field, "Choose a value from the list"))?;
+            if allowed.iter().any(|t| t.id == id) {
+                Ok(Some(id))
+            } else {
+                Err(AppError::invalid(field, "Choose a value from the list"))
+            }
+        }
+    }
+}
+
+impl DirectoryQuery {
+    pub fn page(&self) -> u64 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(&self) -> u64 {
+        self.per_page
+            .unwrap_or(20)
+            .clamp(1, directory::MAX_PAGE_SIZE)
+    }
+
+    pub fn to_search(&self, tax: &Taxonomy) -> AppResult<store::Search> {
+        let availability = match self
+            .availability
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => None,
+            Some(v) => Some(directory::AvailabilityFilter::parse(v).ok_or_else(|| {
+                AppError::invalid("availability", "Choose available or capacity")
+            })?),
+        };
+        let sort =
+            directory::Sort::parse(self.sort.as_deref().unwrap_or("").trim()).ok_or_else(|| {
+                AppError::invalid("sort", "Choose relevance, name, newest or capacity")
+            })?;
+        Ok(store::Search {
+            words: directory::search_words(&self.q),
+            audience: opt_id("audience", self.audience.as_deref(), &tax.audiences)?,
+            expertise: opt_id("expertise", self.expertise.as_deref(), &tax.expertise)?,
+            availability,
+            language: self.language.clone(),
+            place: self.place.clone(),
+            sort,
+            limit: self.per_page(),
+            offset: (self.page() - 1).saturating_mul(self.per_page()),
+        })
+    }
+}
+
+pub async fn search(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    q: &DirectoryQuery,
+) -> AppResult<(store::SearchPage, Taxonomy)> {
+    require_directory_access(s, who, p).await?;
+    let tax = taxonomy(s, p).await?;
+    let search = q.to_search(&tax)?;
+    Ok((store::search(&s.store.db, p.id, &search).await?, tax))
+}
+
+/// A mentor's directory profile: listed mentors, to the programme's members; one's own always.
+pub async fn profile(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    user_id: i64,
+) -> AppResult<(MentorRow, Vec<Term>)> {
+    require_directory_access(s, who, p).await?;
+    let m = store::mentor(&s.store.db, p.id, user_id)
+        .await?
+        .filter(|m| m.listed || m.user_id == who.id())
+        .ok_or(AppError::NotFound("mentor"))?;
+    let terms = store::mentor_terms(&s.store.db, m.id).await?;
+    Ok((m, terms))
+}
+
+/// Changes a mentor makes to their own listing; fields left out stay as they are.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ListingChange {
+    /// false marks you unavailable (you stay listed, flagged).
+    pub available: Option<bool>,
+    /// With `available: false`: available again from this date (YYYY-MM-DD).
+    pub unavailable_until: Option<String>,
+    /// Mentees at once, 1 to 20.
+    pub capacity: Option<i32>,
+    /// false leaves the directory; true returns to it.
+    pub listed: Option<bool>,
+}
+
+pub async fn own_listing(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<MentorRow> {
+    store::mentor(&s.store.db, p.id, who.id())
+        .await?
+        .ok_or(AppError::NotFound("mentor listing"))
+}
+
+pub async fn change_listing(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    change: &ListingChange,
+) -> AppResult<MentorRow> {
+    let m = own_listing(s, who, p).await?;
+    let now = s.now();
+    let until = match change
+        .unavailable_until
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        None => None,
+        Some(raw) => {
+            let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                AppError::invalid("unavailable_until", "Enter the date like 2027-03-01")
+            })?;
+            if directory::available_again_at(d) <= now {
+                return Err(AppError::invalid(
+                    "unavailable_until",
+                    "The date must be in the future",
+                ));
+            }
+            if change.available != Some(false) {
+                return Err(AppError::invalid(
+                    "unavailable_until",
+                    "A return date goes with marking yourself unavailable",
+                ));
+            }
+            Some(d)
+        }
+    };
+    if let Some(c) = change.capacity
+        && !(application::MIN_CAPACITY..=application::MAX_CAPACITY).contains(&c)
+    {
+        return Err(AppError::invalid(
+            "capacity",
+            format!(
+                "Capacity must be from {} to {} mentees",
+                application::MIN_CAPACITY,
+                application::MAX_CAPACITY
+            ),
+        ));
+    }
+    let tx = s.store.db.begin().await?;
+    let mut said = Vec::new();
+    if let Some(available) = change.available {
+        let until_text = until.map(|d| d.to_string());
+        store::set_availability(&tx, m.id, available, until_text.as_deref(), now).await?;
+        if let Some(d) = until {
+            jobs::enqueue(
+                &tx,
+                &NewJob::new(
+                    kinds::MENTOR_AVAILABLE,
+                    format!("mentor_available:{}:{d}", m.id),
+                    serde_json::json!({ "mentor_id": m.id, "until": d.to_string() }),
+                    directory::available_again_at(d),
+                ),
+                now,
+            )
+            .await?;
+        }
+        said.push(match (available, until) {
+            (true, _) => "available".to_owned(),
+            (false, Some(d)) => format!("unavailable until {d}"),
+            (false, None) => "unavailable".to_owned(),
+        });
+    }
+    if let Some(c) = change.capacity {
+        store::set_capacity(&tx, m.id, c, now).await?;
+        said.push(format!("capacity {c}"));
+    }
+    if let Some(listed) = change.listed {
+        if store::set_listed(&tx, m.id, listed, (!listed).then_some("self"), now).await? {
+            said.push(
+                if listed {
+                    "listed again"
+                } else {
+                    "left the directory"
+                }
+                .to_owned(),
+            );
+        }
+        // Coming back counts as confirming this year's refresh.
+        if listed && let Some(r) = store::latest_refresh(&tx, m.id).await? {
+            store::confirm_refresh(&tx, r.id, now).await?;
+        }
+    }
+    if !said.is_empty() {
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "mentor.listing_changed",
+                "mentor",
+                Some(m.id),
+                said.join(", "),
+            )
+            .by(Some(who.id()))
+            .in_programme(p.id),
+            now,
+        )
+        .await?;
+    }
+    let row = store::mentor_by_id(&tx, m.id)
+        .await?
+        .ok_or(AppError::NotFound("mentor listing"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+// ---- Refresh -------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshConfirmed {
+    pub programme_slug: String,
+    pub programme_name: String,
+    pub relisted: bool,
+}
+
+/// Confirms a mentor's listing from the emailed link. Works signed out (one click from the
+/// email); signed in as someone else it is refused. A link replaced by a newer refresh, or
+/// older than a year, has expired.
+pub async fn confirm_refresh(
+    s: &AppState,
+    who: Option<&CurrentUser>,
+    token: &str,
+) -> AppResult<RefreshConfirmed> {
+    let now = s.now();
+    let r = store::refresh_by_token(&s.store.db, token.trim())
+        .await?
+        .ok_or(AppError::NotFound("confirmation link"))?;
+    let m = store::mentor_by_id(&s.store.db, r.mentor_id)
+        .await?
+        .ok_or(AppError::NotFound("mentor listing"))?;
+    if let Some(who) = who
+        && who.id() != m.user_id
+    {
+        return Err(AppError::forbidden(
+            "This confirmation link was sent to another mentor. Sign out, or use the link in your own email.",
+        ));
+    }
+    let latest = store::latest_refresh(&s.store.db, m.id).await?;
+    let gone = || {
+        AppError::Status { status: StatusCode::GONE, code: "link_gone", message: "This confirmation link has expired: use the link in the newest email from the programme.".into() }
+    };
+    if latest.is_some_and(|l| l.id != r.id) || now >= directory::refresh_link_expires(r.asked_at) {
+        return Err(gone());
+    }
+    let p = find_by_id(s, r.programme_id).await?;
+    let tx = s.store.db.begin().await?;
+    let newly = store::confirm_refresh(&tx, r.id, now).await?;
+    let relisted = m.unlisted_reason.as_deref() == Some("refresh")
+        && store::set_listed(&tx, m.id, true, None, now).await?;
+    if newly || relisted {
+        audit::record(
+            &tx,
+            &AuditEntry::new(
+                "mentor.refresh_confirmed",
+                "mentor",
+                Some(m.id),
+                if relisted {
+                    "confirmed and listed again"
+                } else {
+                    "confirmed"
+                },
+            )
+            .by(Some(m.user_id))
+            .in_programme(p.id),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(RefreshConfirmed {
+        programme_slug: p.slug,
+        programme_name: p.name,
+        relisted,
+    })
+}

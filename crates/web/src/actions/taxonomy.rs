@@ -1,0 +1,101 @@
+//! Editing a programme's taxonomies (installation admin).
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::error::required_text;
+use trellis_store::programmes::Programme;
+use trellis_store::taxonomy::{self, AUDIENCE, EXPERTISE};
+use trellis_store::{TransactionTrait, audit};
+
+fn kind(raw: &str) -> AppResult<&'static str> {
+    match raw.trim() {
+        "audience" => Ok(AUDIENCE),
+        "expertise" => Ok(EXPERTISE),
+        _ => Err(AppError::invalid("kind", "Choose audience or expertise")),
+    }
+}
+
+pub async fn add(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    kind_raw: &str,
+    label: &str,
+) -> AppResult<i64> {
+    who.require_admin()?;
+    let kind = kind(kind_raw)?;
+    let label = required_text("label", label, 80)?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let id = taxonomy::add(&tx, p.id, kind, &label)
+        .await
+        .map_err(|e| match e {
+            trellis_store::StoreError::Duplicate { .. } => {
+                AppError::invalid("label", "This programme already has a term with this label")
+            }
+            other => other.into(),
+        })?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "taxonomy.term_added",
+            "taxonomy_term",
+            Some(id),
+            format!("{kind} '{label}' added"),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn change(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    id: i64,
+    label: Option<&str>,
+    retired: Option<bool>,
+) -> AppResult<()> {
+    who.require_admin()?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let mut found = true;
+    if let Some(label) = label {
+        let label = required_text("label", label, 80)?;
+        found &= taxonomy::rename(&tx, p.id, id, &label)
+            .await
+            .map_err(|e| match e {
+                trellis_store::StoreError::Duplicate { .. } => {
+                    AppError::invalid("label", "This programme already has a term with this label")
+                }
+                other => other.into(),
+            })?;
+    }
+    if let Some(r) = retired {
+        found &= taxonomy::set_retired(&tx, p.id, id, r).await?;
+    }
+    if !found {
+        return Err(AppError::NotFound("term"));
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "taxonomy.term_changed",
+            "taxonomy_term",
+            Some(id),
+            "term changed",
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
