@@ -85,9 +85,14 @@ pub fn refresh_start(year: i32, month: i32) -> Option<DateTime<Utc>> {
     NaiveDate::from_ymd_opt(year, m, 1).map(available_again_at)
 }
 
+/// How long after its start a missed refresh is still run (a scheduler that was down).
+pub const REFRESH_CATCH_UP_DAYS: i64 = 90;
+
 /// The refresh a programme is due to run at `now`, if any: this year's, once its month has
 /// begun, for a programme that existed when it began. A scheduler that was down through the
-/// whole month still runs it when it comes back; last year's missed refresh is not run.
+/// whole month still runs it when it comes back, within 90 days; later than that (say, an
+/// installation upgraded in November) the year's refresh is skipped rather than sprung on
+/// mentors out of season.
 pub fn refresh_due(
     now: DateTime<Utc>,
     month: i32,
@@ -95,7 +100,8 @@ pub fn refresh_due(
 ) -> Option<(i32, DateTime<Utc>)> {
     let year = now.year();
     let start = refresh_start(year, month)?;
-    (now >= start && programme_created < start).then_some((year, start))
+    let in_season = now >= start && now < start + Duration::days(REFRESH_CATCH_UP_DAYS);
+    (in_season && programme_created < start).then_some((year, start))
 }
 
 /// A mentor asked at `asked_at` has the grace period to confirm; they are reminded half-way.
@@ -164,6 +170,15 @@ mod tests {
             "not for a programme created after this year's start"
         );
         assert_eq!(refresh_due(t("2026-01-05T00:00:00Z"), 13, created), None);
+        assert_eq!(
+            refresh_due(t("2026-11-23T00:00:00Z"), 1, created),
+            None,
+            "not sprung out of season"
+        );
+        assert_eq!(
+            refresh_due(t("2026-11-23T00:00:00Z"), 10, created).map(|r| r.0),
+            Some(2026)
+        );
     }
 
     #[test]

@@ -389,3 +389,28 @@ pub async fn member_list_count(c: &impl ConnectionTrait, programme_id: i64) -> R
     .await?;
     Ok(r.map_or(0, |r| r.n))
 }
+
+/// Adds many members at once (500 a statement); existing memberships are kept.
+pub async fn join_many(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for chunk in user_ids.chunks(500) {
+        let mut text = String::from(
+            "INSERT INTO programme_members (programme_id, user_id, joined_at) VALUES ",
+        );
+        let mut values: Vec<sea_orm::Value> = vec![programme_id.into(), now.into()];
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            values.push((*id).into());
+            text.push_str(&format!("($1, ${}, $2)", values.len()));
+        }
+        text.push_str(" ON CONFLICT (programme_id, user_id) DO NOTHING");
+        sql::exec(c, &text, values).await?;
+    }
+    Ok(())
+}

@@ -44,6 +44,18 @@ pub enum Command {
     /// Import data from CSV files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Fill a programme with generated members and mentors, for benchmarks and load tests.
+    Generate {
+        #[arg(long)]
+        programme: String,
+        #[arg(long, default_value_t = 1000)]
+        members: usize,
+        #[arg(long, default_value_t = 200)]
+        mentors: usize,
+        /// Seed of the random choices: the same seed gives the same people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the effective configuration, with secrets hidden.
     Config,
 }
@@ -188,6 +200,37 @@ pub async fn run(cli: Cli) -> Result<()> {
                 );
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Command::Generate {
+            programme,
+            members,
+            mentors,
+            seed,
+        } => {
+            if mentors > members {
+                bail!("--mentors ({mentors}) cannot be more than --members ({members})");
+            }
+            let parts = assemble(&config, system).await?;
+            let started = std::time::Instant::now();
+            let report = crate::generate::generate(
+                &parts.state,
+                &programme,
+                members,
+                mentors,
+                seed,
+                &|done, all| {
+                    eprint!("\rgenerated {done} of {all} members");
+                },
+            )
+            .await?;
+            eprintln!();
+            println!(
+                "Added {} members and {} mentors to {programme} in {:.1} s.",
+                report.members,
+                report.mentors,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Config => {

@@ -1,15 +1,22 @@
-//! The demo installation: one society with two programmes, staff in every role and a few
-//! dozen members with varied profiles. Created on the first `trellis demo`, reused after.
+//! The demo installation: one society with two programmes, staff in every role, 62 members
+//! with varied profiles, 24 approved mentors (some unavailable) and a few applications waiting
+//! for review, one of them past its target. Created on the first `trellis demo`, reused after.
 
+use crate::generate::{self, FIRST, LAST};
 use anyhow::{Result, bail};
+use chrono::Duration;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use sea_orm::TransactionTrait;
 use trellis_domain::account::Email;
+use trellis_domain::application::{self, State};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::member_list::MemberRow;
-use trellis_domain::profile::Profile;
 use trellis_domain::programme::{Details, Membership, Model, Settings, Slug};
 use trellis_domain::role::StaffRole;
-use trellis_store::{accounts, audit, programmes};
+use trellis_store::jobs::{self, NewJob, kinds};
+use trellis_store::mentors::{self, Move};
+use trellis_store::{accounts, audit, programmes, taxonomy};
 use trellis_web::AppState;
 
 /// Every demo account signs in with this password.
@@ -17,6 +24,9 @@ pub const DEMO_PASSWORD: &str = "trellis-demo-2026";
 pub const MAIN_PROGRAMME: &str = "international-mentoring";
 pub const SECOND_PROGRAMME: &str = "future-leaders";
 const DOMAIN: &str = "demo.trellis.test";
+const MEMBERS: usize = 62;
+const MENTORS: usize = 24;
+const SECOND_MENTORS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct DemoReport {
@@ -25,228 +35,20 @@ pub struct DemoReport {
     pub sign_ins: Vec<(String, String)>,
 }
 
-struct Person {
-    first: &'static str,
-    last: &'static str,
-}
-
-const FIRST: [&str; 31] = [
-    "Amara", "Bilal", "Chen", "Dagny", "Emeka", "Farah", "Goran", "Hana", "Ines", "Jomo", "Kavya",
-    "Lars", "Mei", "Nikolai", "Olu", "Priya", "Quentin", "Rosa", "Sione", "Tariq", "Uma", "Viktor",
-    "Wanjiru", "Xavier", "Yara", "Zofia", "Aiko", "Bruno", "Carmen", "Dmitri", "Esi",
-];
-const LAST: [&str; 2] = ["Okafor", "Lindqvist"];
-
-const STAGES: [&str; 5] = ["student", "trainee", "early_career", "mid_career", "senior"];
-const ZONES: [(&str, &str); 8] = [
-    ("Edinburgh, UK", "Europe/London"),
-    ("Lagos, Nigeria", "Africa/Lagos"),
-    ("Toronto, Canada", "America/Toronto"),
-    ("Stockholm, Sweden", "Europe/Stockholm"),
-    ("Singapore", "Asia/Singapore"),
-    ("Melbourne, Australia", "Australia/Melbourne"),
-    ("São Paulo, Brazil", "America/Sao_Paulo"),
-    ("Nairobi, Kenya", "Africa/Nairobi"),
-];
-const LANGS: [&[&str]; 6] = [
-    &["English"],
-    &["English", "French"],
-    &["English", "Spanish"],
-    &["English", "Swedish"],
-    &["English", "Mandarin"],
-    &["English", "Portuguese"],
-];
-const ORGS: [&str; 6] = [
-    "University of Edinburgh Medical School",
-    "Lagos University Teaching Hospital",
-    "Toronto General Hospital",
-    "Karolinska Institutet",
-    "National University Hospital Singapore",
-    "Royal Melbourne Hospital",
-];
-const AREAS: [&str; 10] = [
-    "assessment and feedback",
-    "curriculum design",
-    "simulation-based education",
-    "qualitative research methods",
-    "educational leadership",
-    "faculty development",
-    "grant writing",
-    "clinical teaching",
-    "widening participation",
-    "digital learning",
-];
-const CHANNELS: [&[&str]; 4] = [
-    &["email", "video"],
-    &["video", "phone"],
-    &["in_person", "email"],
-    &["email", "conferences"],
-];
-
-fn people() -> Vec<Person> {
-    LAST.iter()
-        .flat_map(|last| FIRST.iter().map(move |first| Person { first, last }))
-        .collect()
-}
-
 fn email_of(first: &str, last: &str) -> String {
     format!("{}.{}@{DOMAIN}", first.to_lowercase(), last.to_lowercase())
 }
 
-fn profile(i: usize, name: String) -> Profile {
-    let (location, tz) = ZONES[i % ZONES.len()];
-    let stage = STAGES[i % STAGES.len()];
-    let area = AREAS[i % AREAS.len()];
-    let other = AREAS[(i * 3 + 1) % AREAS.len()];
-    Profile {
-        name,
-        pronouns: None,
-        organisation: Some(ORGS[i % ORGS.len()].into()),
-        title: Some(
-            match stage {
-                "student" => "Medical student",
-                "trainee" => "Specialty trainee",
-                "early_career" => "Clinical teaching fellow",
-                "mid_career" => "Senior lecturer",
-                _ => "Professor of medical education",
-            }
-            .into(),
-        ),
-        career_stage: Some(stage.into()),
-        location: Some(location.into()),
-        time_zone: Some(tz.into()),
-        languages: LANGS[i % LANGS.len()]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-        background: Some(format!("Works in {area}, with an interest in {other}.")),
-        interests: Some(
-            [
-                "hill walking",
-                "choir singing",
-                "chess",
-                "cycling",
-                "photography",
-            ][i % 5]
-                .into(),
-        ),
-        channels: CHANNELS[i % CHANNELS.len()]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-    }
-}
-
-/// Creates the demo data unless it exists. Refuses to add it to a database that holds other
-/// accounts, so a real installation is never filled with sample people.
-pub async fn ensure(state: &AppState) -> Result<DemoReport> {
-    let db = &state.store.db;
-    let staff = staff_people();
-    let sign_ins = staff
-        .iter()
-        .map(|(role, first, last)| (role.to_string(), email_of(first, last)))
-        .chain(std::iter::once((
-            "member".to_owned(),
-            email_of(FIRST[0], LAST[0]),
-        )))
-        .collect();
-    if programmes::by_slug(db, MAIN_PROGRAMME).await?.is_some() {
-        return Ok(DemoReport {
-            created: false,
-            members: usize::try_from(accounts::count_users(db).await?).unwrap_or(0),
-            sign_ins,
-        });
-    }
-    if accounts::count_users(db).await? > 0 {
-        bail!(
-            "this database already holds accounts that are not the demo's; run the demo on its own database (TRELLIS_DATABASE_URL or TRELLIS_DATA_DIR)"
-        );
-    }
-    let now = state.now();
-    let hash = trellis_web::passwords::hash(DEMO_PASSWORD.to_owned()).await?;
-    let tx = db.begin().await?;
-    let main = programmes::create(
-        &tx,
-        &Slug::parse("slug", MAIN_PROGRAMME)?,
-        &Details {
-            name: "International Mentoring Programme".into(),
-            description: Some("One-to-one mentoring for members at every career stage, from students to senior educators. Name three mentors from the directory; each has three weeks to reply.".into()),
-        },
-        &Settings::default(),
-        now,
-    )
-    .await?;
-    let second = programmes::create(
-        &tx,
-        &Slug::parse("slug", SECOND_PROGRAMME)?,
-        &Details {
-            name: "Future Leaders Network".into(),
-            description: Some(
-                "Group and peer mentoring for early-career members on the society's member list."
-                    .into(),
-            ),
-        },
-        &Settings {
-            model: Model::Group,
-            membership: Membership::MemberList,
-            review_mentors: false,
-            ..Settings::default()
-        },
-        now,
-    )
-    .await?;
-    let mut ids = Vec::new();
-    let mut list = Vec::new();
-    let all: Vec<(&str, &str)> = staff
-        .iter()
-        .map(|(_, f, l)| (*f, *l))
-        .chain(people().iter().map(|p| (p.first, p.last)))
-        .collect();
-    for (i, (first, last)) in all.iter().enumerate() {
-        let email = Email::parse("email", &email_of(first, last))?;
-        let id = accounts::create_user(&tx, &format!("{first} {last}"), &email, &hash, now).await?;
-        accounts::set_email_verified(&tx, id, now).await?;
-        accounts::update_profile(&tx, id, &profile(i, format!("{first} {last}")), now).await?;
-        programmes::join(&tx, main, id, now).await?;
-        if i % 2 == 0 || i < staff.len() {
-            programmes::join(&tx, second, id, now).await?;
-        }
-        list.push(MemberRow {
-            line: u64::try_from(i + 2).unwrap_or(0),
-            email,
-            member_number: Some(format!("M{:05}", 1000 + i)),
-            name: format!("{first} {last}"),
-            member_type: Some(if i % 7 == 6 { "student" } else { "full" }.into()),
-        });
-        ids.push(id);
-    }
-    for (i, (role, _, _)) in staff.iter().enumerate() {
-        match role {
-            DemoRole::Admin => accounts::set_admin(&tx, ids[i], true, now).await?,
-            DemoRole::Staff(r) => {
-                programmes::grant_role(&tx, main, ids[i], *r, Some(ids[0]), now).await?;
-                programmes::grant_role(&tx, second, ids[i], *r, Some(ids[0]), now).await?;
-            }
-        }
-    }
-    programmes::import_member_list(&tx, second, &list, now).await?;
-    audit::record(
-        &tx,
-        &AuditEntry::new(
-            "demo.created",
-            "installation",
-            None,
-            format!("demo installation with {} accounts", ids.len()),
-        ),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(DemoReport {
-        created: true,
-        members: ids.len(),
-        sign_ins,
-    })
+/// Distinct demo people: first names paired with surnames in turn.
+fn people() -> Vec<(&'static str, &'static str)> {
+    (0..MEMBERS)
+        .map(|i| {
+            (
+                FIRST[i % FIRST.len()],
+                LAST[(i / FIRST.len() + i) % LAST.len()],
+            )
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -276,6 +78,256 @@ fn staff_people() -> Vec<(DemoRole, &'static str, &'static str)> {
         ),
         (DemoRole::Staff(StaffRole::Chair), "Pat", "Chair"),
     ]
+}
+
+/// Creates the demo data unless it exists. Refuses to add it to a database that holds other
+/// accounts, so a real installation is never filled with sample people.
+pub async fn ensure(state: &AppState) -> Result<DemoReport> {
+    let db = &state.store.db;
+    let staff = staff_people();
+    let people = people();
+    let mut sign_ins: Vec<(String, String)> = staff
+        .iter()
+        .map(|(role, first, last)| (role.to_string(), email_of(first, last)))
+        .collect();
+    sign_ins.push(("mentor".to_owned(), email_of(people[0].0, people[0].1)));
+    sign_ins.push((
+        "member".to_owned(),
+        email_of(people[MEMBERS - 1].0, people[MEMBERS - 1].1),
+    ));
+    if programmes::by_slug(db, MAIN_PROGRAMME).await?.is_some() {
+        return Ok(DemoReport {
+            created: false,
+            members: usize::try_from(accounts::count_users(db).await?).unwrap_or(0),
+            sign_ins,
+        });
+    }
+    if accounts::count_users(db).await? > 0 {
+        bail!(
+            "this database already holds accounts that are not the demo's; run the demo on its own database (TRELLIS_DATABASE_URL or TRELLIS_DATA_DIR)"
+        );
+    }
+    let now = state.now();
+    let hash = trellis_web::passwords::hash(DEMO_PASSWORD.to_owned()).await?;
+    let mut rng = StdRng::seed_from_u64(2026);
+    let tx = db.begin().await?;
+    let main = programmes::create(
+        &tx,
+        &Slug::parse("slug", MAIN_PROGRAMME)?,
+        &Details {
+            name: "International Mentoring Programme".into(),
+            description: Some("One-to-one mentoring for members at every career stage, from students to senior educators. Name three mentors from the directory; each has three weeks to reply.".into()),
+        },
+        &Settings::default(),
+        now - Duration::days(400),
+    )
+    .await?;
+    let second = programmes::create(
+        &tx,
+        &Slug::parse("slug", SECOND_PROGRAMME)?,
+        &Details {
+            name: "Future Leaders Network".into(),
+            description: Some("Group and peer mentoring for early-career members on the society's member list. Mentors are listed as soon as they register.".into()),
+        },
+        &Settings { model: Model::Group, membership: Membership::MemberList, review_mentors: false, ..Settings::default() },
+        now - Duration::days(400),
+    )
+    .await?;
+    for p in [main, second] {
+        taxonomy::add_defaults(&tx, p).await?;
+        generate::ensure_expertise(&tx, p).await?;
+    }
+    let mut ids = Vec::new();
+    let mut profiles = Vec::new();
+    let mut list = Vec::new();
+    let all: Vec<(&str, &str)> = staff
+        .iter()
+        .map(|(_, f, l)| (*f, *l))
+        .chain(people.iter().copied())
+        .collect();
+    for (i, (first, last)) in all.iter().enumerate() {
+        let email = Email::parse("email", &email_of(first, last))?;
+        let name = format!("{first} {last}");
+        let id = accounts::create_user(&tx, &name, &email, &hash, now).await?;
+        accounts::set_email_verified(&tx, id, now).await?;
+        let profile = generate::profile(&mut rng, name.clone());
+        accounts::update_profile(&tx, id, &profile, now).await?;
+        programmes::join(&tx, main, id, now).await?;
+        if i % 2 == 0 || i < staff.len() {
+            programmes::join(&tx, second, id, now).await?;
+        }
+        list.push(MemberRow {
+            line: u64::try_from(i + 2).unwrap_or(0),
+            email,
+            member_number: Some(format!("M{:05}", 1000 + i)),
+            name,
+            member_type: Some(if i % 7 == 6 { "student" } else { "full" }.into()),
+        });
+        ids.push(id);
+        profiles.push(profile);
+    }
+    for (i, (role, _, _)) in staff.iter().enumerate() {
+        match role {
+            DemoRole::Admin => accounts::set_admin(&tx, ids[i], true, now).await?,
+            DemoRole::Staff(r) => {
+                programmes::grant_role(&tx, main, ids[i], *r, Some(ids[0]), now).await?;
+                programmes::grant_role(&tx, second, ids[i], *r, Some(ids[0]), now).await?;
+            }
+        }
+    }
+    programmes::import_member_list(&tx, second, &list, now).await?;
+
+    // Mentors: approved applications, listed; about one in five unavailable, one until a date.
+    let director = ids[2];
+    let first_member = staff.len();
+    for (programme, range, reviewed) in [
+        (main, first_member..first_member + MENTORS, true),
+        (
+            second,
+            first_member..first_member + 2 * SECOND_MENTORS,
+            false,
+        ),
+    ] {
+        let p = programmes::by_id(&tx, programme)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("programme"))?;
+        let audiences: Vec<i64> = taxonomy::terms(&tx, programme, taxonomy::AUDIENCE, false)
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        let expertise = generate::ensure_expertise(&tx, programme).await?;
+        let terms = taxonomy::terms(&tx, programme, taxonomy::AUDIENCE, false)
+            .await?
+            .into_iter()
+            .chain(taxonomy::terms(&tx, programme, taxonomy::EXPERTISE, false).await?);
+        let labels: Vec<(i64, String)> = terms.map(|t| (t.id, t.label)).collect();
+        for (n, i) in range.step_by(if reviewed { 1 } else { 2 }).enumerate() {
+            let d = generate::mentor_details(&mut rng, &profiles[i], &audiences, &expertise);
+            let applied = now - Duration::days(60 + i64::try_from(n).unwrap_or(0) * 3);
+            let app = mentors::create_application(&tx, programme, ids[i], &d, applied).await?;
+            mentors::add_event(&tx, app, Some(ids[i]), "submitted", None, applied).await?;
+            let decided = applied + Duration::days(10);
+            let by = reviewed.then_some(director);
+            mentors::move_application(
+                &tx,
+                app,
+                Move {
+                    from: State::Submitted,
+                    to: State::Approved,
+                    by,
+                    note: None,
+                    details: None,
+                },
+                decided,
+            )
+            .await?;
+            mentors::add_event(&tx, app, by, "approved", None, decided).await?;
+            let names: Vec<String> = d
+                .audiences
+                .iter()
+                .chain(d.expertise.iter())
+                .filter_map(|id| labels.iter().find(|(t, _)| t == id).map(|(_, l)| l.clone()))
+                .collect();
+            let mentor = mentors::upsert_mentor(
+                &tx,
+                programme,
+                ids[i],
+                Some(app),
+                &d,
+                &mentors::search_text(&profiles[i].name, &d, &names),
+                decided,
+            )
+            .await?;
+            if n % 5 == 3 {
+                mentors::set_availability(&tx, mentor, false, None, now).await?;
+            }
+            if n == 8 {
+                let until = (now + Duration::days(45)).date_naive();
+                mentors::set_availability(&tx, mentor, false, Some(&until.to_string()), now)
+                    .await?;
+                let job = NewJob::new(
+                    kinds::MENTOR_AVAILABLE,
+                    format!("mentor_available:{mentor}:{until}"),
+                    serde_json::json!({ "mentor_id": mentor, "until": until.to_string() }),
+                    trellis_domain::directory::available_again_at(until),
+                );
+                jobs::enqueue(&tx, &job, now).await?;
+            }
+        }
+        let _ = p;
+    }
+
+    // Applications waiting for the director: one past its target, one near it, one new, and
+    // one where the director has asked a question.
+    let audiences: Vec<i64> = taxonomy::terms(&tx, main, taxonomy::AUDIENCE, false)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let expertise = generate::ensure_expertise(&tx, main).await?;
+    for (k, days_ago) in [35_i64, 24, 3, 12].into_iter().enumerate() {
+        let i = first_member + MENTORS + k;
+        let d = generate::mentor_details(&mut rng, &profiles[i], &audiences, &expertise);
+        let applied = now - Duration::days(days_ago);
+        let app = mentors::create_application(&tx, main, ids[i], &d, applied).await?;
+        mentors::add_event(&tx, app, Some(ids[i]), "submitted", None, applied).await?;
+        if k == 3 {
+            let asked = applied + Duration::days(4);
+            let q = "Could you tell us more about your experience of mentoring trainees?";
+            mentors::move_application(
+                &tx,
+                app,
+                Move {
+                    from: State::Submitted,
+                    to: State::ClarificationRequested,
+                    by: Some(director),
+                    note: None,
+                    details: None,
+                },
+                asked,
+            )
+            .await?;
+            mentors::add_event(
+                &tx,
+                app,
+                Some(director),
+                "clarification_requested",
+                Some(q),
+                asked,
+            )
+            .await?;
+        }
+        let remind = application::reminder_at(applied, 28).max(now);
+        jobs::enqueue(
+            &tx,
+            &NewJob::new(
+                kinds::APPLICATION_REMINDER,
+                format!("application_reminder:{app}"),
+                serde_json::json!({ "application_id": app }),
+                remind,
+            ),
+            now,
+        )
+        .await?;
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "demo.created",
+            "installation",
+            None,
+            format!("demo installation with {} accounts", ids.len()),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(DemoReport {
+        created: true,
+        members: ids.len(),
+        sign_ins,
+    })
 }
 
 /// What `trellis demo` prints.

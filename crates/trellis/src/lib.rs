@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod generate;
 
 use anyhow::{Context, Result};
 use std::net::SocketAddr;

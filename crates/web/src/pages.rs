@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod mentoring;
 mod programmes;
 
 use crate::auth::{CurrentUser, MaybeUser};
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/programmes/{slug}", get(programmes::show))
         .route("/programmes/{slug}/join", post(programmes::join))
         .merge(admin::routes())
+        .merge(mentoring::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

@@ -1,0 +1,784 @@
+//! Pages for mentor applications, the director's review, the directory, a mentor's own
+//! listing and the refresh confirmation.
+
+use super::{Chrome, FormState, MessagePage, PageError, PageResult, ok, render};
+use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
+use crate::actions::programmes::find;
+use crate::auth::{CurrentUser, MaybeUser, PageUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_domain::application::{self, ApplicationInput, TargetStatus};
+use trellis_domain::profile::CHANNELS;
+use trellis_domain::role::{StaffRole, Standing};
+use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow, list_of};
+use trellis_store::programmes::Programme;
+use trellis_store::taxonomy::Term;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/programmes/{slug}/apply", get(apply_form).post(apply))
+        .route("/programmes/{slug}/applications", get(queue))
+        .route("/applications/{id}", get(show_application))
+        .route("/applications/{id}/decision", post(decide))
+        .route("/applications/{id}/answer", get(answer_form).post(answer))
+        .route("/applications/{id}/withdraw", post(withdraw))
+        .route("/programmes/{slug}/mentors", get(directory))
+        .route("/programmes/{slug}/mentors/{user_id}", get(mentor_profile))
+        .route(
+            "/programmes/{slug}/mentoring",
+            get(listing).post(change_listing),
+        )
+        .route("/refresh/confirm", get(confirm_refresh))
+}
+
+fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+    move |e| PageError::new(e, c.clone())
+}
+
+// ---- Application form ----
+
+#[derive(Template)]
+#[template(path = "mentoring/apply.html")]
+struct ApplyPage {
+    c: Chrome,
+    f: FormState,
+    p: Programme,
+    tax: Taxonomy,
+    channels: &'static [(&'static str, &'static str)],
+    /// Set when answering the director's question.
+    answering: Option<(i64, String)>,
+}
+
+/// The application form's fields as typed (checkbox groups repeat their name).
+#[derive(Deserialize, Default)]
+struct ApplicationForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    audiences: Vec<String>,
+    #[serde(default)]
+    expertise: Vec<String>,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    background: String,
+    #[serde(default)]
+    training_course_date: String,
+    #[serde(default)]
+    training_equivalent: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    hours_per_month: String,
+    #[serde(default)]
+    channels: Vec<String>,
+    #[serde(default)]
+    languages: String,
+    #[serde(default)]
+    availability: String,
+    #[serde(default)]
+    answer: String,
+}
+
+fn split_commas(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl ApplicationForm {
+    fn input(&self) -> ApplicationInput {
+        // An id that is not a number cannot be one of the programme's: -1 is reported as unknown.
+        let ids = |v: &[String]| {
+            v.iter()
+                .map(|x| x.trim().parse::<i64>().unwrap_or(-1))
+                .collect()
+        };
+        ApplicationInput {
+            audiences: ids(&self.audiences),
+            expertise: ids(&self.expertise),
+            tags: split_commas(&self.tags),
+            background: self.background.clone(),
+            training_course_date: Some(self.training_course_date.clone()),
+            training_equivalent: self.training_equivalent.clone(),
+            capacity: self.capacity.trim().parse().ok(),
+            hours_per_month: self.hours_per_month.trim().parse().ok(),
+            channels: self.channels.clone(),
+            languages: split_commas(&self.languages),
+            availability: self.availability.clone(),
+        }
+    }
+
+    fn state(&self) -> FormState {
+        FormState::with(&[
+            ("audiences", &self.audiences.join("\n")),
+            ("expertise", &self.expertise.join("\n")),
+            ("tags", &self.tags),
+            ("background", &self.background),
+            ("training_course_date", &self.training_course_date),
+            ("training_equivalent", &self.training_equivalent),
+            ("capacity", &self.capacity),
+            ("hours_per_month", &self.hours_per_month),
+            ("channels", &self.channels.join("\n")),
+            ("languages", &self.languages),
+            ("availability", &self.availability),
+            ("answer", &self.answer),
+        ])
+    }
+
+    fn from_details(d: &application::ApplicationDetails) -> Self {
+        let ids = |v: &[i64]| v.iter().map(ToString::to_string).collect();
+        Self {
+            audiences: ids(&d.audiences),
+            expertise: ids(&d.expertise),
+            tags: d.tags.join(", "),
+            background: d.background.clone(),
+            training_course_date: d
+                .training_course_date
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            training_equivalent: d.training_equivalent.clone().unwrap_or_default(),
+            capacity: d.capacity.to_string(),
+            hours_per_month: d.hours_per_month.to_string(),
+            channels: d.channels.clone(),
+            languages: d.languages.join(", "),
+            availability: d.availability.clone().unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+}
+
+async fn apply_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let tax = act::taxonomy(&s, &p).await?;
+    let mut f = ApplicationForm {
+        capacity: p.default_mentor_capacity.to_string(),
+        ..Default::default()
+    };
+    if let Some(langs) = Some(me.user.profile().languages).filter(|l| !l.is_empty()) {
+        f.languages = langs.join(", ");
+    }
+    f.channels = me.user.profile().channels;
+    Ok(ok(&ApplyPage {
+        c,
+        f: f.state(),
+        p,
+        tax,
+        channels: &CHANNELS,
+        answering: None,
+    }))
+}
+
+async fn apply(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(form): Form<ApplicationForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&form.csrf_token)
+        .map_err(page_err(&c))?;
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    match act::apply(&s, &me, &p, &form.input()).await {
+        Ok(a) if a.state() == application::State::Approved => {
+            Ok(Redirect::to(&format!("/programmes/{}/mentoring?listed=1", p.slug)).into_response())
+        }
+        Ok(a) => Ok(Redirect::to(&format!("/applications/{}?sent=1", a.id)).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let tax = act::taxonomy(&s, &p).await?;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ApplyPage {
+                    c,
+                    f: form.state().failed(&e),
+                    p,
+                    tax,
+                    channels: &CHANNELS,
+                    answering: None,
+                },
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+// ---- One application ----
+
+#[derive(Template)]
+#[template(path = "mentoring/application.html")]
+struct ApplicationPage {
+    c: Chrome,
+    f: FormState,
+    a: ApplicationRow,
+    p: Programme,
+    state: application::State,
+    details: Option<application::ApplicationDetails>,
+    tax: Taxonomy,
+    history: Vec<ApplicationEvent>,
+    is_applicant: bool,
+    may_decide: bool,
+    target: String,
+    target_status: Option<TargetStatus>,
+    sent: bool,
+}
+
+impl ApplicationPage {
+    fn labels(&self, ids: &[i64]) -> String {
+        ids.iter()
+            .filter_map(|id| self.tax.label(*id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn channel_labels(&self, keys: &[String]) -> String {
+        keys.iter()
+            .filter_map(|k| CHANNELS.iter().find(|(c, _)| c == k).map(|(_, l)| *l))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Deserialize)]
+struct SentQuery {
+    sent: Option<String>,
+}
+
+async fn application_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    f: FormState,
+    sent: bool,
+) -> Result<ApplicationPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let (a, p, st) = act::visible_application(s, me, id)
+        .await
+        .map_err(page_err(&c))?;
+    let tax = taxonomy_with_retired(s, &p).await?;
+    let history = store::events(&s.store.db, id).await?;
+    let state = a.state();
+    let due = application::target_date(a.submitted_at, p.application_target_days);
+    Ok(ApplicationPage {
+        f,
+        details: a.details(),
+        is_applicant: a.user_id == me.id(),
+        may_decide: (st.is_admin || st.holds(StaffRole::Director)) && state.awaits_director(),
+        target: due.format("%-d %B %Y").to_string(),
+        target_status: state.is_open().then(|| {
+            application::target_status(a.submitted_at, p.application_target_days, s.now())
+        }),
+        state,
+        history,
+        tax,
+        a,
+        p,
+        c,
+        sent,
+    })
+}
+
+/// Labels for every term, retired ones too, so old applications still read well.
+async fn taxonomy_with_retired(s: &AppState, p: &Programme) -> Result<Taxonomy, PageError> {
+    use trellis_store::taxonomy;
+    Ok(Taxonomy {
+        audiences: taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, true).await?,
+        expertise: taxonomy::terms(&s.store.db, p.id, taxonomy::EXPERTISE, true).await?,
+    })
+}
+
+async fn show_application(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<SentQuery>,
+) -> PageResult {
+    Ok(ok(&application_page(
+        &s,
+        &me,
+        id,
+        FormState::default(),
+        q.sent.is_some(),
+    )
+    .await?))
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    message: String,
+}
+
+async fn decide(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match act::decide(&s, &me, id, &f.decision, &f.message).await {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let form =
+                FormState::with(&[("decision", &f.decision), ("message", &f.message)]).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &application_page(&s, &me, id, form, false).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn answer_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let (a, p, _) = act::visible_application(&s, &me, id)
+        .await
+        .map_err(page_err(&c))?;
+    if a.user_id != me.id() || a.state() != application::State::ClarificationRequested {
+        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+    }
+    let question = last_question(&store::events(&s.store.db, id).await?);
+    let f = a
+        .details()
+        .map(|d| ApplicationForm::from_details(&d))
+        .unwrap_or_default();
+    let tax = act::taxonomy(&s, &p).await?;
+    Ok(ok(&ApplyPage {
+        c,
+        f: f.state(),
+        p,
+        tax,
+        channels: &CHANNELS,
+        answering: Some((id, question)),
+    }))
+}
+
+fn last_question(events: &[ApplicationEvent]) -> String {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.kind == "clarification_requested")
+        .and_then(|e| e.message.clone())
+        .unwrap_or_default()
+}
+
+async fn answer(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ApplicationForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&form.csrf_token)
+        .map_err(page_err(&c))?;
+    match act::resubmit(&s, &me, id, &form.answer, &form.input()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}?sent=1")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let (_, p, _) = act::visible_application(&s, &me, id)
+                .await
+                .map_err(page_err(&c))?;
+            let question = last_question(&store::events(&s.store.db, id).await?);
+            let tax = act::taxonomy(&s, &p).await?;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ApplyPage {
+                    c,
+                    f: form.state().failed(&e),
+                    p,
+                    tax,
+                    channels: &CHANNELS,
+                    answering: Some((id, question)),
+                },
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn withdraw(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    act::withdraw(&s, &me, id).await.map_err(page_err(&c))?;
+    Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+}
+
+// ---- The director's queue ----
+
+#[derive(Template)]
+#[template(path = "mentoring/queue.html")]
+struct QueuePage {
+    c: Chrome,
+    p: Programme,
+    rows: Vec<(ApplicationRow, String, TargetStatus)>,
+}
+
+async fn queue(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let apps = act::queue(&s, &me, &p).await.map_err(page_err(&c))?;
+    let now = s.now();
+    let rows = apps
+        .into_iter()
+        .map(|a| {
+            let due = application::target_date(a.submitted_at, p.application_target_days)
+                .format("%-d %b %Y")
+                .to_string();
+            let st = application::target_status(a.submitted_at, p.application_target_days, now);
+            (a, due, st)
+        })
+        .collect();
+    Ok(ok(&QueuePage { c, p, rows }))
+}
+
+// ---- The directory ----
+
+#[derive(Template)]
+#[template(path = "mentoring/directory.html")]
+struct DirectoryPage {
+    c: Chrome,
+    f: FormState,
+    p: Programme,
+    tax: Taxonomy,
+    total: i64,
+    results: Vec<(MentorRow, Vec<Term>)>,
+    page: u64,
+    pages: u64,
+    query_base: String,
+}
+
+async fn directory(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Query(q): Query<DirectoryQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    act::require_directory_access(&s, &me, &p)
+        .await
+        .map_err(page_err(&c))?;
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let mut f = FormState::with(&[
+        ("q", &q.q),
+        ("audience", &opt(&q.audience)),
+        ("expertise", &opt(&q.expertise)),
+        ("availability", &opt(&q.availability)),
+        ("language", &opt(&q.language)),
+        ("place", &opt(&q.place)),
+        ("sort", &opt(&q.sort)),
+    ]);
+    let query_base = serde_urlencoded::to_string(
+        [
+            "q",
+            "audience",
+            "expertise",
+            "availability",
+            "language",
+            "place",
+            "sort",
+        ]
+        .iter()
+        .map(|k| (*k, f.v(k).to_owned()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    match act::search(&s, &me, &p, &q).await {
+        Ok((page, tax)) => {
+            let mut results = Vec::new();
+            for m in page.mentors {
+                let terms = store::mentor_terms(&s.store.db, m.id).await?;
+                results.push((m, terms));
+            }
+            let pages = u64::try_from(page.total)
+                .unwrap_or(0)
+                .div_ceil(q.per_page())
+                .max(1);
+            Ok(ok(&DirectoryPage {
+                c,
+                f,
+                p,
+                tax,
+                total: page.total,
+                results,
+                page: q.page(),
+                pages,
+                query_base,
+            }))
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            f = f.failed(&e);
+            let tax = act::taxonomy(&s, &p).await?;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &DirectoryPage {
+                    c,
+                    f,
+                    p,
+                    tax,
+                    total: 0,
+                    results: Vec::new(),
+                    page: 1,
+                    pages: 1,
+                    query_base,
+                },
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mentoring/mentor.html")]
+struct MentorPage {
+    c: Chrome,
+    p: Programme,
+    m: MentorRow,
+    terms: Vec<Term>,
+}
+
+impl MentorPage {
+    fn channel_labels(&self) -> String {
+        list_of(&self.m.channels)
+            .iter()
+            .filter_map(|k| CHANNELS.iter().find(|(c, _)| c == k).map(|(_, l)| *l))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn mentor_profile(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, user_id)): Path<(String, i64)>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let (m, terms) = act::profile(&s, &me, &p, user_id)
+        .await
+        .map_err(page_err(&c))?;
+    Ok(ok(&MentorPage { c, p, m, terms }))
+}
+
+// ---- A mentor's own listing ----
+
+#[derive(Template)]
+#[template(path = "mentoring/listing.html")]
+struct ListingPage {
+    c: Chrome,
+    f: FormState,
+    p: Programme,
+    m: Option<MentorRow>,
+    applications: Vec<ApplicationRow>,
+    refresh_pending: bool,
+    notice: Option<&'static str>,
+    standing: Standing,
+}
+
+#[derive(Deserialize)]
+struct ListingQuery {
+    listed: Option<String>,
+    saved: Option<String>,
+}
+
+async fn listing_page(
+    s: &AppState,
+    me: &CurrentUser,
+    p: Programme,
+    f: FormState,
+    notice: Option<&'static str>,
+) -> Result<ListingPage, PageError> {
+    let m = store::mentor(&s.store.db, p.id, me.id()).await?;
+    let refresh_pending = match &m {
+        Some(m) => store::latest_refresh(&s.store.db, m.id)
+            .await?
+            .is_some_and(|r| r.confirmed_at.is_none()),
+        None => false,
+    };
+    let applications = store::applications_of(&s.store.db, p.id, me.id()).await?;
+    let standing = crate::actions::programmes::standing(s, &p, me).await?;
+    Ok(ListingPage {
+        c: Chrome::new(s, Some(me)),
+        f,
+        p,
+        m,
+        applications,
+        refresh_pending,
+        notice,
+        standing,
+    })
+}
+
+async fn listing(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Query(q): Query<ListingQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let notice = if q.listed.is_some() {
+        Some("You are now listed in the mentor directory.")
+    } else if q.saved.is_some() {
+        Some("Your listing has been updated.")
+    } else {
+        None
+    };
+    Ok(ok(
+        &listing_page(&s, &me, p, FormState::default(), notice).await?
+    ))
+}
+
+#[derive(Deserialize)]
+struct ListingForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// Which form on the page: availability, capacity, leave, rejoin, confirm.
+    #[serde(default)]
+    change: String,
+    #[serde(default)]
+    available: String,
+    #[serde(default)]
+    unavailable_until: String,
+    #[serde(default)]
+    capacity: String,
+}
+
+async fn change_listing(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<ListingForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let change = match f.change.as_str() {
+        "availability" => ListingChange {
+            available: Some(f.available != "no"),
+            unavailable_until: (f.available == "no").then(|| f.unavailable_until.clone()),
+            ..Default::default()
+        },
+        "capacity" => match f.capacity.trim().parse::<i32>() {
+            Ok(n) => ListingChange {
+                capacity: Some(n),
+                ..Default::default()
+            },
+            Err(_) => ListingChange {
+                capacity: Some(0),
+                ..Default::default()
+            },
+        },
+        "leave" => ListingChange {
+            listed: Some(false),
+            ..Default::default()
+        },
+        "rejoin" | "confirm" => ListingChange {
+            listed: Some(true),
+            ..Default::default()
+        },
+        _ => {
+            return Err(PageError::new(
+                AppError::BadRequest("Unknown change".into()),
+                c,
+            ));
+        }
+    };
+    match act::change_listing(&s, &me, &p, &change).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/programmes/{}/mentoring?saved=1", p.slug)).into_response())
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            let form = FormState::with(&[
+                ("available", &f.available),
+                ("unavailable_until", &f.unavailable_until),
+                ("capacity", &f.capacity),
+            ])
+            .failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &listing_page(&s, &me, p, form, None).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+// ---- Refresh ----
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The one-click link from the refresh email.
+async fn confirm_refresh(
+    State(s): State<AppState>,
+    MaybeUser(who): MaybeUser,
+    Query(q): Query<TokenQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, who.as_ref());
+    let r = act::confirm_refresh(&s, who.as_ref(), &q.token)
+        .await
+        .map_err(page_err(&c))?;
+    let text = if r.relisted {
+        format!(
+            "Thank you: you are listed again in the {} mentor directory.",
+            r.programme_name
+        )
+    } else {
+        format!(
+            "Thank you: you stay listed in the {} mentor directory for another year.",
+            r.programme_name
+        )
+    };
+    Ok(ok(&MessagePage {
+        c,
+        title: "Listing confirmed".into(),
+        paragraphs: vec![text],
+        link: Some((
+            format!("/programmes/{}/mentoring", r.programme_slug),
+            "Manage your mentor listing".into(),
+        )),
+    }))
+}
