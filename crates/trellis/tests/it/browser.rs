@@ -258,3 +258,178 @@ async fn register_verify_sign_in_edit_profile_sign_out() {
     c.close().await.unwrap();
     app.stop().await;
 }
+
+async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    fill(c, "email", email).await;
+    fill(c, "password", PASSWORD).await;
+    submit(c, "Sign in").await;
+    assert_eq!(
+        heading(c).await,
+        "Mentoring programmes",
+        "signed in as {email}"
+    );
+}
+
+async fn sign_out(c: &Client) {
+    submit(c, "Sign out").await;
+}
+
+async fn check(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Guide 003's review, end to end in the browser: a member applies, the director asks a
+/// question, the member answers, the director approves, and the new mentor is found by a
+/// search for a stemmed word of their background.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_clarify_resubmit_approve_and_find_in_the_directory() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let admin = app.admin().await;
+    app.programme(&admin, "imp", json!({})).await;
+    app.post(
+        "/api/v1/programmes/imp/taxonomy",
+        json!({"kind": "expertise", "label": "Assessment"}),
+        Some(&admin),
+    )
+    .await;
+    let director = app.member("Dana Director", "dana@example.org").await;
+    app.post(
+        "/api/v1/programmes/imp/staff",
+        json!({"email": "dana@example.org", "role": "director"}),
+        Some(&admin),
+    )
+    .await;
+    let mia = app.member("Mia Mentor", "mia@example.org").await;
+    let seeker = app.member("Sam Seeker", "sam@example.org").await;
+    for t in [&mia, &seeker, &director] {
+        app.post("/api/v1/programmes/imp/members", json!({}), Some(t))
+            .await;
+    }
+
+    // The member applies.
+    sign_in(&c, &app, "mia@example.org").await;
+    c.goto(&app.url("/programmes/imp/apply")).await.unwrap();
+    assert_accessible(&c, "application form").await;
+    check(&c, "input[name='audiences']").await;
+    check(&c, "input[name='expertise']").await;
+    fill(
+        &c,
+        "background",
+        "I supervise trainees who build compilers for clinical decision tools.",
+    )
+    .await;
+    fill(
+        &c,
+        "training_equivalent",
+        "Ten years of supervising trainees.",
+    )
+    .await;
+    fill(&c, "capacity", "25").await;
+    fill(&c, "hours_per_month", "4").await;
+    fill(&c, "languages", "English").await;
+    submit(&c, "Send my application").await;
+    assert!(
+        c.find(Locator::Css(".error-summary")).await.is_ok(),
+        "capacity 25 is refused"
+    );
+    assert_accessible(&c, "application form with errors").await;
+    fill(&c, "capacity", "2").await;
+    submit(&c, "Send my application").await;
+    if let Ok(errors) = c.find(Locator::Css(".error-summary")).await {
+        panic!("application refused: {}", errors.text().await.unwrap());
+    }
+    assert_eq!(heading(&c).await, "Your application to mentor");
+    let app_url = c.current_url().await.unwrap();
+    let app_path = app_url.path().to_owned();
+    sign_out(&c).await;
+
+    // The director asks a question.
+    sign_in(&c, &app, "dana@example.org").await;
+    c.goto(&app.url("/programmes/imp/applications"))
+        .await
+        .unwrap();
+    assert_accessible(&c, "application queue").await;
+    let link = c.find(Locator::LinkText("Mia Mentor")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_accessible(&c, "application review").await;
+    check(&c, "#decision-clarify").await;
+    fill(&c, "message", "Which mentor training have you done?").await;
+    submit(&c, "Send the decision").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("The director has asked you a question")
+    );
+    sign_out(&c).await;
+
+    // The member answers.
+    sign_in(&c, &app, "mia@example.org").await;
+    c.goto(&app.url(&app_path)).await.unwrap();
+    let answer = c
+        .find(Locator::LinkText("Answer the director's question"))
+        .await
+        .unwrap();
+    click_and_wait(&c, answer).await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Which mentor training have you done?")
+    );
+    fill(&c, "answer", "The society's mentor course in 2025.").await;
+    submit(&c, "Send my answer").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Answered, waiting for review")
+    );
+    sign_out(&c).await;
+
+    // The director approves.
+    sign_in(&c, &app, "dana@example.org").await;
+    c.goto(&app.url(&app_path)).await.unwrap();
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("The society&#39;s mentor course in 2025.")
+            || c.source()
+                .await
+                .unwrap()
+                .contains("The society's mentor course in 2025.")
+    );
+    check(&c, "#decision-approve").await;
+    submit(&c, "Send the decision").await;
+    assert!(c.source().await.unwrap().contains("Approved"));
+    sign_out(&c).await;
+
+    // Another member finds the new mentor by a stemmed word of the background.
+    sign_in(&c, &app, "sam@example.org").await;
+    c.goto(&app.url("/programmes/imp/mentors")).await.unwrap();
+    assert_accessible(&c, "directory").await;
+    fits_320_pixels(&c, "directory").await;
+    fill(&c, "q", "compiler").await;
+    submit(&c, "Search").await;
+    let result = c
+        .find(Locator::Css(".results h2 a"))
+        .await
+        .expect("a result");
+    assert_eq!(result.text().await.unwrap(), "Mia Mentor");
+    click_and_wait(&c, result).await;
+    assert_eq!(heading(&c).await, "Mia Mentor");
+    assert_accessible(&c, "mentor profile").await;
+
+    c.close().await.unwrap();
+    app.stop().await;
+}

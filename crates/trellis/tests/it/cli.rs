@@ -309,3 +309,105 @@ async fn two_serve_processes_start_together_on_one_fresh_postgres() {
     );
     drop(servers);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_fills_a_programme() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(trellis(dir.path()).arg("migrate")).status.success());
+    let store = trellis_store::connect(&format!(
+        "sqlite://{}/data/trellis.db",
+        dir.path().display()
+    ))
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    let slug = trellis_domain::programme::Slug::parse("slug", "big").unwrap();
+    let details = trellis_domain::programme::Details {
+        name: "Big".into(),
+        description: None,
+    };
+    trellis_store::programmes::create(
+        &store.db,
+        &slug,
+        &details,
+        &trellis_domain::programme::Settings::default(),
+        now,
+    )
+    .await
+    .unwrap();
+    store.db.close().await.unwrap();
+
+    let out = run(trellis(dir.path()).args([
+        "generate",
+        "--programme",
+        "big",
+        "--members",
+        "2500",
+        "--mentors",
+        "400",
+    ]));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("Added 2500 members and 400 mentors"),
+        "{}",
+        text(&out)
+    );
+    let out = run(trellis(dir.path()).args([
+        "generate",
+        "--programme",
+        "big",
+        "--members",
+        "10",
+        "--mentors",
+        "20",
+    ]));
+    assert!(
+        !out.status.success(),
+        "more mentors than members is refused"
+    );
+
+    let store = trellis_store::connect(&format!(
+        "sqlite://{}/data/trellis.db",
+        dir.path().display()
+    ))
+    .await
+    .unwrap();
+    let p = trellis_store::programmes::by_slug(&store.db, "big")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        trellis_store::programmes::member_count(&store.db, p.id)
+            .await
+            .unwrap(),
+        2500
+    );
+    let all = trellis_store::mentors::search(
+        &store.db,
+        p.id,
+        &trellis_store::mentors::Search {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.total, 400);
+    let words = trellis_domain::directory::search_words("simulation debriefs");
+    let found = trellis_store::mentors::search(
+        &store.db,
+        p.id,
+        &trellis_store::mentors::Search {
+            words,
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        found.total > 0 && found.total < 400,
+        "text search narrows the generated mentors: {}",
+        found.total
+    );
+}

@@ -1010,3 +1010,181 @@ async fn annual_refresh_unlists_and_relists(b: Backend) {
     assert_eq!((s, code.as_str()), (410, "link_gone"));
     app.stop().await;
 }
+
+both_backends!(mentoring_pages_check_access);
+
+/// The pages enforce the same rules as the API.
+async fn mentoring_pages_check_access(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let (_, mia_id) = approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Mia",
+        "mia@example.org",
+        "Feedback literacy.",
+        json!({}),
+    )
+    .await;
+    let bob = app.member("Bob", "bob@example.org").await;
+    join(&app, "imp", &bob).await;
+    let r = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            application_body(&app, "imp", "Bob's background.").await,
+            Some(&bob),
+        )
+        .await;
+    let bob_app = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.member("Out", "out@example.org").await;
+
+    let signed_in = |email: &'static str| {
+        let browser = app.browser();
+        let url = app.url("/sign-in");
+        async move {
+            let r = browser
+                .post(url)
+                .form(&[("email", email), ("password", crate::helpers::PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303);
+            browser
+        }
+    };
+    let out = signed_in("out@example.org").await;
+    assert_eq!(
+        out.get(app.url("/programmes/imp/mentors"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "not a member"
+    );
+    assert_eq!(
+        out.get(app.url(&format!("/programmes/imp/mentors/{mia_id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        out.get(app.url(&format!("/applications/{bob_app}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.browser()
+            .get(app.url("/programmes/imp/mentors"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303,
+        "signed out: to sign in"
+    );
+
+    let mia = signed_in("mia@example.org").await;
+    let html = mia
+        .get(app.url("/programmes/imp/mentors?q=feedback"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("1 mentor found"), "{html}");
+    assert_eq!(
+        mia.get(app.url("/programmes/imp/applications"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "a mentor is not staff"
+    );
+    assert_eq!(
+        mia.get(app.url(&format!("/applications/{bob_app}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let r = mia
+        .get(app.url("/programmes/imp/mentors?q=%22feedback%20NEAR(x*&sort=random"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a bad sort is named, hostile text is fine");
+
+    let dana = signed_in("director@imp.example.org").await;
+    let html = dana
+        .get(app.url("/programmes/imp/applications"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Bob") && !html.contains(">Mia<"),
+        "the queue holds open applications only"
+    );
+    let html = dana
+        .get(app.url(&format!("/applications/{bob_app}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Send the decision"));
+    let csrf = {
+        let marker = "name=\"csrf_token\" value=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        html[at..].split('"').next().unwrap().to_owned()
+    };
+    let r = dana
+        .post(app.url(&format!("/applications/{bob_app}/decision")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("decision", "decline"),
+            ("message", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a reason is needed to decline");
+    let r = dana
+        .post(app.url(&format!("/applications/{bob_app}/decision")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("decision", "approve"),
+            ("message", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = dana
+        .post(app.url(&format!("/applications/{bob_app}/decision")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("decision", "approve"),
+            ("message", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "deciding twice");
+    app.stop().await;
+}
