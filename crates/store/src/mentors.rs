@@ -287,10 +287,10 @@ pub async fn upsert_mentor(
     let row = c
         .query_one_raw(sql::stmt(
             c,
-            "INSERT INTO mentors (programme_id, user_id, application_id, background, tags, training_course_date, training_equivalent, capacity, \
+            "INSERT INTO mentors (programme_id, user_id, name, application_id, background, tags, training_course_date, training_equivalent, capacity, \
                hours_per_month, channels, languages, availability, listed, available, listed_at, search_text, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $14, $14) \
-             ON CONFLICT (programme_id, user_id) DO UPDATE SET application_id = excluded.application_id, background = excluded.background, \
+             VALUES ($1, $2, (SELECT name FROM users WHERE id = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $14, $14) \
+             ON CONFLICT (programme_id, user_id) DO UPDATE SET name = excluded.name, application_id = excluded.application_id, background = excluded.background, \
                tags = excluded.tags, training_course_date = excluded.training_course_date, training_equivalent = excluded.training_equivalent, \
                capacity = excluded.capacity, hours_per_month = excluded.hours_per_month, channels = excluded.channels, \
                languages = excluded.languages, availability = excluded.availability, listed = excluded.listed, unlisted_reason = NULL, \
@@ -465,8 +465,8 @@ pub async fn refresh_search_text_of(
         let text = format!("{new_name}{rest}");
         sql::exec(
             c,
-            "UPDATE mentors SET search_text = $2 WHERE id = $1",
-            vec![r.id.into(), text.into()],
+            "UPDATE mentors SET search_text = $2, name = $3 WHERE id = $1",
+            vec![r.id.into(), text.into(), new_name.into()],
         )
         .await?;
     }
@@ -514,16 +514,23 @@ fn like_escape(s: &str) -> String {
 }
 
 /// One page of the directory: listed mentors matching every given filter.
+///
+/// Built for speed on large programmes: the count reads only the mentors table (and its
+/// indexes) unless the place filter needs the users table; term filters are `IN` lists from the
+/// `(term_id, mentor_id)` index; the name order walks `mentors_by_name`. On SQLite the FTS5
+/// index is matched once, in a materialised CTE; joining the FTS table directly makes SQLite
+/// run the MATCH once per mentor.
 pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> Result<SearchPage> {
     let pg = c.get_database_backend() == DbBackend::Postgres;
     let mut values: Vec<Value> = vec![programme_id.into(), true.into()];
-    let mut from = String::from("FROM mentors m JOIN users u ON u.id = m.user_id");
-    let mut conds = vec!["m.programme_id = $1".to_owned(), "m.listed = $2".to_owned()];
-    let mut rank = None;
     let push = |values: &mut Vec<Value>, v: Value| {
         values.push(v);
         format!("${}", values.len())
     };
+    let mut with = String::new();
+    let mut from = String::from("FROM mentors m");
+    let mut conds = vec!["m.programme_id = $1".to_owned(), "m.listed = $2".to_owned()];
+    let mut rank = None;
     if !q.words.is_empty() {
         if pg {
             let p = push(&mut values, q.words.join(" ").into());
@@ -533,15 +540,17 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
             ));
         } else {
             let p = push(&mut values, fts5_query(&q.words).into());
-            from.push_str(" JOIN mentor_fts ON mentor_fts.rowid = m.id");
-            conds.push(format!("mentor_fts MATCH {p}"));
-            rank = Some("bm25(mentor_fts)".to_owned());
+            with = format!(
+                "WITH f AS MATERIALIZED (SELECT rowid AS fts_id, bm25(mentor_fts) AS fts_rank FROM mentor_fts WHERE mentor_fts MATCH {p}) "
+            );
+            from = "FROM f JOIN mentors m ON m.id = f.fts_id".to_owned();
+            rank = Some("f.fts_rank".to_owned());
         }
     }
     for term in [q.audience, q.expertise].into_iter().flatten() {
         let p = push(&mut values, term.into());
         conds.push(format!(
-            "EXISTS (SELECT 1 FROM mentor_terms mt WHERE mt.mentor_id = m.id AND mt.term_id = {p})"
+            "m.id IN (SELECT mt.mentor_id FROM mentor_terms mt WHERE mt.term_id = {p})"
         ));
     }
     match q.availability {
@@ -566,23 +575,25 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
         let p = push(&mut values, format!("%\n{}\n%", like_escape(lang)).into());
         conds.push(format!("LOWER(m.languages) LIKE {p} ESCAPE '\\'"));
     }
+    let mut count_from = from.clone();
     if let Some(place) = q.place.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         let p = push(&mut values, format!("%{}%", like_escape(place)).into());
         conds.push(format!("(LOWER(COALESCE(u.location, '')) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(u.time_zone, '')) LIKE {p} ESCAPE '\\')"));
+        count_from.push_str(" JOIN users u ON u.id = m.user_id");
     }
     let where_sql = conds.join(" AND ");
     let total = sql::one::<Count>(
         c,
-        &format!("SELECT COUNT(*) AS n {from} WHERE {where_sql}"),
+        &format!("{with}SELECT COUNT(*) AS n {count_from} WHERE {where_sql}"),
         values.clone(),
     )
     .await?
     .map_or(0, |r| r.n);
     let order = match (q.sort, rank) {
-        (Sort::Relevance, Some(r)) => format!("{r}, u.name, m.id"),
-        (Sort::Relevance | Sort::Name, _) => "u.name, m.id".to_owned(),
+        (Sort::Relevance, Some(r)) => format!("{r}, m.name, m.id"),
+        (Sort::Relevance | Sort::Name, _) => "m.name, m.id".to_owned(),
         (Sort::Newest, _) => "m.listed_at DESC, m.id DESC".to_owned(),
-        (Sort::Capacity, _) => "(m.capacity - m.active_mentees) DESC, u.name, m.id".to_owned(),
+        (Sort::Capacity, _) => "(m.capacity - m.active_mentees) DESC, m.name, m.id".to_owned(),
     };
     let limit = push(
         &mut values,
@@ -591,7 +602,12 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
             .into(),
     );
     let offset = push(&mut values, i64::try_from(q.offset).unwrap_or(0).into());
-    let mentors = sql::all(c, &format!("SELECT {MENTOR_COLUMNS} {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"), values).await?;
+    let mentors = sql::all(
+        c,
+        &format!("{with}SELECT {MENTOR_COLUMNS} {from} JOIN users u ON u.id = m.user_id WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"),
+        values,
+    )
+    .await?;
     Ok(SearchPage { total, mentors })
 }
 

@@ -225,13 +225,37 @@ pub async fn ensure_expertise(
         .collect())
 }
 
+/// A programme with the guides' default settings, named after its slug.
+async fn create_programme(state: &AppState, slug: &str) -> Result<programmes::Programme> {
+    let db = &state.store.db;
+    let s = trellis_domain::programme::Slug::parse("programme", slug)?;
+    let details = trellis_domain::programme::Details {
+        name: format!("Generated programme {slug}"),
+        description: None,
+    };
+    let tx = db.begin().await?;
+    let id = programmes::create(
+        &tx,
+        &s,
+        &details,
+        &trellis_domain::programme::Settings::default(),
+        state.now(),
+    )
+    .await?;
+    taxonomy::add_defaults(&tx, id).await?;
+    tx.commit().await?;
+    programmes::by_id(db, id)
+        .await?
+        .context("programme just created")
+}
+
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub members: usize,
     pub mentors: usize,
 }
 
-/// Adds `members` new members to the programme, the first `mentors` of them listed as mentors
+/// Adds `members` new members to the programme (created with default settings if missing), the first `mentors` of them listed as mentors
 /// (about one in seven marked unavailable). Emails are `gen<seed>-<n>@generated.trellis.test`;
 /// the password of every generated account is `generated-password`.
 pub async fn generate(
@@ -243,9 +267,10 @@ pub async fn generate(
     progress: &dyn Fn(usize, usize),
 ) -> Result<Generated> {
     let db = &state.store.db;
-    let p = programmes::by_slug(db, slug)
-        .await?
-        .with_context(|| format!("no programme with the slug '{slug}'"))?;
+    let p = match programmes::by_slug(db, slug).await? {
+        Some(p) => p,
+        None => create_programme(state, slug).await?,
+    };
     let mut rng = StdRng::seed_from_u64(seed);
     let hash = trellis_web::passwords::hash("generated-password".to_owned()).await?;
     let now = state.now();

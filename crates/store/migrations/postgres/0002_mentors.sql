@@ -44,6 +44,8 @@ CREATE TABLE mentors (
     id                    BIGSERIAL PRIMARY KEY,
     programme_id          BIGINT NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
     user_id               BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- The mentor's name, copied from users for sorting the directory by name with an index.
+    name                  TEXT NOT NULL,
     application_id        BIGINT REFERENCES mentor_applications(id) ON DELETE SET NULL,
     background            TEXT NOT NULL,
     tags                  TEXT NOT NULL DEFAULT '',
@@ -65,7 +67,10 @@ CREATE TABLE mentors (
     updated_at            TIMESTAMPTZ NOT NULL,
     UNIQUE (programme_id, user_id)
 );
-CREATE INDEX mentors_directory ON mentors (programme_id, listed, available);
+-- Directory filters, counts and the name order are answered from these indexes.
+CREATE INDEX mentors_directory ON mentors (programme_id, listed, available, capacity, active_mentees);
+CREATE INDEX mentors_by_name ON mentors (programme_id, listed, name, id);
+CREATE INDEX mentors_by_listing ON mentors (programme_id, listed, listed_at, id);
 ALTER TABLE mentors ADD COLUMN search_vec tsvector GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED;
 CREATE INDEX mentors_search ON mentors USING GIN (search_vec);
 

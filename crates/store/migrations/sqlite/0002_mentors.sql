@@ -45,6 +45,8 @@ CREATE TABLE mentors (
     id                    INTEGER PRIMARY KEY AUTOINCREMENT,
     programme_id          INTEGER NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
     user_id               INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- The mentor's name, copied from users for sorting the directory by name with an index.
+    name                  TEXT NOT NULL,
     application_id        INTEGER REFERENCES mentor_applications(id) ON DELETE SET NULL,
     background            TEXT NOT NULL,
     tags                  TEXT NOT NULL DEFAULT '',
@@ -66,7 +68,10 @@ CREATE TABLE mentors (
     updated_at            TEXT NOT NULL,
     UNIQUE (programme_id, user_id)
 );
-CREATE INDEX mentors_directory ON mentors (programme_id, listed, available);
+-- Directory filters, counts and the name order are answered from these indexes.
+CREATE INDEX mentors_directory ON mentors (programme_id, listed, available, capacity, active_mentees);
+CREATE INDEX mentors_by_name ON mentors (programme_id, listed, name, id);
+CREATE INDEX mentors_by_listing ON mentors (programme_id, listed, listed_at, id);
 -- Full-text search: an FTS5 index over mentors.search_text, kept in step by triggers
 -- (PostgreSQL uses a generated tsvector column instead). Porter stemming: "compiler" finds
 -- "Compilers".

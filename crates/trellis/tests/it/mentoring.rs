@@ -1188,3 +1188,98 @@ async fn mentoring_pages_check_access(b: Backend) {
     assert_eq!(r.status(), 409, "deciding twice");
     app.stop().await;
 }
+
+both_backends!(director_is_reminded_before_the_target);
+
+async fn director_is_reminded_before_the_target(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (admin, director) =
+        programme_with_director(&app, "imp", json!({"application_target_days": 28})).await;
+    app.member("Olga Office", "olga@example.org").await;
+    app.post(
+        "/api/v1/programmes/imp/staff",
+        json!({"email": "olga@example.org", "role": "office"}),
+        Some(&admin),
+    )
+    .await;
+    let ann = app.member("Ann", "ann@example.org").await;
+    let ben = app.member("Ben", "ben@example.org").await;
+    join(&app, "imp", &ann).await;
+    join(&app, "imp", &ben).await;
+    let ann_app = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            application_body(&app, "imp", "Ann's background.").await,
+            Some(&ann),
+        )
+        .await;
+    assert_eq!(ann_app.status(), 201);
+    let ben_app = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            application_body(&app, "imp", "Ben's background.").await,
+            Some(&ben),
+        )
+        .await;
+    let ben_id = ben_app.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // Ben's is decided early: no reminder for it.
+    app.post(
+        &format!("/api/v1/mentor-applications/{ben_id}/decision"),
+        json!({"decision": "approve"}),
+        Some(&director),
+    )
+    .await;
+
+    let reminders = |mails: Vec<crate::helpers::Mail>| {
+        mails
+            .into_iter()
+            .filter(|m| m.template == "application_reminder")
+            .collect::<Vec<_>>()
+    };
+    app.clock.advance(Duration::days(20));
+    assert!(
+        reminders(app.mails_to("director@imp.example.org").await).is_empty(),
+        "not yet"
+    );
+    app.clock.advance(Duration::days(1) + Duration::minutes(1));
+    let sent = reminders(app.mails_to("director@imp.example.org").await);
+    assert_eq!(sent.len(), 1, "a week before the 28-day target");
+    assert!(sent[0].subject.contains("Ann"));
+    assert_eq!(
+        reminders(app.mails_to("olga@example.org").await).len(),
+        1,
+        "the office too"
+    );
+    app.run_jobs().await;
+    assert_eq!(
+        reminders(app.mails_to("director@imp.example.org").await).len(),
+        1,
+        "once"
+    );
+    let q: Value = app
+        .get(
+            "/api/v1/programmes/imp/mentor-applications",
+            Some(&director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q[0]["target_status"], "near");
+    app.clock.advance(Duration::days(8));
+    let q: Value = app
+        .get(
+            "/api/v1/programmes/imp/mentor-applications",
+            Some(&director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q[0]["target_status"], "overdue");
+    app.stop().await;
+}

@@ -40,6 +40,11 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/admin/audit", get(audit_log))
+        .route(
+            "/admin/programmes/{slug}/taxonomy",
+            get(taxonomy_page).post(add_term),
+        )
+        .route("/admin/programmes/{slug}/taxonomy/{id}", post(change_term))
 }
 
 fn admin_only(s: &AppState, me: &CurrentUser) -> Result<Chrome, PageError> {
@@ -684,5 +689,119 @@ async fn audit_log(
                 },
             ))
         }
+    }
+}
+
+// ---- Taxonomies ----
+
+#[derive(Template)]
+#[template(path = "admin/taxonomy.html")]
+struct TaxonomyPage {
+    c: Chrome,
+    f: FormState,
+    p: Programme,
+    audiences: Vec<trellis_store::taxonomy::Term>,
+    expertise: Vec<trellis_store::taxonomy::Term>,
+}
+
+impl TaxonomyPage {
+    fn sections(&self) -> [(&'static str, &'static str, &[trellis_store::taxonomy::Term]); 2] {
+        [
+            ("audience", "Who mentors can mentor", &self.audiences),
+            ("expertise", "Areas of expertise", &self.expertise),
+        ]
+    }
+}
+
+async fn taxonomy_page_with(
+    s: &AppState,
+    c: Chrome,
+    p: Programme,
+    f: FormState,
+) -> Result<TaxonomyPage, PageError> {
+    use trellis_store::taxonomy;
+    let audiences = taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, true).await?;
+    let expertise = taxonomy::terms(&s.store.db, p.id, taxonomy::EXPERTISE, true).await?;
+    Ok(TaxonomyPage {
+        c,
+        f,
+        p,
+        audiences,
+        expertise,
+    })
+}
+
+async fn taxonomy_page(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ok(
+        &taxonomy_page_with(&s, c, p, FormState::default()).await?
+    ))
+}
+
+#[derive(Deserialize)]
+struct TermForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    retired: Option<String>,
+}
+
+async fn add_term(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<TermForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    me.check_form_token(&f.csrf_token)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    match crate::actions::taxonomy::add(&s, &me, &p, &f.kind, f.label.as_deref().unwrap_or(""))
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/admin/programmes/{}/taxonomy", p.slug)).into_response())
+        }
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &taxonomy_page_with(&s, c, p, FormState::default().failed(&e)).await?,
+        )),
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn change_term(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<TermForm>,
+) -> PageResult {
+    let c = admin_only(&s, &me)?;
+    me.check_form_token(&f.csrf_token)?;
+    let p = act::find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let retired = f.retired.as_deref().map(|r| r == "yes");
+    match crate::actions::taxonomy::change(&s, &me, &p, id, f.label.as_deref(), retired).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/admin/programmes/{}/taxonomy", p.slug)).into_response())
+        }
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &taxonomy_page_with(&s, c, p, FormState::default().failed(&e)).await?,
+        )),
+        Err(e) => Err(PageError::new(e, c)),
     }
 }
