@@ -500,10 +500,21 @@ pub struct Search {
     pub offset: u64,
 }
 
+/// Searches count matches up to this many; `SearchPage::total` is then `MAX_COUNT + 1`.
+pub const MAX_COUNT: u64 = 1000;
+
 #[derive(Debug, Clone)]
 pub struct SearchPage {
+    /// Matching mentors, counted up to `MAX_COUNT + 1` (see `more_than_counted`).
     pub total: i64,
     pub mentors: Vec<MentorRow>,
+}
+
+impl SearchPage {
+    /// True when there are more matches than were counted.
+    pub fn more_than_counted(&self) -> bool {
+        self.total > i64::try_from(MAX_COUNT).unwrap_or(i64::MAX)
+    }
 }
 
 fn like_escape(s: &str) -> String {
@@ -582,9 +593,12 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
         count_from.push_str(" JOIN users u ON u.id = m.user_id");
     }
     let where_sql = conds.join(" AND ");
+    // Counting stops past MAX_COUNT: "more than 1,000 mentors" is as useful as the exact number,
+    // and the cost of a broad search stays bounded.
+    let cap = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
     let total = sql::one::<Count>(
         c,
-        &format!("{with}SELECT COUNT(*) AS n {count_from} WHERE {where_sql}"),
+        &format!("{with}SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_sql} LIMIT {}) counted", cap + 1),
         values.clone(),
     )
     .await?

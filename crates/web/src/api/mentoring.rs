@@ -355,7 +355,9 @@ pub fn mentor_out(m: &MentorRow) -> MentorOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryOut {
+    /// Matching mentors; when `total_capped` is true, there are more than this many.
     total: i64,
+    total_capped: bool,
     page: u64,
     per_page: u64,
     mentors: Vec<MentorOut>,
@@ -372,8 +374,15 @@ pub async fn directory(
 ) -> ApiResult<Json<DirectoryOut>> {
     let p = find(&s, &slug).await?;
     let (page, _) = act::search(&s, &me, &p, &q).await?;
+    let capped = page.more_than_counted();
+    let total = if capped {
+        i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
+    } else {
+        page.total
+    };
     Ok(Json(DirectoryOut {
-        total: page.total,
+        total,
+        total_capped: capped,
         page: q.page(),
         per_page: q.per_page(),
         mentors: page.mentors.iter().map(mentor_out).collect(),

@@ -479,6 +479,8 @@ struct DirectoryPage {
     p: Programme,
     tax: Taxonomy,
     total: i64,
+    /// More matches than were counted (`total` is then the cap).
+    capped: bool,
     results: Vec<(MentorRow, Vec<Term>)>,
     page: u64,
     pages: u64,
@@ -525,11 +527,17 @@ async fn directory(
     match act::search(&s, &me, &p, &q).await {
         Ok((page, tax)) => {
             let mut results = Vec::new();
+            let capped = page.more_than_counted();
             for m in page.mentors {
                 let terms = store::mentor_terms(&s.store.db, m.id).await?;
                 results.push((m, terms));
             }
-            let pages = u64::try_from(page.total)
+            let total = if capped {
+                i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
+            } else {
+                page.total
+            };
+            let pages = u64::try_from(total)
                 .unwrap_or(0)
                 .div_ceil(q.per_page())
                 .max(1);
@@ -538,7 +546,8 @@ async fn directory(
                 f,
                 p,
                 tax,
-                total: page.total,
+                total,
+                capped,
                 results,
                 page: q.page(),
                 pages,
@@ -556,6 +565,7 @@ async fn directory(
                     p,
                     tax,
                     total: 0,
+                    capped: false,
                     results: Vec::new(),
                     page: 1,
                     pages: 1,
