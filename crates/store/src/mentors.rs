@@ -539,6 +539,7 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
         format!("${}", values.len())
     };
     let mut with = String::new();
+    let mut with_count = String::new();
     let mut from = String::from("FROM mentors m");
     let mut conds = vec!["m.programme_id = $1".to_owned(), "m.listed = $2".to_owned()];
     let mut rank = None;
@@ -551,9 +552,17 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
             ));
         } else {
             let p = push(&mut values, fts5_query(&q.words).into());
-            with = format!(
-                "WITH f AS MATERIALIZED (SELECT rowid AS fts_id, bm25(mentor_fts) AS fts_rank FROM mentor_fts WHERE mentor_fts MATCH {p}) "
+            // bm25() costs more than the match itself: only the ranked page computes it.
+            with_count = format!(
+                "WITH f AS MATERIALIZED (SELECT rowid AS fts_id FROM mentor_fts WHERE mentor_fts MATCH {p}) "
             );
+            with = if q.sort == Sort::Relevance {
+                format!(
+                    "WITH f AS MATERIALIZED (SELECT rowid AS fts_id, bm25(mentor_fts) AS fts_rank FROM mentor_fts WHERE mentor_fts MATCH {p}) "
+                )
+            } else {
+                with_count.clone()
+            };
             from = "FROM f JOIN mentors m ON m.id = f.fts_id".to_owned();
             rank = Some("f.fts_rank".to_owned());
         }
@@ -598,7 +607,7 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
     let cap = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
     let total = sql::one::<Count>(
         c,
-        &format!("{with}SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_sql} LIMIT {}) counted", cap + 1),
+        &format!("{with_count}SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_sql} LIMIT {}) counted", cap + 1),
         values.clone(),
     )
     .await?

@@ -1283,3 +1283,104 @@ async fn director_is_reminded_before_the_target(b: Backend) {
     assert_eq!(q[0]["target_status"], "overdue");
     app.stop().await;
 }
+
+both_backends!(only_admins_edit_taxonomies);
+
+async fn only_admins_edit_taxonomies(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (admin, director) = programme_with_director(&app, "imp", json!({})).await;
+    let body = json!({"kind": "expertise", "label": "Leadership"});
+    assert_eq!(
+        app.post(
+            "/api/v1/programmes/imp/taxonomy",
+            body.clone(),
+            Some(&director)
+        )
+        .await
+        .status(),
+        403,
+        "not even the director"
+    );
+    assert_eq!(
+        app.post("/api/v1/programmes/imp/taxonomy", body.clone(), None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/programmes/imp/taxonomy",
+            body.clone(),
+            Some(&admin)
+        )
+        .await
+        .status(),
+        201
+    );
+    let (s, _, field, _) = error_of(
+        app.post("/api/v1/programmes/imp/taxonomy", body, Some(&admin))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (s, field.as_deref()),
+        (422, Some("label")),
+        "a duplicate label"
+    );
+    let (s, _, field, _) = error_of(
+        app.post(
+            "/api/v1/programmes/imp/taxonomy",
+            json!({"kind": "mood", "label": "x"}),
+            Some(&admin),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("kind")));
+
+    // Retiring a term takes it out of the choices; an application naming it is refused.
+    let (_, exp) = taxonomy(&app, "imp").await;
+    let r = app
+        .patch(
+            &format!("/api/v1/programmes/imp/taxonomy/{}", exp[0]),
+            json!({"retired": true}),
+            &admin,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, after) = taxonomy(&app, "imp").await;
+    assert!(!after.contains(&exp[0]));
+    assert_eq!(
+        app.patch(
+            &format!("/api/v1/programmes/imp/taxonomy/{}", exp[1]),
+            json!({"label": "Renamed"}),
+            &director
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.patch(
+            "/api/v1/programmes/imp/taxonomy/999999",
+            json!({"label": "Nope"}),
+            &admin
+        )
+        .await
+        .status(),
+        404
+    );
+    let t = app.member("Tia", "tia@example.org").await;
+    join(&app, "imp", &t).await;
+    let mut body = application_body(&app, "imp", "Background.").await;
+    body["expertise"] = json!([exp[0]]);
+    let (s, _, field, _) = error_of(
+        app.post("/api/v1/programmes/imp/mentor-applications", body, Some(&t))
+            .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("expertise")));
+    app.stop().await;
+}
