@@ -595,11 +595,11 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
         let p = push(&mut values, format!("%\n{}\n%", like_escape(lang)).into());
         conds.push(format!("LOWER(m.languages) LIKE {p} ESCAPE '\\'"));
     }
-    let mut count_from = from.clone();
+    let mut filter_from = from.clone();
     if let Some(place) = q.place.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         let p = push(&mut values, format!("%{}%", like_escape(place)).into());
         conds.push(format!("(LOWER(COALESCE(u.location, '')) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(u.time_zone, '')) LIKE {p} ESCAPE '\\')"));
-        count_from.push_str(" JOIN users u ON u.id = m.user_id");
+        filter_from.push_str(" JOIN users u ON u.id = m.user_id");
     }
     let where_sql = conds.join(" AND ");
     // Counting stops past MAX_COUNT: "more than 1,000 mentors" is as useful as the exact number,
@@ -607,7 +607,7 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
     let cap = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
     let total = sql::one::<Count>(
         c,
-        &format!("{with_count}SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_sql} LIMIT {}) counted", cap + 1),
+        &format!("{with_count}SELECT COUNT(*) AS n FROM (SELECT 1 AS one {filter_from} WHERE {where_sql} LIMIT {}) counted", cap + 1),
         values.clone(),
     )
     .await?
@@ -625,12 +625,27 @@ pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> 
             .into(),
     );
     let offset = push(&mut values, i64::try_from(q.offset).unwrap_or(0).into());
-    let mentors = sql::all(
-        c,
-        &format!("{with}SELECT {MENTOR_COLUMNS} {from} JOIN users u ON u.id = m.user_id WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"),
-        values,
-    )
-    .await?;
+    // The page's ids first, from the mentors table and its indexes alone; then the 20 full
+    // rows with their users. Joining users before the sort would read a user row for every
+    // match.
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let ids: Vec<Id> = sql::all(c, &format!("{with}SELECT m.id {filter_from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"), values).await?;
+    let mentors = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let list = ids
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows: Vec<MentorRow> = sql::all(c, &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.id IN ({list})"), vec![]).await?;
+        ids.iter()
+            .filter_map(|i| rows.iter().find(|r| r.id == i.id).cloned())
+            .collect()
+    };
     Ok(SearchPage { total, mentors })
 }
 

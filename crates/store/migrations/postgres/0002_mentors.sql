@@ -71,7 +71,7 @@ CREATE TABLE mentors (
 CREATE INDEX mentors_directory ON mentors (programme_id, listed, available, capacity, active_mentees);
 -- Covers the filters when a text search arrives at mentors by id, so the wide rows (background,
 -- search text) are read only for the page shown.
-CREATE INDEX mentors_filter ON mentors (id, programme_id, listed, available, capacity, active_mentees, languages);
+CREATE INDEX mentors_filter ON mentors (id, programme_id, listed, available, capacity, active_mentees, name, listed_at, languages);
 CREATE INDEX mentors_by_name ON mentors (programme_id, listed, name, id);
 CREATE INDEX mentors_by_listing ON mentors (programme_id, listed, listed_at, id);
 ALTER TABLE mentors ADD COLUMN search_vec tsvector GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED;

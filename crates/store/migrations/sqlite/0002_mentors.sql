@@ -72,7 +72,7 @@ CREATE TABLE mentors (
 CREATE INDEX mentors_directory ON mentors (programme_id, listed, available, capacity, active_mentees);
 -- Covers the filters when a text search arrives at mentors by id, so the wide rows (background,
 -- search text) are read only for the page shown.
-CREATE INDEX mentors_filter ON mentors (id, programme_id, listed, available, capacity, active_mentees, languages);
+CREATE INDEX mentors_filter ON mentors (id, programme_id, listed, available, capacity, active_mentees, name, listed_at, languages);
 CREATE INDEX mentors_by_name ON mentors (programme_id, listed, name, id);
 CREATE INDEX mentors_by_listing ON mentors (programme_id, listed, listed_at, id);
 -- Full-text search: an FTS5 index over mentors.search_text, kept in step by triggers
