@@ -12,6 +12,7 @@ pub mod mail;
 pub mod member_list;
 pub mod profile;
 pub mod programme;
+pub mod request;
 pub mod role;
 
 pub use error::{FieldError, Invalid};
