@@ -234,6 +234,114 @@ pub mod mentoring {
     }
 }
 
+/// Letters of the allocation cascade [003]. Names are people's display names; URLs absolute.
+pub mod requests {
+    use super::Letter;
+
+    pub fn offer_to_mentor(
+        programme: &str,
+        mentee: &str,
+        due: &str,
+        url: &str,
+        director: bool,
+    ) -> Letter {
+        let how = if director {
+            "The mentorship director has suggested you"
+        } else {
+            "You have been named"
+        };
+        Letter::new("request_offered", format!("{mentee} asks you to be their mentor ({programme})"))
+            .para(format!("{how} as a possible mentor for {mentee} in {programme}. Their request, with their goals and background, is waiting for you."))
+            .para(format!("Please accept or decline by {due}. If we do not hear from you by then, we will pass the request on to the next mentor and tell you we have done so."))
+            .action("Read the request and reply", url)
+    }
+
+    pub fn with_mentor(programme: &str, mentor: &str, due: &str, url: &str) -> Letter {
+        Letter::new("request_with_mentor", format!("Your request is with {mentor} ({programme})"))
+            .para(format!("Your mentorship request has been sent to {mentor}, who has until {due} to reply."))
+            .para("Because mentors need time to respond (allowing for annual leave), this may seem slow, but we will keep you informed at each stage.")
+            .action("Follow your request", url)
+    }
+
+    pub fn skipped(programme: &str, mentor: &str, why: &str, url: &str) -> Letter {
+        Letter::new(
+            "request_skipped",
+            format!("{mentor} could not be offered your request ({programme})"),
+        )
+        .para(format!(
+            "{mentor} {why}, so your request has moved on to your next choice."
+        ))
+        .action("Follow your request", url)
+    }
+
+    pub fn declined(programme: &str, mentor: &str, url: &str) -> Letter {
+        Letter::new("request_declined", format!("{mentor} is not able to mentor you ({programme})"))
+            .para(format!("{mentor} is not able to take your request at the moment. It has moved on to your next choice, if you named one."))
+            .action("Follow your request", url)
+    }
+
+    pub fn passed_on(programme: &str, mentee: &str) -> Letter {
+        Letter::new("request_passed_on", format!("The request from {mentee} has been passed on ({programme})"))
+            .para(format!("We did not hear from you within the reply time, so we have passed the request from {mentee} on to the next mentor. You do not need to do anything."))
+            .para("If you are away or busy for a while, you can mark yourself unavailable on your mentoring page so that requests wait for your return.")
+    }
+
+    pub fn reminder(programme: &str, mentee: &str, due: &str, url: &str) -> Letter {
+        Letter::new(
+            "request_reminder",
+            format!("Reminder: please reply to {mentee} by {due} ({programme})"),
+        )
+        .para(format!(
+            "The mentorship request from {mentee} is waiting for your reply until {due}."
+        ))
+        .action("Read the request and reply", url)
+    }
+
+    pub fn escalated_to_mentee(programme: &str, url: &str) -> Letter {
+        Letter::new("request_escalated", format!("The responsible director will get back to you ({programme})"))
+            .para("None of the mentors you named is able to take your request at the moment. The mentorship director has your request and will get back to you to discuss your next steps.")
+            .action("Follow your request", url)
+    }
+
+    pub fn escalated_to_director(programme: &str, mentee: &str, url: &str) -> Letter {
+        Letter::new("request_to_director", format!("A request from {mentee} needs you ({programme})"))
+            .para(format!("None of the mentors {mentee} named could take their request. Please get in touch with them, and offer the request to another mentor or close it with a message."))
+            .action("See the request", url)
+    }
+
+    /// [003: "The office will email both mentor and mentee giving each the others email
+    /// address"], with the first-meeting guidance of guides 001 and 003.
+    pub fn allocated(
+        programme: &str,
+        other_role: &str,
+        other_name: &str,
+        other_email: &str,
+        url: &str,
+        minutes: (i32, i32),
+    ) -> Letter {
+        Letter::new("request_allocated", format!("Your mentoring in {programme}: meet {other_name}"))
+            .para(format!("Good news: you are matched in {programme}. Your {other_role} is {other_name}, and their email address is {other_email}."))
+            .para(format!("It is up to the two of you to contact each other and arrange your first meeting, in person or online. We suggest {} to {} minutes, at a time when neither of you will be interrupted.", minutes.0, minutes.1))
+            .para("The first meeting is the time to get to know each other, agree ground rules (including what confidentiality means for you), set your agenda and goals, decide how you will work and how often you will meet, and plan the first piece of work. None of this is set in stone: you can revisit it at any time.")
+            .action("Open your mentoring workspace", url)
+    }
+
+    pub fn withdrawn_to_mentor(programme: &str, mentee: &str) -> Letter {
+        Letter::new("request_withdrawn", format!("{mentee} has withdrawn their request ({programme})"))
+            .para(format!("{mentee} has withdrawn their mentorship request, so it no longer needs your reply. Thank you for considering it."))
+    }
+
+    pub fn closed(programme: &str, message: &str) -> Letter {
+        Letter::new(
+            "request_closed",
+            format!("Your mentorship request ({programme})"),
+        )
+        .para("The mentorship director has closed your request with this message:")
+        .para(message.to_owned())
+        .para("You are welcome to make a new request at any time.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

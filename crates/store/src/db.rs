@@ -88,6 +88,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_mentors.sql"),
         include_str!("../migrations/postgres/0002_mentors.sql"),
     ),
+    (
+        "0003_requests",
+        include_str!("../migrations/sqlite/0003_requests.sql"),
+        include_str!("../migrations/postgres/0003_requests.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

@@ -21,6 +21,10 @@ pub mod kinds {
     pub const DIRECTORY_REFRESH: &str = "directory_refresh";
     pub const REFRESH_REMINDER: &str = "refresh_reminder";
     pub const REFRESH_CLOSE: &str = "refresh_close";
+    /// Pass a request on when its reply window ends.
+    pub const REQUEST_DEADLINE: &str = "request_deadline";
+    /// Remind the mentor holding a request before its window ends.
+    pub const REQUEST_REMINDER: &str = "request_reminder";
 }
 
 #[derive(Debug, Clone)]

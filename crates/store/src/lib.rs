@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod mentors;
 pub mod outbox;
 pub mod programmes;
+pub mod requests;
 pub mod secrets;
 mod sql;
 pub mod taxonomy;

@@ -5,4 +5,5 @@
 pub mod accounts;
 pub mod mentors;
 pub mod programmes;
+pub mod requests;
 pub mod taxonomy;

@@ -6,6 +6,7 @@ mod audit;
 mod json;
 mod mentoring;
 mod programmes;
+mod requests;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -73,6 +74,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mentoring::mentor_profile))
         .routes(routes!(mentoring::own, mentoring::change))
         .routes(routes!(mentoring::confirm_refresh))
+        .routes(routes!(requests::create, requests::list))
+        .routes(routes!(requests::get))
+        .routes(routes!(requests::accept))
+        .routes(routes!(requests::decline))
+        .routes(routes!(requests::withdraw))
+        .routes(routes!(requests::offer))
+        .routes(routes!(requests::close))
 }
 
 /// The OpenAPI 3.1 document, built once.

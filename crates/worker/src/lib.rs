@@ -3,6 +3,7 @@
 
 pub mod mailer;
 mod mentoring;
+mod requests;
 pub mod runner;
 
 pub use mailer::{MailTransport, Mailer};

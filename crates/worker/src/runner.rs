@@ -143,6 +143,8 @@ impl Runner {
             kinds::DIRECTORY_REFRESH => self.directory_refresh(job).await,
             kinds::REFRESH_REMINDER => self.refresh_reminder(job).await,
             kinds::REFRESH_CLOSE => self.refresh_close(job).await,
+            kinds::REQUEST_DEADLINE => self.request_deadline(job).await,
+            kinds::REQUEST_REMINDER => self.request_reminder(job).await,
             other => Err(anyhow!("unknown job kind '{other}'")),
         }
     }

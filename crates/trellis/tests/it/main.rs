@@ -15,3 +15,4 @@ mod jobs;
 mod mentoring;
 mod pages;
 mod programmes;
+mod requests;

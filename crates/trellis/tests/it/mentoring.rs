@@ -17,7 +17,11 @@ both_backends!(
 );
 
 /// A programme with an expertise taxonomy, a director, and returns (admin, director) tokens.
-async fn programme_with_director(app: &TestApp, slug: &str, settings: Value) -> (String, String) {
+pub(crate) async fn programme_with_director(
+    app: &TestApp,
+    slug: &str,
+    settings: Value,
+) -> (String, String) {
     let admin = app.admin_or_existing().await;
     app.programme(&admin, slug, settings).await;
     for label in ["Assessment", "Curriculum design", "Simulation"] {
@@ -43,7 +47,7 @@ async fn programme_with_director(app: &TestApp, slug: &str, settings: Value) -> 
     (admin, director)
 }
 
-async fn taxonomy(app: &TestApp, slug: &str) -> (Vec<i64>, Vec<i64>) {
+pub(crate) async fn taxonomy(app: &TestApp, slug: &str) -> (Vec<i64>, Vec<i64>) {
     let t: Value = app
         .get(&format!("/api/v1/programmes/{slug}/taxonomy"), None)
         .await
@@ -60,7 +64,7 @@ async fn taxonomy(app: &TestApp, slug: &str) -> (Vec<i64>, Vec<i64>) {
     (ids("audiences"), ids("expertise"))
 }
 
-async fn application_body(app: &TestApp, slug: &str, background: &str) -> Value {
+pub(crate) async fn application_body(app: &TestApp, slug: &str, background: &str) -> Value {
     let (aud, exp) = taxonomy(app, slug).await;
     json!({
         "audiences": [aud[0], aud[2]],
@@ -76,7 +80,7 @@ async fn application_body(app: &TestApp, slug: &str, background: &str) -> Value 
     })
 }
 
-async fn join(app: &TestApp, slug: &str, token: &str) {
+pub(crate) async fn join(app: &TestApp, slug: &str, token: &str) {
     let r = app
         .post(
             &format!("/api/v1/programmes/{slug}/members"),
@@ -590,7 +594,7 @@ async fn programmes_without_review_list_at_once(b: Backend) {
     app.stop().await;
 }
 
-async fn approved_mentor(
+pub(crate) async fn approved_mentor(
     app: &TestApp,
     slug: &str,
     director: &str,

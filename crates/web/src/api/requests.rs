@@ -1,0 +1,180 @@
+use super::json::{ApiJson, ErrorBody};
+use crate::actions::programmes::{find, standing};
+use crate::actions::requests::{self as act, RequestView, Viewer};
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use trellis_domain::request::RequestInput;
+use trellis_domain::role::StaffRole;
+use trellis_store::requests as store;
+use utoipa::ToSchema;
+
+/// Ask for mentorship: goals, hopes, focus, background, optional SWOT, channels, how often,
+/// and up to the programme's number of mentors (user ids from the directory) in order.
+#[utoipa::path(post, path = "/programmes/{slug}/requests", tag = "requests", security(("bearer" = [])), params(("slug" = String, Path)),
+    request_body(content = Object, description = "goals, hopes, focus (single_event | broader_skills), background, swot, channels, meeting_frequency, choices"),
+    responses((status = 201, body = RequestView), (status = 403, body = ErrorBody), (status = 409, description = "an open request exists", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<RequestInput>,
+) -> ApiResult<(StatusCode, Json<RequestView>)> {
+    let p = find(&s, &slug).await?;
+    let r = act::create(&s, &me, &p, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(act::view(&s, &r, Viewer::Mentee).await?),
+    ))
+}
+
+/// Your requests in the programme, the offers waiting for your reply, and (for the office and
+/// the director) the open requests, those with the director first — without the mentees' words.
+#[utoipa::path(get, path = "/programmes/{slug}/requests", tag = "requests", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = RequestLists), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<RequestLists>> {
+    let p = find(&s, &slug).await?;
+    let mut out = RequestLists::default();
+    for r in store::of_mentee(&s.store.db, p.id, me.id()).await? {
+        out.mine.push(act::view(&s, &r, Viewer::Mentee).await?);
+    }
+    for r in store::offers_to(&s.store.db, p.id, me.id()).await? {
+        out.offers.push(act::view(&s, &r, Viewer::Holder).await?);
+    }
+    let st = standing(&s, &p, &me).await?;
+    if st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office) {
+        let viewer = Viewer::Staff {
+            may_direct: st.is_admin || st.holds(StaffRole::Director),
+        };
+        for r in store::open_requests(&s.store.db, p.id).await? {
+            out.queue.push(act::view(&s, &r, viewer).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Default, serde::Serialize, ToSchema)]
+pub struct RequestLists {
+    mine: Vec<RequestView>,
+    offers: Vec<RequestView>,
+    queue: Vec<RequestView>,
+}
+
+/// One request with its timeline (the mentee, the mentor it is with, the office, the director).
+#[utoipa::path(get, path = "/requests/{id}", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RequestView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestView>> {
+    let (r, _, viewer) = act::visible(&s, &me, id).await?;
+    Ok(Json(act::view(&s, &r, viewer).await?))
+}
+
+/// The request after a change, as the person who made it may now see it.
+async fn respond(
+    s: &AppState,
+    me: &crate::auth::CurrentUser,
+    r: trellis_store::requests::RequestRow,
+) -> ApiResult<Json<RequestView>> {
+    let viewer = if r.mentee_id == me.id() {
+        Viewer::Mentee
+    } else if r.holder_id == Some(me.id()) {
+        Viewer::Holder
+    } else {
+        Viewer::Named
+    };
+    Ok(Json(act::view(s, &r, viewer).await?))
+}
+
+/// Accept the request waiting for your reply.
+#[utoipa::path(post, path = "/requests/{id}/accept", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RequestView), (status = 403, description = "not waiting for you", body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "no longer open, or no free place", body = ErrorBody)))]
+pub async fn accept(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::accept(&s, &me, id).await?;
+    respond(&s, &me, r).await
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct DeclineBody {
+    #[serde(default)]
+    reason: String,
+    /// Also mark yourself unavailable in the directory.
+    #[serde(default)]
+    mark_unavailable: bool,
+}
+
+/// Decline the request waiting for your reply; it passes to the next choice.
+#[utoipa::path(post, path = "/requests/{id}/decline", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DeclineBody,
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DeclineBody>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::decline(&s, &me, id, &b.reason, b.mark_unavailable).await?;
+    respond(&s, &me, r).await
+}
+
+/// Withdraw your request.
+#[utoipa::path(post, path = "/requests/{id}/withdraw", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn withdraw(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::withdraw(&s, &me, id).await?;
+    respond(&s, &me, r).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OfferBody {
+    /// The mentor's user id.
+    mentor_id: i64,
+}
+
+/// The director offers a request in their queue to another mentor.
+#[utoipa::path(post, path = "/requests/{id}/offer", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OfferBody,
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn offer(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<OfferBody>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::director_offer(&s, &me, id, b.mentor_id).await?;
+    respond(&s, &me, r).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CloseBody {
+    message: String,
+}
+
+/// The director closes a request in their queue with a message to the mentee.
+#[utoipa::path(post, path = "/requests/{id}/close", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CloseBody,
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn close(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::director_close(&s, &me, id, &b.message).await?;
+    respond(&s, &me, r).await
+}
