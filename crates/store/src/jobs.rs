@@ -3,8 +3,8 @@
 //! runner works on it. Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several
 //! instances never take the same job; SQLite serialises writers by itself.
 
+use crate::Result;
 use crate::sql::{self, Count};
-use crate::{Backend, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
@@ -203,11 +203,6 @@ pub async fn next_due(c: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>>
     )
     .await?;
     Ok(r.and_then(|r| r.due_at))
-}
-
-/// Whether SKIP LOCKED is in play on this backend (for docs and tests).
-pub fn skips_locked(b: Backend) -> bool {
-    b == Backend::Postgres
 }
 
 #[cfg(test)]

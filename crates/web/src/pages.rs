@@ -111,6 +111,13 @@ impl Chrome {
     }
 }
 
+/// A signed-in form that carries only its form token (sign out, revoke, join, withdraw …).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
 /// A form's typed values and its errors, for re-showing it.
 #[derive(Debug, Clone, Default)]
 pub struct FormState {

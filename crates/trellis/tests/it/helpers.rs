@@ -438,3 +438,12 @@ pub async fn error_of(r: Response) -> (u16, String, Option<String>, String) {
         e["message"].as_str().unwrap_or_default().to_owned(),
     )
 }
+
+/// The form token in a signed-in page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf_token\" value=\"")
+        .expect("csrf field")
+        + "name=\"csrf_token\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_owned()
+}

@@ -1152,11 +1152,7 @@ async fn mentoring_pages_check_access(b: Backend) {
         .await
         .unwrap();
     assert!(html.contains("Send the decision"));
-    let csrf = {
-        let marker = "name=\"csrf_token\" value=\"";
-        let at = html.find(marker).unwrap() + marker.len();
-        html[at..].split('"').next().unwrap().to_owned()
-    };
+    let csrf = crate::helpers::csrf_of(&html);
     let r = dana
         .post(app.url(&format!("/applications/{bob_app}/decision")))
         .form(&[

@@ -2,7 +2,7 @@
 //! CSRF defences, error pages, and the admin pages' access rules.
 
 use crate::both_backends;
-use crate::helpers::{Backend, PASSWORD, TestApp};
+use crate::helpers::{Backend, PASSWORD, TestApp, csrf_of};
 use reqwest::Client;
 
 both_backends!(
@@ -13,14 +13,6 @@ both_backends!(
     admin_pages_check_the_role,
     emailed_links_show_clear_pages,
 );
-
-fn csrf_of(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf_token\" value=\"")
-        .expect("csrf field")
-        + "name=\"csrf_token\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_owned()
-}
 
 async fn signed_in(app: &TestApp, email: &str) -> (Client, String) {
     let browser = app.browser();

@@ -6,7 +6,6 @@ use crate::actions::programmes::{find_by_id, standing};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use axum::http::StatusCode;
 use chrono::Duration;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::optional_text;
@@ -179,6 +178,15 @@ async fn save(
     Ok(())
 }
 
+/// Saves a change that needs nothing else in its transaction, and returns the request.
+async fn commit(s: &AppState, who: &CurrentUser, ch: Change<'_>) -> AppResult<RequestRow> {
+    let id = ch.request.id;
+    let tx = s.store.db.begin().await?;
+    save(s, &tx, who, ch).await?;
+    tx.commit().await?;
+    reload(s, id).await
+}
+
 async fn reload(s: &AppState, id: i64) -> AppResult<RequestRow> {
     store::get(&s.store.db, id)
         .await?
@@ -262,10 +270,8 @@ pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Req
     }
     let mut c = r.cascade()?;
     let events = c.withdraw(s.now()).map_err(refused)?;
-    let tx = s.store.db.begin().await?;
-    save(
+    commit(
         s,
-        &tx,
         who,
         Change {
             request: &r,
@@ -275,9 +281,7 @@ pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Req
             action: "request.withdrawn",
         },
     )
-    .await?;
-    tx.commit().await?;
-    reload(s, id).await
+    .await
 }
 
 fn require_director(viewer: Viewer) -> AppResult<()> {
@@ -315,10 +319,8 @@ pub async fn director_offer(
             format!("This mentor {}", reason.explain()),
         ));
     }
-    let tx = s.store.db.begin().await?;
-    save(
+    commit(
         s,
-        &tx,
         who,
         Change {
             request: &r,
@@ -328,9 +330,7 @@ pub async fn director_offer(
             action: "request.offered_by_director",
         },
     )
-    .await?;
-    tx.commit().await?;
-    reload(s, id).await
+    .await
 }
 
 /// The director closes a request in their queue with a message to the mentee.
@@ -345,10 +345,8 @@ pub async fn director_close(
     require_director(viewer)?;
     let mut c = r.cascade()?;
     let events = c.director_close(message, s.now()).map_err(refused)?;
-    let tx = s.store.db.begin().await?;
-    save(
+    commit(
         s,
-        &tx,
         who,
         Change {
             request: &r,
@@ -358,9 +356,7 @@ pub async fn director_close(
             action: "request.closed",
         },
     )
-    .await?;
-    tx.commit().await?;
-    reload(s, id).await
+    .await
 }
 
 /// A request as each viewer may see it.
@@ -437,9 +433,4 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
         timeline,
         created_at: r.created_at,
     })
-}
-
-/// Conflicts and refusals keep their status; used by pages to pick the error page.
-pub fn is_conflict(e: &AppError) -> bool {
-    e.status() == StatusCode::CONFLICT
 }

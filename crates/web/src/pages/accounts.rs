@@ -1,6 +1,6 @@
 //! Register, verify, sign in and out, password reset, profile and tokens.
 
-use super::{Chrome, FormState, MessagePage, PageError, PageResult, ok, render};
+use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
 use crate::actions::accounts::{self as act, LinkOutcome};
 use crate::auth::{self, ClientAddress, MaybeUser, PageUser};
 use crate::error::AppError;
@@ -273,12 +273,6 @@ pub async fn sign_in(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 pub async fn sign_out(

@@ -1,7 +1,7 @@
 //! Administration pages: programmes and their settings, staff roles, the member list, the
 //! audit log. Each handler checks the role on the server; the links are only a convenience.
 
-use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
 use crate::actions::programmes::{self as act, ImportReport};
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::AppError;
@@ -449,12 +449,6 @@ async fn grant(
         }
         Err(e) => Err(PageError::new(e, c)),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 async fn revoke(

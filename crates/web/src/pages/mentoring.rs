@@ -1,7 +1,7 @@
 //! Pages for mentor applications, the director's review, the directory, a mentor's own
 //! listing and the refresh confirmation.
 
-use super::{Chrome, FormState, MessagePage, PageError, PageResult, ok, render};
+use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
 use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
 use crate::actions::programmes::find;
 use crate::auth::{CurrentUser, MaybeUser, PageUser};
@@ -417,12 +417,6 @@ async fn answer(
         }
         Err(e) => Err(PageError::new(e, c)),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 async fn withdraw(

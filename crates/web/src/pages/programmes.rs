@@ -1,6 +1,6 @@
 //! The public programme page and joining.
 
-use super::{Chrome, PageResult, ok};
+use super::{Chrome, CsrfForm, PageResult, ok};
 use crate::actions::programmes as act;
 use crate::auth::{MaybeUser, PageUser};
 use crate::state::AppState;
@@ -62,12 +62,6 @@ pub async fn show(
         p,
     };
     Ok(ok(&page))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 pub async fn join(
