@@ -286,6 +286,24 @@ pub mod requests {
             .para("If you are away or busy for a while, you can mark yourself unavailable on your mentoring page so that requests wait for your return.")
     }
 
+    pub fn rerouted(programme: &str, mentee: &str) -> Letter {
+        Letter::new("request_rerouted", format!("The request from {mentee} has been passed on ({programme})"))
+            .para(format!("The programme office has passed the request from {mentee} on to another mentor, so it no longer needs your reply. You do not need to do anything."))
+            .para("If you are away or busy for a while, you can mark yourself unavailable on your mentoring page so that requests wait for your return.")
+    }
+
+    /// The office asks a mentor, by hand, to reply.
+    pub fn nudge(programme: &str, mentee: &str, due: &str, url: &str) -> Letter {
+        Letter::new(
+            "request_nudge",
+            format!("{mentee} is waiting for your reply ({programme})"),
+        )
+        .para(format!(
+            "The programme office asks you to reply to the mentorship request from {mentee}: please accept or decline it by {due}. Declining is fine, and it lets the request move on sooner."
+        ))
+        .action("Read the request and reply", url)
+    }
+
     pub fn reminder(programme: &str, mentee: &str, due: &str, url: &str) -> Letter {
         Letter::new(
             "request_reminder",

@@ -138,6 +138,9 @@ pub enum Event {
     Escalated,
     /// Create the relationship; email both people each other's address.
     Accepted { mentor_id: i64 },
+    /// Staff took the request back from the mentor holding it (who is told it was passed on)
+    /// and sent it on to the next choice or the director.
+    Rerouted { mentor_id: i64 },
     /// Tell the mentor who held it, if any.
     Withdrawn { mentor_id: Option<i64> },
     /// Tell the mentee the director's message (and the mentor who held it, if any).
@@ -160,6 +163,8 @@ pub enum Refused {
     NotDue,
     /// Only the director acts on a request in the director's queue, and only there.
     NotWithDirector,
+    /// Only a request waiting for a mentor's reply can be re-routed.
+    NotWithMentor,
 }
 
 impl fmt::Display for Refused {
@@ -174,6 +179,9 @@ impl fmt::Display for Refused {
             Self::NotWithDirector => f.write_str(
                 "Only a request in the director's queue can be offered or closed by the director.",
             ),
+            Self::NotWithMentor => {
+                f.write_str("This request is not waiting for a mentor's reply, so there is nothing to re-route.")
+            }
         }
     }
 }
@@ -369,6 +377,29 @@ impl Cascade {
         Ok(events)
     }
 
+    /// Staff take the request back from the mentor holding it (no reply expected in time, a
+    /// mentor known to be away): it moves on as if the window had ended — to the next choice,
+    /// or to the director when none is left or the director made the offer.
+    pub fn reroute(
+        &mut self,
+        now: DateTime<Utc>,
+        window: Duration,
+        mentors: impl Fn(i64) -> MentorState,
+    ) -> Result<Vec<Event>, Refused> {
+        self.require_open()?;
+        let Some(mentor_id) = self.holder() else {
+            return Err(Refused::NotWithMentor);
+        };
+        let mut events = vec![Event::Rerouted { mentor_id }];
+        if self.is_director_offer() {
+            self.status = Status::WithDirector { since: now };
+            events.push(Event::Escalated);
+        } else {
+            events.extend(self.advance(now, window, &mentors));
+        }
+        Ok(events)
+    }
+
     pub fn withdraw(&mut self, now: DateTime<Utc>) -> Result<Vec<Event>, Refused> {
         self.require_open()?;
         let mentor_id = self.holder();
@@ -430,6 +461,46 @@ impl Cascade {
             message,
             mentor_id: None,
         }])
+    }
+}
+
+/// The largest CV a mentee may attach to a request.
+pub const MAX_CV_BYTES: usize = 5 * 1024 * 1024;
+
+/// Checks an uploaded CV: a PDF (judged by its content, not its name or declared type) of at
+/// most [`MAX_CV_BYTES`]. The error names the `cv` field.
+pub fn check_cv(bytes: &[u8]) -> Result<(), crate::error::FieldError> {
+    use crate::error::FieldError;
+    if bytes.is_empty() {
+        Err(FieldError::new(
+            "cv",
+            "The file is empty: choose your CV as a PDF",
+        ))
+    } else if bytes.len() > MAX_CV_BYTES {
+        Err(FieldError::new(
+            "cv",
+            "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again",
+        ))
+    } else if !bytes.starts_with(b"%PDF-") {
+        Err(FieldError::new("cv", "The file must be a PDF"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A file name safe to show and to send back in a download header.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .take(100)
+        .collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() {
+        "cv.pdf".to_owned()
+    } else {
+        cleaned
     }
 }
 
@@ -724,6 +795,57 @@ mod tests {
     }
 
     #[test]
+    fn staff_reroute_passes_the_request_on_and_the_old_holder_cannot_reply() {
+        let (mut c, _) = Cascade::start(vec![1, 2], t0(), w(), all_open);
+        let later = t0() + Duration::days(5);
+        let ev = c.reroute(later, w(), all_open).expect("rerouted");
+        assert_eq!(
+            ev,
+            vec![
+                Event::Rerouted { mentor_id: 1 },
+                Event::Offered {
+                    mentor_id: 2,
+                    choice: Some(1),
+                    due_at: later + w()
+                }
+            ]
+        );
+        assert_eq!(c.accept(1, later), Err(Refused::NotYourOffer));
+        // The last choice re-routed: to the director, who then has nothing to re-route.
+        let ev = c.reroute(later, w(), all_open).expect("rerouted");
+        assert_eq!(ev.last(), Some(&Event::Escalated));
+        assert_eq!(c.reroute(later, w(), all_open), Err(Refused::NotWithMentor));
+        c.withdraw(later).expect("withdrawn");
+        assert_eq!(
+            c.reroute(later, w(), all_open),
+            Err(Refused::NotOpen("withdrawn"))
+        );
+    }
+
+    #[test]
+    fn a_cv_must_be_a_pdf_of_at_most_5_mb() {
+        assert!(check_cv(b"%PDF-1.7 ...").is_ok());
+        assert_eq!(check_cv(b"").map_err(|e| e.field), Err("cv"));
+        let word = check_cv(b"PK\x03\x04 word document").expect_err("not a pdf");
+        assert!(word.message.contains("PDF"));
+        let mut big = b"%PDF-1.4".to_vec();
+        big.resize(MAX_CV_BYTES + 1, b' ');
+        assert!(
+            check_cv(&big)
+                .expect_err("too big")
+                .message
+                .contains("5 MB")
+        );
+        big.truncate(MAX_CV_BYTES);
+        assert!(check_cv(&big).is_ok());
+        assert_eq!(
+            clean_file_name("C:\\Users\\me\\My CV (2026).pdf"),
+            "My CV 2026.pdf"
+        );
+        assert_eq!(clean_file_name("../../\"\r\n"), "cv.pdf");
+    }
+
+    #[test]
     fn accept_after_the_window_is_refused() {
         let (mut c, _) = Cascade::start(vec![1], t0(), w(), all_open);
         assert_eq!(c.accept(1, t0() + w()), Err(Refused::WindowEnded));
@@ -874,7 +996,8 @@ mod tests {
             let (mut c, mut events) = Cascade::start(choices, now, w(), st);
             for _ in 0..12 {
                 now += Duration::days(rng.random_range(0..30));
-                let r = match rng.random_range(0..7) {
+                let r = match rng.random_range(0..8) {
+                    7 => c.reroute(now, w(), st),
                     0 => c.accept(c.holder().unwrap_or(99), now),
                     1 => c.decline(
                         c.holder().unwrap_or(99),

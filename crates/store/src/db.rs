@@ -93,6 +93,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_requests.sql"),
         include_str!("../migrations/postgres/0003_requests.sql"),
     ),
+    (
+        "0004_notifications",
+        include_str!("../migrations/sqlite/0004_notifications.sql"),
+        include_str!("../migrations/postgres/0004_notifications.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

@@ -10,10 +10,12 @@ pub mod audit;
 mod db;
 pub mod jobs;
 pub mod mentors;
+pub mod notifications;
 pub mod outbox;
 pub mod programmes;
 pub mod requests;
 pub mod secrets;
+pub mod shortlist;
 mod sql;
 pub mod taxonomy;
 

@@ -347,6 +347,25 @@ pub async fn mentor(
     .await?)
 }
 
+/// Mentors who could be offered a request now (listed, available, with a free place), by
+/// name; at most `limit`.
+pub async fn open_mentors(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    limit: i64,
+) -> Result<Vec<MentorRow>> {
+    Ok(sql::all(
+        c,
+        &format!(
+            "SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id \
+             WHERE m.programme_id = $1 AND m.listed AND m.available AND m.active_mentees < m.capacity \
+             ORDER BY m.name, m.id LIMIT $2"
+        ),
+        vec![programme_id.into(), limit.into()],
+    )
+    .await?)
+}
+
 pub async fn mentor_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<MentorRow>> {
     Ok(sql::one(c, &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.id = $1"), vec![id.into()]).await?)
 }

@@ -8,7 +8,7 @@
 use crate::jobs::{self, NewJob, kinds};
 use crate::programmes::{self, Programme};
 use crate::sql::{self, duplicate};
-use crate::{Result, StoreError, outbox};
+use crate::{Result, StoreError, notifications, outbox};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -261,6 +261,78 @@ pub async fn take_place(
     Ok(n == 1)
 }
 
+/// The PDF a mentee attached to a request.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct RequestFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub bytes: Vec<u8>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// Attaches (or replaces) the request's file.
+pub async fn put_file(
+    c: &impl ConnectionTrait,
+    request_id: i64,
+    file_name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    sql::exec(
+        c,
+        "INSERT INTO request_files (request_id, file_name, content_type, size, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (request_id) DO UPDATE SET file_name = excluded.file_name, content_type = excluded.content_type, \
+           size = excluded.size, bytes = excluded.bytes, uploaded_at = excluded.uploaded_at",
+        vec![request_id.into(), file_name.into(), content_type.into(), size.into(), bytes.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn file(c: &impl ConnectionTrait, request_id: i64) -> Result<Option<RequestFile>> {
+    Ok(sql::one(
+        c,
+        "SELECT file_name, content_type, size, bytes, uploaded_at FROM request_files WHERE request_id = $1",
+        vec![request_id.into()],
+    )
+    .await?)
+}
+
+/// The attached file's name and size, without its bytes.
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct FileInfo {
+    pub file_name: String,
+    pub size: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+pub async fn file_info(c: &impl ConnectionTrait, request_id: i64) -> Result<Option<FileInfo>> {
+    Ok(sql::one(
+        c,
+        "SELECT file_name, size, uploaded_at FROM request_files WHERE request_id = $1",
+        vec![request_id.into()],
+    )
+    .await?)
+}
+
+/// A member's relationships in the programme that are not closed.
+pub async fn open_relationships_as_mentee(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    mentee_id: i64,
+) -> Result<i64> {
+    let n: Option<sql::Count> = sql::one(
+        c,
+        "SELECT COUNT(*) AS n FROM relationships WHERE programme_id = $1 AND mentee_id = $2 AND phase <> 'closed'",
+        vec![programme_id.into(), mentee_id.into()],
+    )
+    .await?;
+    Ok(n.map_or(0, |n| n.n))
+}
+
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
 pub struct RelationshipRow {
     pub id: i64,
@@ -329,7 +401,35 @@ impl Effects<'_> {
                 self.now,
             )
             .await?;
+            self.notify(c, user_id, letter).await?;
         }
+        Ok(())
+    }
+
+    /// The in-app copy of a letter: its subject, first paragraph and link.
+    async fn notify(
+        &self,
+        c: &impl ConnectionTrait,
+        user_id: i64,
+        letter: &trellis_domain::mail::Letter,
+    ) -> Result<()> {
+        let link = letter.action.as_ref().map(|(_, url)| {
+            url.strip_prefix(self.site.public_url.trim_end_matches('/'))
+                .unwrap_or(url)
+                .to_owned()
+        });
+        notifications::add(
+            c,
+            &notifications::NewNotification {
+                user_id,
+                programme_id: Some(self.programme.id),
+                subject: &letter.subject,
+                body: letter.paragraphs.first().map_or("", String::as_str),
+                link: link.as_deref(),
+            },
+            self.now,
+        )
+        .await?;
         Ok(())
     }
 
@@ -338,6 +438,55 @@ impl Effects<'_> {
             .await?
             .map(|u| u.name)
             .unwrap_or_else(|| "A mentor".into()))
+    }
+
+    /// Staff ask the mentor holding the request to reply: a timeline entry and a letter.
+    pub async fn nudge(
+        &self,
+        c: &impl ConnectionTrait,
+        mentor_id: i64,
+        due_at: DateTime<Utc>,
+    ) -> Result<()> {
+        add_event(
+            c,
+            self.request.id,
+            self.now,
+            "nudged",
+            Some(mentor_id),
+            None,
+        )
+        .await?;
+        self.mail(
+            c,
+            mentor_id,
+            &letters::nudge(
+                &self.programme.name,
+                &self.request.mentee_name,
+                &day(due_at),
+                &self.url(),
+            ),
+        )
+        .await
+    }
+
+    /// The timed reminder to the mentor holding the request (email and in-app).
+    pub async fn remind(
+        &self,
+        c: &impl ConnectionTrait,
+        mentor_id: i64,
+        due_at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.mail(
+            c,
+            mentor_id,
+            &letters::reminder(
+                &self.programme.name,
+                &self.request.mentee_name,
+                &day(due_at),
+                &self.url(),
+            ),
+        )
+        .await
     }
 
     /// Writes what follows from `events` (the cascade already saved as `cascade`).
@@ -488,27 +637,22 @@ impl Effects<'_> {
                     if let (Some(m), Some(e)) = (m, e) {
                         let url = format!("{}/relationships/{rel}", self.site.public_url);
                         let minutes = (p.meeting_minutes_min, p.meeting_minutes_max);
-                        outbox::queue(
-                            c,
-                            &letters::allocated(
-                                &p.name, "mentee", &e.name, &e.email, &url, minutes,
-                            )
-                            .to(self.site, &m.email, &m.name),
-                            self.mail_host,
-                            now,
-                        )
-                        .await?;
-                        outbox::queue(
-                            c,
-                            &letters::allocated(
-                                &p.name, "mentor", &m.name, &m.email, &url, minutes,
-                            )
-                            .to(self.site, &e.email, &e.name),
-                            self.mail_host,
-                            now,
-                        )
-                        .await?;
+                        let to_mentor =
+                            letters::allocated(&p.name, "mentee", &e.name, &e.email, &url, minutes);
+                        let to_mentee =
+                            letters::allocated(&p.name, "mentor", &m.name, &m.email, &url, minutes);
+                        self.mail(c, m.id, &to_mentor).await?;
+                        self.mail(c, e.id, &to_mentee).await?;
                     }
+                }
+                Event::Rerouted { mentor_id } => {
+                    add_event(c, id, now, "rerouted", Some(*mentor_id), None).await?;
+                    self.mail(
+                        c,
+                        *mentor_id,
+                        &letters::rerouted(&p.name, &self.request.mentee_name),
+                    )
+                    .await?;
                 }
                 Event::Withdrawn { mentor_id } => {
                     add_event(c, id, now, "withdrawn", *mentor_id, None).await?;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod mentors;
+pub mod notifications;
 pub mod programmes;
 pub mod requests;
 pub mod taxonomy;

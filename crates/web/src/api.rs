@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod json;
 mod mentoring;
+mod notifications;
 mod programmes;
 mod requests;
 
@@ -81,6 +82,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::withdraw))
         .routes(routes!(requests::offer))
         .routes(routes!(requests::close))
+        .routes(routes!(requests::nudge))
+        .routes(routes!(requests::reroute))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(requests::put_cv, requests::get_cv))
+                .layer(DefaultBodyLimit::max(crate::CV_UPLOAD_LIMIT)),
+        )
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::read))
+        .routes(routes!(notifications::read_all))
 }
 
 /// The OpenAPI 3.1 document, built once.

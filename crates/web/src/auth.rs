@@ -27,6 +27,8 @@ pub struct CurrentUser {
     /// The session's form token; `None` for bearer-token requests, which need none.
     pub csrf_token: Option<String>,
     pub via: Via,
+    /// Unread in-app notifications (counted for pages, which show it; 0 for bearer tokens).
+    pub unread: i64,
 }
 
 impl CurrentUser {
@@ -92,6 +94,7 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUs
             user,
             csrf_token: None,
             via: Via::Token,
+            unread: 0,
         }));
     }
     let Some(cookie) = session_cookie_value(&parts.headers) else {
@@ -102,13 +105,16 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUs
     else {
         return Ok(None);
     };
-    Ok(accounts::user_by_id(&state.store.db, session.user_id)
-        .await?
-        .map(|user| CurrentUser {
-            user,
-            csrf_token: Some(session.csrf_token),
-            via: Via::Session,
-        }))
+    let Some(user) = accounts::user_by_id(&state.store.db, session.user_id).await? else {
+        return Ok(None);
+    };
+    let unread = trellis_store::notifications::unread_count(&state.store.db, user.id).await?;
+    Ok(Some(CurrentUser {
+        user,
+        csrf_token: Some(session.csrf_token),
+        via: Via::Session,
+        unread,
+    }))
 }
 
 /// Anyone: `MaybeUser(None)` when signed out.

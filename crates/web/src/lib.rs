@@ -20,6 +20,9 @@ use tower_http::trace::TraceLayer;
 /// Request bodies larger than this get 413 (CSV uploads have their own, larger limit).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+/// The body limit for CV uploads: the 5 MB file plus room for a form's other fields, so that
+/// a file a little too large still reaches the check that names the field.
+pub const CV_UPLOAD_LIMIT: usize = trellis_domain::request::MAX_CV_BYTES + 1024 * 1024;
 
 /// The whole web application.
 pub fn router(state: AppState) -> Router {

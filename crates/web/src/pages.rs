@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod mentoring;
 mod programmes;
+mod requests;
 
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::AppError;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/programmes/{slug}/join", post(programmes::join))
         .merge(admin::routes())
         .merge(mentoring::routes())
+        .merge(requests::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.
@@ -98,6 +100,8 @@ pub struct Chrome {
     pub is_admin: bool,
     pub csrf: String,
     pub site_name: String,
+    /// Unread notifications, shown next to the link to the notification centre.
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -107,6 +111,7 @@ impl Chrome {
             is_admin: who.is_some_and(|u| u.user.is_admin),
             csrf: who.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
             site_name: s.config.site.name.clone(),
+            unread: who.map_or(0, |u| u.unread),
         }
     }
 }

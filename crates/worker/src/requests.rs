@@ -9,7 +9,7 @@ use trellis_domain::audit::AuditEntry;
 use trellis_domain::request::{Refused, Status};
 use trellis_store::jobs::{self, Job};
 use trellis_store::requests::{self, Effects, state_of};
-use trellis_store::{audit, outbox, programmes};
+use trellis_store::{audit, programmes};
 
 /// The mentor and deadline of the request's `n`-th offer, if it is still the current one.
 fn held(
@@ -107,18 +107,15 @@ impl Runner {
         if let Some(r) = requests::get(&tx, id).await?
             && let Some((mentor_id, due_at)) = held(&r.cascade()?, n)
             && let Some(p) = programmes::by_id(&tx, r.programme_id).await?
-            && let Some(m) = trellis_store::accounts::user_by_id(&tx, mentor_id).await?
         {
-            let due = due_at.format("%-d %B %Y").to_string();
-            let url = format!("{}/requests/{id}", self.site.public_url);
-            let letter =
-                trellis_domain::mail::requests::reminder(&p.name, &r.mentee_name, &due, &url);
-            outbox::queue(
-                &tx,
-                &letter.to(&self.site, &m.email, &m.name),
-                &self.mail_host,
+            Effects {
+                site: &self.site,
+                mail_host: &self.mail_host,
+                programme: &p,
+                request: &r,
                 now,
-            )
+            }
+            .remind(&tx, mentor_id, due_at)
             .await?;
         }
         jobs::complete(&tx, job.id, self.id(), now).await?;

@@ -9,7 +9,9 @@ use crate::state::AppState;
 use chrono::Duration;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::optional_text;
-use trellis_domain::request::{Cascade, Event, Refused, RequestDetails, RequestInput};
+use trellis_domain::request::{
+    Cascade, Event, Refused, RequestDetails, RequestInput, Status, check_cv, clean_file_name,
+};
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::Programme;
 use trellis_store::requests::{self as store, Effects, RequestRow, state_of};
@@ -35,7 +37,7 @@ fn window(p: &Programme) -> Duration {
 pub enum Viewer {
     /// Sees everything.
     Mentee,
-    /// The mentor it is waiting for: sees the mentee's words, to decide.
+    /// The mentor it is waiting for (sees the mentee's words, to decide), or who accepted it.
     Holder,
     /// Office, director, admin: status, dates and names, never the mentee's words.
     Staff { may_direct: bool },
@@ -56,7 +58,10 @@ pub async fn visible(
     if r.mentee_id == who.id() {
         return Ok((r, p, Viewer::Mentee));
     }
-    if r.holder_id == Some(who.id()) {
+    let c = r.cascade()?;
+    let accepted_by_me =
+        matches!(c.status, Status::Accepted { mentor_id, .. } if mentor_id == who.id());
+    if r.holder_id == Some(who.id()) || accepted_by_me {
         return Ok((r, p, Viewer::Holder));
     }
     let st = standing(s, &p, who).await?;
@@ -64,7 +69,6 @@ pub async fn visible(
         let may_direct = st.is_admin || st.holds(StaffRole::Director);
         return Ok((r, p, Viewer::Staff { may_direct }));
     }
-    let c = r.cascade()?;
     if c.choices.contains(&who.id()) || c.offered.contains(&who.id()) {
         return Ok((r, p, Viewer::Named));
     }
@@ -77,6 +81,7 @@ pub async fn create(
     who: &CurrentUser,
     p: &Programme,
     input: &RequestInput,
+    cv: Option<Upload>,
 ) -> AppResult<RequestRow> {
     if !standing(s, p, who).await?.is_member {
         return Err(AppError::forbidden(format!(
@@ -84,9 +89,29 @@ pub async fn create(
             p.name
         )));
     }
+    let open = store::open_relationships_as_mentee(&s.store.db, p.id, who.id()).await?;
+    if open >= i64::from(p.max_relationships_per_member) {
+        return Err(AppError::Conflict(format!(
+            "You already have {open} mentoring relationship{} in {}, the most it allows at once. Close one before asking for another mentor.",
+            if open == 1 { "" } else { "s" },
+            p.name
+        )));
+    }
     let states = store::mentor_states(&s.store.db, p.id, &input.choices).await?;
-    let max = usize::try_from(p.choices_per_request).unwrap_or(3);
-    let details = RequestDetails::parse(input, max, who.id(), |m| state_of(&states, m).listed)?;
+    let mut inv = trellis_domain::Invalid::default();
+    let details = match parse(p, who, input, &states) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            inv.0.extend(e.0);
+            None
+        }
+    };
+    if let Some(Err(e)) = cv.as_ref().map(|u| check_cv(&u.bytes)) {
+        inv.push(e);
+    }
+    let (Some(details), true) = (details, inv.is_empty()) else {
+        return Err(AppError::Invalid(inv));
+    };
     let now = s.now();
     let (cascade, events) = Cascade::start(details.choices.clone(), now, window(p), |m| {
         state_of(&states, m)
@@ -99,6 +124,10 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(u) = cv {
+        store::put_file(&tx, id, &u.file_name, "application/pdf", u.bytes, now).await?;
+    }
+    trellis_store::shortlist::clear(&tx, p.id, who.id()).await?;
     let row = store::get(&tx, id)
         .await?
         .ok_or(AppError::NotFound("request"))?;
@@ -129,6 +158,137 @@ pub async fn create(
         .ok_or(AppError::NotFound("request"))?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// An uploaded file as received.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    pub fn new(file_name: &str, bytes: Vec<u8>) -> Self {
+        Self {
+            file_name: clean_file_name(file_name),
+            bytes,
+        }
+    }
+}
+
+/// The mentee attaches (or replaces) their CV while the request is open.
+pub async fn attach_cv(s: &AppState, who: &CurrentUser, id: i64, cv: Upload) -> AppResult<()> {
+    let (r, p, viewer) = visible(s, who, id).await?;
+    if viewer != Viewer::Mentee {
+        return Err(AppError::forbidden(
+            "Only the member who made the request can attach a CV to it",
+        ));
+    }
+    if !r.cascade()?.status.is_open() {
+        return Err(AppError::Conflict(format!(
+            "This request is {}; its CV can no longer change.",
+            r.status
+        )));
+    }
+    check_cv(&cv.bytes).map_err(|e| AppError::Invalid(e.into()))?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    store::put_file(&tx, id, &cv.file_name, "application/pdf", cv.bytes, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new("request.cv_attached", "request", Some(id), "CV attached")
+            .by(Some(who.id()))
+            .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The request's CV, for the mentee and the mentor it is with (or who accepted it) only.
+pub async fn cv(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<store::RequestFile> {
+    let (_, _, viewer) = visible(s, who, id).await?;
+    if !matches!(viewer, Viewer::Mentee | Viewer::Holder) {
+        return Err(AppError::forbidden(
+            "Only the mentee and the mentor the request is with can read the CV",
+        ));
+    }
+    store::file(&s.store.db, id)
+        .await?
+        .ok_or(AppError::NotFound("CV"))
+}
+
+/// A stored file as a download (never shown inline: a PDF from a member is not trusted).
+pub fn download(f: store::RequestFile) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", f.file_name),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        f.bytes,
+    )
+        .into_response()
+}
+
+fn parse(
+    p: &Programme,
+    who: &CurrentUser,
+    input: &RequestInput,
+    states: &std::collections::HashMap<i64, trellis_domain::request::MentorState>,
+) -> Result<RequestDetails, trellis_domain::Invalid> {
+    let max = usize::try_from(p.choices_per_request).unwrap_or(3);
+    RequestDetails::parse(input, max, who.id(), |m| state_of(states, m).listed)
+}
+
+/// Checks a request's fields without making it (to show every problem at once).
+pub async fn check_input(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    input: &RequestInput,
+) -> AppResult<()> {
+    let states = store::mentor_states(&s.store.db, p.id, &input.choices).await?;
+    parse(p, who, input, &states).map_err(AppError::Invalid)?;
+    Ok(())
+}
+
+/// A member adds a listed mentor of the programme to their shortlist.
+pub async fn pick(s: &AppState, who: &CurrentUser, p: &Programme, mentor_id: i64) -> AppResult<()> {
+    if !standing(s, p, who).await?.is_member {
+        return Err(AppError::forbidden(format!(
+            "Join {} before choosing mentors in it",
+            p.name
+        )));
+    }
+    if mentor_id == who.id() {
+        return Err(AppError::invalid("mentor_id", "You cannot choose yourself"));
+    }
+    let states = store::mentor_states(&s.store.db, p.id, &[mentor_id]).await?;
+    if !state_of(&states, mentor_id).listed {
+        return Err(AppError::invalid(
+            "mentor_id",
+            "This mentor is not listed in the programme's directory",
+        ));
+    }
+    trellis_store::shortlist::add(&s.store.db, p.id, who.id(), mentor_id, s.now()).await?;
+    Ok(())
+}
+
+pub async fn unpick(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    mentor_id: i64,
+) -> AppResult<()> {
+    trellis_store::shortlist::remove(&s.store.db, p.id, who.id(), mentor_id).await?;
+    Ok(())
 }
 
 /// A changed cascade, ready to save.
@@ -284,6 +444,89 @@ pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Req
     .await
 }
 
+fn require_staff(viewer: Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Staff { .. } => Ok(()),
+        _ => Err(AppError::forbidden(
+            "Only the programme office and the mentorship director can do this",
+        )),
+    }
+}
+
+/// Staff ask the mentor holding the request to reply (at most once a day per request).
+pub async fn nudge(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<RequestRow> {
+    let (r, p, viewer) = visible(s, who, id).await?;
+    require_staff(viewer)?;
+    let Status::Offered {
+        mentor_id, due_at, ..
+    } = r.cascade()?.status
+    else {
+        return Err(refused(Refused::NotWithMentor));
+    };
+    let now = s.now();
+    let last = store::events(&s.store.db, id)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == "nudged" && e.mentor_id == Some(mentor_id))
+        .map(|e| e.at)
+        .max();
+    if let Some(at) = last.filter(|at| now - *at < Duration::hours(24)) {
+        return Err(AppError::Conflict(format!(
+            "This mentor was already asked to reply at {}; ask again tomorrow at the earliest.",
+            at.format("%H:%M UTC on %-d %B")
+        )));
+    }
+    let tx = s.store.db.begin().await?;
+    Effects {
+        site: &s.config.site,
+        mail_host: &s.config.mail_host,
+        programme: &p,
+        request: &r,
+        now,
+    }
+    .nudge(&tx, mentor_id, due_at)
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "request.nudged",
+            "request",
+            Some(id),
+            "mentor asked to reply",
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    reload(s, id).await
+}
+
+/// Staff take the request back from the mentor holding it and send it on (next choice, or
+/// the director).
+pub async fn reroute(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<RequestRow> {
+    let (r, p, viewer) = visible(s, who, id).await?;
+    require_staff(viewer)?;
+    let mut c = r.cascade()?;
+    let states = store::mentor_states(&s.store.db, p.id, &c.choices).await?;
+    let events = c
+        .reroute(s.now(), window(&p), |m| state_of(&states, m))
+        .map_err(refused)?;
+    commit(
+        s,
+        who,
+        Change {
+            request: &r,
+            programme: &p,
+            cascade: &c,
+            events: &events,
+            action: "request.rerouted",
+        },
+    )
+    .await
+}
+
 fn require_director(viewer: Viewer) -> AppResult<()> {
     match viewer {
         Viewer::Staff { may_direct: true } => Ok(()),
@@ -378,6 +621,9 @@ pub struct RequestView {
     #[schema(value_type = Object)]
     pub details: Option<RequestDetails>,
     pub relationship_id: Option<i64>,
+    /// The attached CV's name and size (for those who may read it).
+    #[schema(value_type = Option<Object>)]
+    pub cv: Option<store::FileInfo>,
     pub timeline: Vec<TimelineEntry>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -385,12 +631,54 @@ pub struct RequestView {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     pub at: chrono::DateTime<chrono::Utc>,
+    /// offered, skipped, declined, timed_out, rerouted, nudged, escalated, accepted, withdrawn, closed
     pub kind: String,
     pub mentor_name: Option<String>,
+    /// offered: "choice N" or "director"; skipped: why; closed: the director's message;
+    /// declined: the mentor's reason (staff only).
+    pub detail: Option<String>,
+}
+
+impl TimelineEntry {
+    /// What the entry says, in words.
+    pub fn describe(&self) -> String {
+        let who = self.mentor_name.as_deref().unwrap_or("A mentor");
+        match self.kind.as_str() {
+            "offered" => match self.detail.as_deref() {
+                Some("director") => format!("Offered by the director to {who}"),
+                Some(d) => format!("Offered to {who} ({d})"),
+                None => format!("Offered to {who}"),
+            },
+            "skipped" => {
+                let why = match self.detail.as_deref() {
+                    Some("unlisted") => trellis_domain::request::Skip::Unlisted.explain(),
+                    Some("unavailable") => trellis_domain::request::Skip::Unavailable.explain(),
+                    Some("no_capacity") => trellis_domain::request::Skip::NoCapacity.explain(),
+                    _ => trellis_domain::request::Skip::AlreadyOffered.explain(),
+                };
+                format!("{who} was passed over: {why}")
+            }
+            "declined" => format!("{who} declined"),
+            "timed_out" => format!("{who} did not reply in time; passed on"),
+            "rerouted" => format!("Passed on from {who} by the programme office"),
+            "nudged" => format!("{who} was asked to reply"),
+            "escalated" => "No named mentor could take it: with the mentorship director".into(),
+            "accepted" => format!("{who} accepted"),
+            "withdrawn" => "Withdrawn".into(),
+            "closed" => "Closed by the director".into(),
+            other => other.to_owned(),
+        }
+    }
 }
 
 pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<RequestView> {
     let c = r.cascade()?;
+    let private = matches!(viewer, Viewer::Mentee | Viewer::Holder);
+    let cv = if private {
+        store::file_info(&s.store.db, r.id).await?
+    } else {
+        None
+    };
     let (since, due) = match c.status {
         trellis_domain::request::Status::Offered {
             offered_at, due_at, ..
@@ -407,10 +695,19 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
     let timeline = store::events(&s.store.db, r.id)
         .await?
         .into_iter()
-        .map(|e| TimelineEntry {
-            at: e.at,
-            kind: e.kind,
-            mentor_name: e.mentor_name,
+        .map(|e| {
+            let public = match e.kind.as_str() {
+                "offered" | "skipped" => true,
+                "closed" => matches!(viewer, Viewer::Mentee | Viewer::Staff { .. }),
+                "declined" => matches!(viewer, Viewer::Staff { .. }),
+                _ => false,
+            };
+            TimelineEntry {
+                at: e.at,
+                kind: e.kind,
+                mentor_name: e.mentor_name,
+                detail: e.detail.filter(|_| public),
+            }
         })
         .collect();
     Ok(RequestView {
@@ -424,9 +721,8 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
         since,
         reply_due: due,
         choices: c.choices.clone(),
-        details: matches!(viewer, Viewer::Mentee | Viewer::Holder)
-            .then(|| r.details())
-            .flatten(),
+        details: private.then(|| r.details()).flatten(),
+        cv,
         relationship_id: store::relationship_for(&s.store.db, r.id)
             .await?
             .map(|rel| rel.id),

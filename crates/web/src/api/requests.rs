@@ -25,7 +25,7 @@ pub async fn create(
     ApiJson(b): ApiJson<RequestInput>,
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     let p = find(&s, &slug).await?;
-    let r = act::create(&s, &me, &p, &b).await?;
+    let r = act::create(&s, &me, &p, &b, None).await?;
     Ok((
         StatusCode::CREATED,
         Json(act::view(&s, &r, Viewer::Mentee).await?),
@@ -177,4 +177,80 @@ pub async fn close(
 ) -> ApiResult<Json<RequestView>> {
     let r = act::director_close(&s, &me, id, &b.message).await?;
     respond(&s, &me, r).await
+}
+
+/// Ask the mentor holding the request to reply (office or director; at most once a day).
+#[utoipa::path(post, path = "/requests/{id}/nudge", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not with a mentor, or already nudged today", body = ErrorBody)))]
+pub async fn nudge(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::nudge(&s, &me, id).await?;
+    staff_view(&s, &me, r).await
+}
+
+/// Take the request back from the mentor holding it and pass it on to the next choice, or to
+/// the director when none is left (office or director).
+#[utoipa::path(post, path = "/requests/{id}/reroute", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not with a mentor", body = ErrorBody)))]
+pub async fn reroute(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::reroute(&s, &me, id).await?;
+    staff_view(&s, &me, r).await
+}
+
+async fn staff_view(
+    s: &AppState,
+    me: &crate::auth::CurrentUser,
+    r: trellis_store::requests::RequestRow,
+) -> ApiResult<Json<RequestView>> {
+    let (r, _, viewer) = act::visible(s, me, r.id).await?;
+    Ok(Json(act::view(s, &r, viewer).await?))
+}
+
+/// Attach (or replace) your CV: the body is the PDF itself (`Content-Type: application/pdf`),
+/// at most 5 MB.
+#[utoipa::path(put, path = "/requests/{id}/cv", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "the request is no longer open", body = ErrorBody), (status = 422, description = "not a PDF, or larger than 5 MB", body = ErrorBody)))]
+pub async fn put_cv(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<StatusCode> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            crate::error::AppError::invalid(
+                "cv",
+                "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again",
+            )
+        } else {
+            crate::error::AppError::BadRequest(e.body_text())
+        }
+    })?;
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("cv.pdf");
+    act::attach_cv(&s, &me, id, act::Upload::new(name, bytes.to_vec())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Download the request's CV (the mentee, and the mentor it is with or who accepted it).
+#[utoipa::path(get, path = "/requests/{id}/cv", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_cv(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    let f = act::cv(&s, &me, id).await?;
+    Ok(act::download(f))
 }

@@ -479,6 +479,10 @@ struct DirectoryPage {
     page: u64,
     pages: u64,
     query_base: String,
+    /// The viewer, and the mentors on their shortlist.
+    me: i64,
+    picked: Vec<i64>,
+    back: String,
 }
 
 async fn directory(
@@ -518,6 +522,12 @@ async fn directory(
         .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
+    let picked = picked(&s, &p, &me).await?;
+    let back = format!(
+        "/programmes/{}/mentors?{query_base}&page={}",
+        p.slug,
+        q.page()
+    );
     match act::search(&s, &me, &p, &q).await {
         Ok((page, tax)) => {
             let mut results = Vec::new();
@@ -546,6 +556,9 @@ async fn directory(
                 page: q.page(),
                 pages,
                 query_base,
+                me: me.id(),
+                picked,
+                back,
             }))
         }
         Err(e @ AppError::Invalid(_)) => {
@@ -564,11 +577,23 @@ async fn directory(
                     page: 1,
                     pages: 1,
                     query_base,
+                    me: me.id(),
+                    picked,
+                    back,
                 },
             ))
         }
         Err(e) => Err(PageError::new(e, c)),
     }
+}
+
+/// The mentors on the member's shortlist (to mark them "Chosen").
+async fn picked(s: &AppState, p: &Programme, me: &CurrentUser) -> Result<Vec<i64>, PageError> {
+    Ok(trellis_store::shortlist::of(&s.store.db, p.id, me.id())
+        .await?
+        .into_iter()
+        .map(|x| x.mentor_id)
+        .collect())
 }
 
 #[derive(Template)]
@@ -578,6 +603,9 @@ struct MentorPage {
     p: Programme,
     m: MentorRow,
     terms: Vec<Term>,
+    me: i64,
+    picked: Vec<i64>,
+    back: String,
 }
 
 impl MentorPage {
@@ -600,7 +628,17 @@ async fn mentor_profile(
     let (m, terms) = act::profile(&s, &me, &p, user_id)
         .await
         .map_err(page_err(&c))?;
-    Ok(ok(&MentorPage { c, p, m, terms }))
+    let picked = picked(&s, &p, &me).await?;
+    let back = format!("/programmes/{}/mentors/{}", p.slug, m.user_id);
+    Ok(ok(&MentorPage {
+        c,
+        p,
+        m,
+        terms,
+        me: me.id(),
+        picked,
+        back,
+    }))
 }
 
 // ---- A mentor's own listing ----

@@ -1,0 +1,35 @@
+-- SQLite: timestamps are RFC 3339 UTC text.
+-- In-app notifications, the CV a mentee attaches to a request, and the mentee's shortlist of
+-- mentors picked from the directory. Kept side by side with postgres/0004_notifications.sql.
+
+CREATE TABLE notifications (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    programme_id  INTEGER REFERENCES programmes(id) ON DELETE CASCADE,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    -- A path inside Trellis (/requests/12), or NULL.
+    link          TEXT,
+    created_at    TEXT NOT NULL,
+    read_at       TEXT
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+
+-- One optional PDF per request (up to 5 MB), shown to the mentee and the mentor holding it.
+CREATE TABLE request_files (
+    request_id    INTEGER PRIMARY KEY REFERENCES mentorship_requests(id) ON DELETE CASCADE,
+    file_name     TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    bytes         BLOB NOT NULL,
+    uploaded_at   TEXT NOT NULL
+);
+
+CREATE TABLE request_shortlist (
+    programme_id  INTEGER NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
+    mentee_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    mentor_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    added_at      TEXT NOT NULL,
+    PRIMARY KEY (programme_id, mentee_id, mentor_id)
+);

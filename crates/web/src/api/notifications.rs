@@ -1,0 +1,79 @@
+use super::json::ErrorBody;
+use crate::actions::notifications as act;
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use utoipa::ToSchema;
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct NotificationView {
+    id: i64,
+    programme_id: Option<i64>,
+    subject: String,
+    body: String,
+    /// A path inside Trellis, e.g. `/requests/12`.
+    link: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    read_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Notifications {
+    unread: i64,
+    /// Newest first, at most 100.
+    items: Vec<NotificationView>,
+}
+
+/// Your notification centre: the newest notifications and the unread count.
+#[utoipa::path(get, path = "/notifications", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = Notifications), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> ApiResult<Json<Notifications>> {
+    let (items, unread) = act::list(&s, &me).await?;
+    Ok(Json(Notifications {
+        unread,
+        items: items
+            .into_iter()
+            .map(|n| NotificationView {
+                id: n.id,
+                programme_id: n.programme_id,
+                subject: n.subject,
+                body: n.body,
+                link: n.link,
+                created_at: n.created_at,
+                read_at: n.read_at,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Marked {
+    /// How many changed from unread to read.
+    marked: u64,
+}
+
+/// Mark one notification read.
+#[utoipa::path(post, path = "/notifications/{id}/read", tag = "notifications", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Marked), (status = 404, body = ErrorBody)))]
+pub async fn read(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Marked>> {
+    act::open(&s, &me, id).await?;
+    Ok(Json(Marked { marked: 1 }))
+}
+
+/// Mark all your notifications read.
+#[utoipa::path(post, path = "/notifications/read-all", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = Marked)))]
+pub async fn read_all(State(s): State<AppState>, ApiUser(me): ApiUser) -> ApiResult<Json<Marked>> {
+    Ok(Json(Marked {
+        marked: act::read_all(&s, &me).await?,
+    }))
+}

@@ -1,0 +1,751 @@
+//! Pages for mentorship requests: the shortlist built from the directory, the request form,
+//! one request with its timeline and the actions each person may take, the lists of a
+//! programme's requests, and the notification centre.
+
+use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
+use crate::actions::notifications as notes;
+use crate::actions::programmes::{find, standing};
+use crate::actions::requests::{self as act, RequestView, Upload, Viewer};
+use crate::auth::{CurrentUser, PageUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_domain::error::FieldError;
+use trellis_domain::profile::CHANNELS;
+use trellis_domain::request::{FOCUS, MAX_CV_BYTES, RequestInput};
+use trellis_domain::role::StaffRole;
+use trellis_store::mentors::MentorRow;
+use trellis_store::notifications::Notification;
+use trellis_store::programmes::Programme;
+use trellis_store::requests as store;
+use trellis_store::shortlist::{self, Pick};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/programmes/{slug}/requests", get(lists))
+        .route(
+            "/programmes/{slug}/requests/new",
+            get(new_form)
+                .post(create)
+                .layer(DefaultBodyLimit::max(crate::CV_UPLOAD_LIMIT)),
+        )
+        .route("/programmes/{slug}/shortlist", post(change_shortlist))
+        .route("/requests/{id}", get(show))
+        .route("/requests/{id}/accept", post(accept))
+        .route("/requests/{id}/decline", post(decline))
+        .route("/requests/{id}/withdraw", post(withdraw))
+        .route("/requests/{id}/nudge", post(nudge))
+        .route("/requests/{id}/reroute", post(reroute))
+        .route("/requests/{id}/offer", post(offer))
+        .route("/requests/{id}/close", post(close))
+        .route(
+            "/requests/{id}/cv",
+            get(download_cv)
+                .post(upload_cv)
+                .layer(DefaultBodyLimit::max(crate::CV_UPLOAD_LIMIT)),
+        )
+        .route("/notifications", get(notification_centre))
+        .route("/notifications/read-all", post(read_all))
+        .route("/notifications/{id}", get(open_notification))
+}
+
+fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+    move |e| PageError::new(e, c.clone())
+}
+
+fn is_staff(st: &trellis_domain::role::Standing) -> bool {
+    st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)
+}
+
+fn day(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%-d %B %Y").to_string()
+}
+
+// ---- The programme's requests: mine, offers to me, the staff queue ----
+
+#[derive(Template)]
+#[template(path = "requests/lists.html")]
+struct ListsPage {
+    c: Chrome,
+    p: Programme,
+    mine: Vec<RequestView>,
+    offers: Vec<RequestView>,
+    queue: Option<Vec<RequestView>>,
+    picks: Vec<Pick>,
+}
+
+impl ListsPage {
+    fn day(&self, t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+        t.map(day).unwrap_or_default()
+    }
+
+    fn has_open_request(&self) -> bool {
+        self.mine
+            .iter()
+            .any(|r| r.status == "offered" || r.status == "with_director")
+    }
+}
+
+async fn lists(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let st = standing(&s, &p, &me).await.map_err(page_err(&c))?;
+    if !st.is_member && !is_staff(&st) {
+        return Err(PageError::new(
+            AppError::forbidden(format!("Join {} to ask for a mentor in it", p.name)),
+            c,
+        ));
+    }
+    let db = &s.store.db;
+    let mut mine = Vec::new();
+    for r in store::of_mentee(db, p.id, me.id()).await? {
+        mine.push(act::view(&s, &r, Viewer::Mentee).await?);
+    }
+    let mut offers = Vec::new();
+    for r in store::offers_to(db, p.id, me.id()).await? {
+        offers.push(act::view(&s, &r, Viewer::Holder).await?);
+    }
+    let queue = if is_staff(&st) {
+        let viewer = Viewer::Staff {
+            may_direct: st.is_admin || st.holds(StaffRole::Director),
+        };
+        let mut q = Vec::new();
+        for r in store::open_requests(db, p.id).await? {
+            q.push(act::view(&s, &r, viewer).await?);
+        }
+        Some(q)
+    } else {
+        None
+    };
+    let picks = shortlist::of(db, p.id, me.id()).await?;
+    Ok(ok(&ListsPage {
+        c,
+        p,
+        mine,
+        offers,
+        queue,
+        picks,
+    }))
+}
+
+// ---- The shortlist ----
+
+#[derive(Deserialize)]
+struct ShortlistForm {
+    #[serde(default)]
+    csrf_token: String,
+    mentor_id: i64,
+    /// add or remove
+    #[serde(default)]
+    action: String,
+    /// Where to go back to: the directory (with its query) or the request form.
+    #[serde(default)]
+    back: String,
+}
+
+async fn change_shortlist(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<ShortlistForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    if f.action == "remove" {
+        act::unpick(&s, &me, &p, f.mentor_id)
+            .await
+            .map_err(page_err(&c))?;
+    } else {
+        act::pick(&s, &me, &p, f.mentor_id)
+            .await
+            .map_err(page_err(&c))?;
+    }
+    // Only back to a page of this programme: never an open redirect.
+    let prefix = format!("/programmes/{}/", p.slug);
+    let back = if f.back.starts_with(&prefix) && !f.back.contains("//") {
+        f.back
+    } else {
+        format!("{prefix}requests/new")
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+// ---- The request form ----
+
+#[derive(Template)]
+#[template(path = "requests/new.html")]
+struct NewPage {
+    c: Chrome,
+    f: FormState,
+    p: Programme,
+    picks: Vec<Pick>,
+    channels: &'static [(&'static str, &'static str)],
+    focus: &'static [(&'static str, &'static str)],
+    max_mb: usize,
+}
+
+impl NewPage {
+    /// The 1-based ranks the form offers.
+    fn ranks(&self) -> Vec<usize> {
+        (1..=usize::try_from(self.p.choices_per_request).unwrap_or(3)).collect()
+    }
+
+    /// The mentor chosen at `rank`, as typed, or by default the shortlist's order.
+    fn chosen(&self, rank: usize) -> String {
+        let field = format!("choice_{rank}");
+        if self.f.values.contains_key(&field) {
+            return self.f.v(&field).to_owned();
+        }
+        self.picks
+            .get(rank - 1)
+            .map(|p| p.mentor_id.to_string())
+            .unwrap_or_default()
+    }
+}
+
+async fn new_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let picks = shortlist::of(&s.store.db, p.id, me.id()).await?;
+    let profile = me.user.profile();
+    let f = FormState::with(&[("channels", &profile.channels.join("\n"))]);
+    Ok(ok(&NewPage {
+        c,
+        f,
+        p,
+        picks,
+        channels: &CHANNELS,
+        focus: &FOCUS,
+        max_mb: MAX_CV_BYTES / (1024 * 1024),
+    }))
+}
+
+/// The request form as sent (multipart, because of the CV): its fields as typed, the file,
+/// and a problem with the file found while reading it.
+struct SentForm {
+    values: Vec<(String, String)>,
+    cv: Option<Upload>,
+    cv_error: Option<FieldError>,
+}
+
+impl SentForm {
+    fn v(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn input(&self, ranks: usize) -> RequestInput {
+        RequestInput {
+            goals: self.v("goals"),
+            hopes: self.v("hopes"),
+            focus: self.v("focus"),
+            background: self.v("background"),
+            swot: self.v("swot"),
+            channels: self.all("channels"),
+            meeting_frequency: self.v("meeting_frequency"),
+            // An id that is not a number cannot be a mentor: -1 is reported as not listed.
+            choices: (1..=ranks)
+                .map(|r| self.v(&format!("choice_{r}")))
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.trim().parse().unwrap_or(-1))
+                .collect(),
+        }
+    }
+
+    fn state(&self) -> FormState {
+        let mut f = FormState::default();
+        for (k, v) in &self.values {
+            f.values
+                .entry(k.clone())
+                .and_modify(|old| {
+                    old.push('\n');
+                    old.push_str(v);
+                })
+                .or_insert_with(|| v.clone());
+        }
+        f
+    }
+}
+
+const TOO_LARGE: &str =
+    "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again";
+
+/// Reads the form. Text fields come before the file in the page, so what was typed survives
+/// a file that is too large (reading stops there).
+async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
+    let mut out = SentForm {
+        values: Vec::new(),
+        cv: None,
+        cv_error: None,
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if out.values.is_empty() => return Err(AppError::BadRequest(e.body_text())),
+            Err(_) => {
+                out.cv_error = Some(FieldError::new("cv", TOO_LARGE));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "cv" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let mut field = field;
+            let mut bytes = Vec::new();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        bytes.extend_from_slice(&chunk);
+                        if bytes.len() > MAX_CV_BYTES {
+                            out.cv_error = Some(FieldError::new("cv", TOO_LARGE));
+                            return Ok(out);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(_) => {
+                        out.cv_error = Some(FieldError::new("cv", TOO_LARGE));
+                        return Ok(out);
+                    }
+                }
+            }
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                out.cv = Some(Upload::new(&file_name, bytes));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            out.values.push((name, text));
+        }
+    }
+    Ok(out)
+}
+
+async fn create(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    mp: Multipart,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let sent = read_form(mp).await.map_err(page_err(&c))?;
+    me.check_form_token(&sent.v("csrf_token"))
+        .map_err(page_err(&c))?;
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let ranks = usize::try_from(p.choices_per_request).unwrap_or(3);
+    let input = sent.input(ranks);
+    let result = match sent.cv_error.clone() {
+        // The file was too large to read: check the rest too, so every problem shows at once.
+        Some(cv_error) => {
+            let mut inv = match act::check_input(&s, &me, &p, &input).await {
+                Err(AppError::Invalid(inv)) => inv,
+                _ => trellis_domain::Invalid::default(),
+            };
+            inv.push(cv_error);
+            Err(AppError::Invalid(inv))
+        }
+        None => act::create(&s, &me, &p, &input, sent.cv).await,
+    };
+    let errors = match result {
+        Ok(r) => return Ok(Redirect::to(&format!("/requests/{}?sent=1", r.id)).into_response()),
+        Err(AppError::Invalid(inv)) => inv,
+        Err(e) => return Err(PageError::new(e, c)),
+    };
+    let mut f = SentForm {
+        values: sent.values,
+        cv: None,
+        cv_error: None,
+    }
+    .state();
+    f.errors = errors;
+    let picks = shortlist::of(&s.store.db, p.id, me.id()).await?;
+    Ok(render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &NewPage {
+            c,
+            f,
+            p,
+            picks,
+            channels: &CHANNELS,
+            focus: &FOCUS,
+            max_mb: MAX_CV_BYTES / (1024 * 1024),
+        },
+    ))
+}
+
+// ---- One request ----
+
+#[derive(Template)]
+#[template(path = "requests/show.html")]
+struct ShowPage {
+    c: Chrome,
+    p: Programme,
+    r: RequestView,
+    viewer: Viewer,
+    /// For the director's "offer to another mentor".
+    candidates: Vec<MentorRow>,
+    notice: Option<&'static str>,
+    f: FormState,
+}
+
+impl ShowPage {
+    fn is_mentee(&self) -> bool {
+        self.viewer == Viewer::Mentee
+    }
+    fn is_holder(&self) -> bool {
+        self.viewer == Viewer::Holder && self.r.status == "offered"
+    }
+    fn is_staff(&self) -> bool {
+        matches!(self.viewer, Viewer::Staff { .. })
+    }
+    fn may_direct(&self) -> bool {
+        matches!(self.viewer, Viewer::Staff { may_direct: true })
+    }
+    fn is_open(&self) -> bool {
+        self.r.status == "offered" || self.r.status == "with_director"
+    }
+    fn day(&self, t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+        t.map(day).unwrap_or_default()
+    }
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.format("%-d %B %Y, %H:%M UTC").to_string()
+    }
+    fn status_words(&self) -> &'static str {
+        match self.r.status.as_str() {
+            "offered" => "Waiting for a mentor's reply",
+            "with_director" => "With the mentorship director",
+            "accepted" => "Accepted: you are matched",
+            "closed" => "Closed by the director",
+            "withdrawn" => "Withdrawn",
+            _ => "",
+        }
+    }
+    fn focus_label(&self, key: &str) -> &'static str {
+        FOCUS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, l)| *l)
+    }
+    fn channel_labels(&self, keys: &[String]) -> String {
+        keys.iter()
+            .filter_map(|k| CHANNELS.iter().find(|(c, _)| c == k).map(|(_, l)| *l))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    fn kb(&self, size: &i64) -> i64 {
+        (size + 1023) / 1024
+    }
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    sent: Option<String>,
+    done: Option<String>,
+}
+
+async fn show_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    notice: Option<&'static str>,
+    f: FormState,
+) -> Result<ShowPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let (row, p, viewer) = act::visible(s, me, id).await.map_err(page_err(&c))?;
+    let r = act::view(s, &row, viewer).await?;
+    let candidates =
+        if matches!(viewer, Viewer::Staff { may_direct: true }) && r.status == "with_director" {
+            trellis_store::mentors::open_mentors(&s.store.db, p.id, 500)
+                .await?
+                .into_iter()
+                .filter(|m| m.user_id != r.mentee_id)
+                .collect()
+        } else {
+            Vec::new()
+        };
+    Ok(ShowPage {
+        c,
+        p,
+        r,
+        viewer,
+        candidates,
+        notice,
+        f,
+    })
+}
+
+async fn show(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
+) -> PageResult {
+    let notice = if q.sent.is_some() {
+        Some("Your request has been sent. We will email you as it moves on.")
+    } else {
+        match q.done.as_deref() {
+            Some("accepted") => {
+                Some("You accepted. We have emailed you both each other's address.")
+            }
+            Some("declined") => {
+                Some("You declined; the request has moved on. Thank you for replying.")
+            }
+            Some("withdrawn") => Some("Your request is withdrawn."),
+            Some("nudged") => Some("The mentor has been asked to reply."),
+            Some("rerouted") => Some("The request has been passed on."),
+            Some("offered") => Some("The request has been offered to the mentor you chose."),
+            Some("closed") => Some("The request is closed and the mentee has your message."),
+            Some("cv") => Some("Your CV is attached."),
+            _ => None,
+        }
+    };
+    Ok(ok(
+        &show_page(&s, &me, id, notice, FormState::default()).await?
+    ))
+}
+
+/// Runs a change, then shows the request with a notice; a refused change shows its message.
+async fn after(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    csrf: &str,
+    done: &str,
+    change: impl std::future::Future<Output = Result<(), AppError>>,
+) -> PageResult {
+    let c = Chrome::new(s, Some(me));
+    me.check_form_token(csrf).map_err(page_err(&c))?;
+    match change.await {
+        Ok(()) => Ok(Redirect::to(&format!("/requests/{id}?done={done}")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let f = FormState::default().failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &show_page(s, me, id, None, f).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn accept(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    after(&s, &me, id, &f.csrf_token, "accepted", async {
+        act::accept(&s, &me, id).await.map(drop)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct DeclineForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    mark_unavailable: Option<String>,
+}
+
+async fn decline(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DeclineForm>,
+) -> PageResult {
+    let unavailable = f.mark_unavailable.is_some();
+    after(&s, &me, id, &f.csrf_token, "declined", async {
+        act::decline(&s, &me, id, &f.reason, unavailable)
+            .await
+            .map(drop)
+    })
+    .await
+}
+
+async fn withdraw(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    after(&s, &me, id, &f.csrf_token, "withdrawn", async {
+        act::withdraw(&s, &me, id).await.map(drop)
+    })
+    .await
+}
+
+async fn nudge(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    after(&s, &me, id, &f.csrf_token, "nudged", async {
+        act::nudge(&s, &me, id).await.map(drop)
+    })
+    .await
+}
+
+async fn reroute(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    after(&s, &me, id, &f.csrf_token, "rerouted", async {
+        act::reroute(&s, &me, id).await.map(drop)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct OfferForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    mentor_id: String,
+}
+
+async fn offer(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<OfferForm>,
+) -> PageResult {
+    after(&s, &me, id, &f.csrf_token, "offered", async {
+        let mentor = f.mentor_id.trim().parse().map_err(|_| {
+            AppError::invalid("mentor_id", "Choose a mentor to offer the request to")
+        })?;
+        act::director_offer(&s, &me, id, mentor).await.map(drop)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    message: String,
+}
+
+async fn close(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> PageResult {
+    after(&s, &me, id, &f.csrf_token, "closed", async {
+        act::director_close(&s, &me, id, &f.message).await.map(drop)
+    })
+    .await
+}
+
+async fn upload_cv(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let sent = read_form(mp).await.map_err(page_err(&c))?;
+    after(&s, &me, id, &sent.v("csrf_token"), "cv", async {
+        if let Some(e) = sent.cv_error {
+            return Err(AppError::Invalid(e.into()));
+        }
+        let cv = sent
+            .cv
+            .ok_or_else(|| AppError::invalid("cv", "Choose your CV as a PDF file"))?;
+        act::attach_cv(&s, &me, id, cv).await
+    })
+    .await
+}
+
+async fn download_cv(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let f = act::cv(&s, &me, id).await.map_err(page_err(&c))?;
+    Ok(act::download(f))
+}
+
+// ---- The notification centre ----
+
+#[derive(Template)]
+#[template(path = "requests/notifications.html")]
+struct NotificationsPage {
+    c: Chrome,
+    items: Vec<Notification>,
+    unread: i64,
+}
+
+impl NotificationsPage {
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.format("%-d %B %Y, %H:%M UTC").to_string()
+    }
+}
+
+async fn notification_centre(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let (items, unread) = notes::list(&s, &me).await.map_err(page_err(&c))?;
+    Ok(ok(&NotificationsPage { c, items, unread }))
+}
+
+/// Opens a notification: marks it read and goes where it points.
+async fn open_notification(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let link = notes::open(&s, &me, id).await.map_err(page_err(&c))?;
+    let to = link
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+        .unwrap_or_else(|| "/notifications".to_owned());
+    Ok(Redirect::to(&to).into_response())
+}
+
+async fn read_all(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    notes::read_all(&s, &me).await.map_err(page_err(&c))?;
+    Ok(Redirect::to("/notifications").into_response())
+}
