@@ -15,4 +15,5 @@ mod jobs;
 mod mentoring;
 mod pages;
 mod programmes;
+mod request_tools;
 mod requests;

@@ -14,7 +14,7 @@ both_backends!(
     emailed_links_show_clear_pages,
 );
 
-async fn signed_in(app: &TestApp, email: &str) -> (Client, String) {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> (Client, String) {
     let browser = app.browser();
     let r = browser
         .post(app.url("/sign-in"))

@@ -13,15 +13,15 @@ both_backends!(
     racing_replies_have_one_winner,
 );
 
-struct Setup {
-    app: TestApp,
-    director: String,
-    mentors: Vec<(String, i64)>,
-    mentee: String,
-    mentee_id: i64,
+pub(crate) struct Setup {
+    pub app: TestApp,
+    pub director: String,
+    pub mentors: Vec<(String, i64)>,
+    pub mentee: String,
+    pub mentee_id: i64,
 }
 
-async fn setup(b: Backend, n_mentors: usize) -> Option<Setup> {
+pub(crate) async fn setup(b: Backend, n_mentors: usize) -> Option<Setup> {
     let app = TestApp::spawn(b).await?;
     let (_, director) = programme_with_director(&app, "imp", json!({})).await;
     let mut mentors = Vec::new();
@@ -60,7 +60,7 @@ async fn setup(b: Backend, n_mentors: usize) -> Option<Setup> {
     })
 }
 
-fn request_body(choices: &[i64]) -> Value {
+pub(crate) fn request_body(choices: &[i64]) -> Value {
     json!({
         "goals": "Prepare for my first consultant interview next spring",
         "hopes": "Practice and honest feedback",
