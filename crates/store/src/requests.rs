@@ -357,6 +357,34 @@ pub async fn relationship_for(
     .await?)
 }
 
+/// A relationship with its two people's names and addresses.
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct RelationshipPeople {
+    pub id: i64,
+    pub programme_id: i64,
+    pub request_id: Option<i64>,
+    pub mentor_id: i64,
+    pub mentor_name: String,
+    pub mentor_email: String,
+    pub mentee_id: i64,
+    pub mentee_name: String,
+    pub mentee_email: String,
+    pub model: String,
+    pub phase: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn relationship(c: &impl ConnectionTrait, id: i64) -> Result<Option<RelationshipPeople>> {
+    Ok(sql::one(
+        c,
+        "SELECT r.id, r.programme_id, r.request_id, r.mentor_id, m.name AS mentor_name, m.email AS mentor_email, \
+                r.mentee_id, e.name AS mentee_name, e.email AS mentee_email, r.model, r.phase, r.created_at \
+         FROM relationships r JOIN users m ON m.id = r.mentor_id JOIN users e ON e.id = r.mentee_id WHERE r.id = $1",
+        vec![id.into()],
+    )
+    .await?)
+}
+
 pub async fn relationships_of(
     c: &impl ConnectionTrait,
     user_id: i64,

@@ -6,5 +6,6 @@ pub mod accounts;
 pub mod mentors;
 pub mod notifications;
 pub mod programmes;
+pub mod relationships;
 pub mod requests;
 pub mod taxonomy;

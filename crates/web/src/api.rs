@@ -84,6 +84,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::close))
         .routes(routes!(requests::nudge))
         .routes(routes!(requests::reroute))
+        .routes(routes!(requests::relationship))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

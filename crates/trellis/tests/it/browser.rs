@@ -433,3 +433,143 @@ async fn apply_clarify_resubmit_approve_and_find_in_the_directory() {
     c.close().await.unwrap();
     app.stop().await;
 }
+
+/// Guide 003's allocation, end to end in the browser: the mentee chooses three mentors in the
+/// directory and asks; the first declines, the second accepts; both see the relationship with
+/// each other's address, and the allocation email carries it too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn choose_three_first_declines_second_accepts_both_see_the_relationship() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let (_, director) = crate::mentoring::programme_with_director(&app, "imp", json!({})).await;
+    for (name, email) in [
+        ("Ana Mentor", "ana@example.org"),
+        ("Ben Mentor", "ben@example.org"),
+        ("Cy Mentor", "cy@example.org"),
+    ] {
+        crate::mentoring::approved_mentor(
+            &app,
+            "imp",
+            &director,
+            name,
+            email,
+            "Teaching registrars to lead simulation sessions.",
+            json!({}),
+        )
+        .await;
+    }
+    let mo = app.member("Mo Mentee", "mo@example.org").await;
+    crate::mentoring::join(&app, "imp", &mo).await;
+
+    // The mentee chooses three mentors in the directory and asks.
+    sign_in(&c, &app, "mo@example.org").await;
+    c.goto(&app.url("/programmes/imp/mentors?q=simulation"))
+        .await
+        .unwrap();
+    for name in ["Ana Mentor", "Ben Mentor", "Cy Mentor"] {
+        submit(&c, &format!("Choose {name} as a possible mentor")).await;
+    }
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("You have chosen 3 mentors")
+    );
+    assert_accessible(&c, "directory with choices").await;
+    let ask = c.find(Locator::LinkText("Ask for a mentor")).await.unwrap();
+    click_and_wait(&c, ask).await;
+    assert_eq!(heading(&c).await, "Ask for a mentor");
+    assert_accessible(&c, "request form").await;
+    fits_320_pixels(&c, "request form").await;
+    fill(
+        &c,
+        "goals",
+        "Run my first simulation course for new registrars by June",
+    )
+    .await;
+    check(&c, "#focus-single_event").await;
+    submit(&c, "Send my request").await;
+    if let Ok(errors) = c.find(Locator::Css(".error-summary")).await {
+        panic!("request refused: {}", errors.text().await.unwrap());
+    }
+    assert_eq!(heading(&c).await, "Your mentorship request");
+    let request_path = c.current_url().await.unwrap().path().to_owned();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("Offered to Ana Mentor (choice 1)"), "{page}");
+    assert_accessible(&c, "request timeline").await;
+    sign_out(&c).await;
+
+    // The first declines, from the notification centre.
+    sign_in(&c, &app, "ana@example.org").await;
+    c.goto(&app.url("/notifications")).await.unwrap();
+    assert_accessible(&c, "notification centre").await;
+    let offer = c
+        .find(Locator::XPath(
+            "//a[contains(., 'asks you to be their mentor')]",
+        ))
+        .await
+        .unwrap();
+    click_and_wait(&c, offer).await;
+    assert_eq!(c.current_url().await.unwrap().path(), request_path);
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Run my first simulation course")
+    );
+    assert_accessible(&c, "offer to the mentor").await;
+    fill(&c, "reason", "Away on sabbatical until autumn").await;
+    submit(&c, "Decline").await;
+    assert!(c.source().await.unwrap().contains("You declined"));
+    sign_out(&c).await;
+
+    // The second accepts, from the list of offers.
+    sign_in(&c, &app, "ben@example.org").await;
+    c.goto(&app.url("/programmes/imp/requests")).await.unwrap();
+    assert_accessible(&c, "requests lists").await;
+    let offer = c
+        .find(Locator::LinkText("Mo Mentee asks you to be their mentor"))
+        .await
+        .unwrap();
+    click_and_wait(&c, offer).await;
+    submit(&c, "Accept Mo Mentee as my mentee").await;
+    assert!(c.source().await.unwrap().contains("You accepted"));
+    let go = c
+        .find(Locator::LinkText("Go to the mentoring relationship"))
+        .await
+        .unwrap();
+    click_and_wait(&c, go).await;
+    assert_eq!(heading(&c).await, "You and Mo Mentee");
+    assert!(c.source().await.unwrap().contains("mo@example.org"));
+    assert_accessible(&c, "relationship").await;
+    sign_out(&c).await;
+
+    // The mentee sees the match and the mentor's address.
+    sign_in(&c, &app, "mo@example.org").await;
+    c.goto(&app.url(&request_path)).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("Accepted: you are matched"));
+    assert!(page.contains("Ana Mentor declined"), "{page}");
+    let go = c
+        .find(Locator::LinkText("Go to the mentoring relationship"))
+        .await
+        .unwrap();
+    click_and_wait(&c, go).await;
+    assert_eq!(heading(&c).await, "You and Ben Mentor");
+    assert!(c.source().await.unwrap().contains("ben@example.org"));
+
+    // And both have the allocation email with the other's address.
+    let to_mo = app
+        .last_mail_to("mo@example.org", "request_allocated")
+        .await;
+    assert!(to_mo.text.contains("ben@example.org"), "{}", to_mo.text);
+    let to_ben = app
+        .last_mail_to("ben@example.org", "request_allocated")
+        .await;
+    assert!(to_ben.text.contains("mo@example.org"), "{}", to_ben.text);
+
+    c.close().await.unwrap();
+    app.stop().await;
+}
