@@ -357,6 +357,72 @@ pub async fn relationship_for(
     .await?)
 }
 
+/// Members of the programme who are not mentors in it and have never made a request there,
+/// by id; at most `limit` (for generated benchmark data).
+pub async fn members_without_request(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        user_id: i64,
+    }
+    let rows: Vec<Id> = sql::all(
+        c,
+        "SELECT pm.user_id FROM programme_members pm \
+         WHERE pm.programme_id = $1 \
+           AND NOT EXISTS (SELECT 1 FROM mentors m WHERE m.programme_id = pm.programme_id AND m.user_id = pm.user_id) \
+           AND NOT EXISTS (SELECT 1 FROM mentorship_requests r WHERE r.programme_id = pm.programme_id AND r.mentee_id = pm.user_id) \
+         ORDER BY pm.user_id LIMIT $2",
+        vec![programme_id.into(), limit.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.user_id).collect())
+}
+
+/// Records a request already offered to its first choice, as it stands once the offer's
+/// mail and reminders have gone out: the request, its "offered" timeline entry and its
+/// deadline job. Used only to build benchmark data (`trellis generate --requests`); the app
+/// makes requests through [`create`] and [`Effects::apply`].
+pub async fn record_offered(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    mentee_id: i64,
+    details: &RequestDetails,
+    cascade: &Cascade,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id = create(c, programme_id, mentee_id, details, cascade, now).await?;
+    if let Status::Offered {
+        mentor_id, due_at, ..
+    } = cascade.status
+    {
+        add_event(
+            c,
+            id,
+            now,
+            "offered",
+            Some(mentor_id),
+            Some("choice 1".into()),
+        )
+        .await?;
+        let n = cascade.offered.len();
+        jobs::enqueue(
+            c,
+            &NewJob::new(
+                kinds::REQUEST_DEADLINE,
+                format!("request_deadline:{id}:{n}"),
+                serde_json::json!({ "request_id": id, "offer": n }),
+                due_at,
+            ),
+            now,
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
 /// A relationship with its two people's names and addresses.
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
 pub struct RelationshipPeople {

@@ -55,6 +55,11 @@ pub enum Command {
         /// Seed of the random choices: the same seed gives the same people.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also make this many mentorship requests from members who are not mentors, all
+        /// offered now so that their reply windows end at the same instant (the scheduler
+        /// benchmark; see BENCHMARKS.md).
+        #[arg(long, default_value_t = 0)]
+        requests: usize,
     },
     /// Print the effective configuration, with secrets hidden.
     Config,
@@ -207,6 +212,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             members,
             mentors,
             seed,
+            requests,
         } => {
             if mentors > members {
                 bail!("--mentors ({mentors}) cannot be more than --members ({members})");
@@ -231,6 +237,24 @@ pub async fn run(cli: Cli) -> Result<()> {
                 report.mentors,
                 started.elapsed().as_secs_f64()
             );
+            if requests > 0 {
+                let started = std::time::Instant::now();
+                let made = crate::generate::generate_requests(
+                    &parts.state,
+                    &programme,
+                    requests,
+                    seed,
+                    &|done, all| eprint!("\rgenerated {done} of {all} requests"),
+                )
+                .await?;
+                eprintln!();
+                println!(
+                    "Added {} requests in {:.1} s; every reply window ends at {}.",
+                    made.requests,
+                    started.elapsed().as_secs_f64(),
+                    made.due_at.to_rfc3339()
+                );
+            }
             Ok(())
         }
         Command::Config => {

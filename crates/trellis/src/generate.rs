@@ -351,3 +351,89 @@ pub async fn generate(
         mentors: mentors_done,
     })
 }
+
+/// What `generate_requests` made.
+#[derive(Debug, Clone)]
+pub struct GeneratedRequests {
+    pub requests: usize,
+    /// When every generated request's reply window ends (all at the same instant).
+    pub due_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Makes `count` requests from members who are not mentors, each naming two mentors who can
+/// take it (listed, available, with a free place), all offered to their first choice at the
+/// clock's "now" so that every window ends at the same instant: the scheduler benchmark's
+/// data. Each request is as it stands once the offer's mail and reminders went out; only its
+/// deadline job is left.
+pub async fn generate_requests(
+    state: &AppState,
+    slug: &str,
+    count: usize,
+    seed: u64,
+    progress: &dyn Fn(usize, usize),
+) -> Result<GeneratedRequests> {
+    use trellis_domain::request::{Cascade, MentorState, RequestDetails};
+    use trellis_store::requests;
+    let db = &state.store.db;
+    let p = programmes::by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no programme {slug}: generate its members first"))?;
+    let mentors: Vec<i64> = mentors::open_mentors(db, p.id, 100_000)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    anyhow::ensure!(
+        mentors.len() >= 2,
+        "{slug} needs at least two mentors who can take a request"
+    );
+    let mentees = requests::members_without_request(db, p.id, i64::try_from(count)?).await?;
+    anyhow::ensure!(
+        mentees.len() == count,
+        "{slug} has only {} members who are not mentors and have no request; generate more members",
+        mentees.len()
+    );
+    let mut rng = StdRng::seed_from_u64(seed);
+    let now = state.now();
+    let window = chrono::Duration::days(i64::from(p.reply_window_days));
+    let mut done = 0;
+    for chunk in mentees.chunks(2000) {
+        let tx = db.begin().await?;
+        for mentee in chunk {
+            let first = *mentors.choose(&mut rng).context("mentors")?;
+            let second = loop {
+                let m = *mentors.choose(&mut rng).context("mentors")?;
+                if m != first {
+                    break m;
+                }
+            };
+            let details = RequestDetails {
+                goals: GOALS.choose(&mut rng).context("goals")?.to_string(),
+                hopes: None,
+                focus: "broader_skills".into(),
+                background: None,
+                swot: None,
+                channels: vec!["video".into()],
+                meeting_frequency: Some("Monthly".into()),
+                choices: vec![first, second],
+            };
+            let (cascade, _) =
+                Cascade::start(details.choices.clone(), now, window, |_| MentorState::OPEN);
+            requests::record_offered(&tx, p.id, *mentee, &details, &cascade, now).await?;
+        }
+        tx.commit().await?;
+        done += chunk.len();
+        progress(done, count);
+    }
+    Ok(GeneratedRequests {
+        requests: done,
+        due_at: now + window,
+    })
+}
+
+const GOALS: [&str; 4] = [
+    "Prepare for my first consultant interview within the next year",
+    "Learn to design and run a simulation course for new trainees",
+    "Publish my first paper as lead author and present it at a conference",
+    "Move from clinical work into medical education over the next two years",
+];
