@@ -323,11 +323,97 @@ pub async fn ensure(state: &AppState) -> Result<DemoReport> {
     )
     .await?;
     tx.commit().await?;
+    requests(state, &ids, first_member).await?;
     Ok(DemoReport {
         created: true,
         members: ids.len(),
         sign_ins,
     })
+}
+
+/// Mentorship requests through the real actions: one waiting for the demo mentor's reply, one
+/// in the director's queue after both its mentors declined, and one accepted (a relationship).
+/// The demo member has none, to try the whole flow.
+async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<()> {
+    use trellis_domain::request::RequestInput;
+    use trellis_web::actions::requests as act;
+    let p = programmes::by_slug(&state.store.db, MAIN_PROGRAMME)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("programme"))?;
+    let who = |i: usize| {
+        let id = ids[i];
+        async move {
+            accounts::user_by_id(&state.store.db, id)
+                .await?
+                .map(trellis_web::CurrentUser::acting_as)
+                .ok_or_else(|| anyhow::anyhow!("user {id}"))
+        }
+    };
+    fn fail(e: impl std::fmt::Display) -> anyhow::Error {
+        anyhow::anyhow!("demo request: {e}")
+    }
+    // Mentors of the main programme are members first_member.. (every fifth from the fourth
+    // is unavailable); mentees come after the four applicants.
+    let mentor = |k: usize| first_member + k;
+    let mentee = |k: usize| first_member + MENTORS + 4 + k;
+    let ask = |choices: Vec<usize>, goals: &str| RequestInput {
+        goals: goals.to_owned(),
+        hopes: "Honest feedback, and someone who has done it before.".into(),
+        focus: "broader_skills".into(),
+        background: "Five years in clinical practice, two of them teaching.".into(),
+        channels: vec!["video".into(), "in_person".into()],
+        meeting_frequency: "Once a month".into(),
+        choices: choices.into_iter().map(|i| ids[i]).collect(),
+        ..RequestInput::default()
+    };
+    // Waiting for the demo mentor (the first mentor).
+    act::create(
+        state,
+        &who(mentee(0)).await?,
+        &p,
+        &ask(
+            vec![mentor(0), mentor(1), mentor(2)],
+            "Build a teaching portfolio strong enough for a senior lecturer application next year",
+        ),
+        None,
+    )
+    .await
+    .map_err(fail)?;
+    // With the director: both named mentors decline.
+    let r = act::create(
+        state,
+        &who(mentee(1)).await?,
+        &p,
+        &ask(
+            vec![mentor(4), mentor(5)],
+            "Plan a move from clinical work into full-time medical education within two years",
+        ),
+        None,
+    )
+    .await
+    .map_err(fail)?;
+    for m in [mentor(4), mentor(5)] {
+        act::decline(state, &who(m).await?, r.id, "Fully booked this term", false)
+            .await
+            .map_err(fail)?;
+    }
+    // Accepted: a relationship in its first phase.
+    let r = act::create(
+        state,
+        &who(mentee(2)).await?,
+        &p,
+        &ask(
+            vec![mentor(6)],
+            "Prepare for my first consultant interview in the spring, with practice interviews",
+        ),
+        None,
+    )
+    .await
+    .map_err(fail)?;
+    act::accept(state, &who(mentor(6)).await?, r.id)
+        .await
+        .map_err(fail)?;
+    Ok(())
 }
 
 /// What `trellis demo` prints.

@@ -32,6 +32,16 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// A member acting outside a web request (the demo, the CLI), as with an API token.
+    pub fn acting_as(user: User) -> Self {
+        Self {
+            user,
+            csrf_token: None,
+            via: Via::Token,
+            unread: 0,
+        }
+    }
+
     pub fn id(&self) -> i64 {
         self.user.id
     }

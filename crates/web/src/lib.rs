@@ -10,6 +10,7 @@ pub mod passwords;
 mod state;
 
 pub use api::openapi;
+pub use auth::CurrentUser;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;

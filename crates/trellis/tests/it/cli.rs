@@ -227,6 +227,56 @@ async fn demo_serves_and_its_sign_ins_work() {
             .unwrap();
         assert_eq!(r.status(), 201, "demo sign-in {email}");
     }
+    // The demo's requests: the mentor sign-in has an offer waiting; the director's queue holds
+    // it and one escalated request, with the director's first.
+    let token = |email: String| {
+        let client = client.clone();
+        let password = password.clone();
+        async move {
+            client
+                .post(format!("http://127.0.0.1:{port}/api/v1/tokens"))
+                .json(&serde_json::json!({"email": email, "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let email_of_role = |role: &str| {
+        printed
+            .lines()
+            .find(|l| l.trim_start().starts_with(role))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap()
+            .to_owned()
+    };
+    let requests = |t: String| {
+        let client = client.clone();
+        async move {
+            client
+                .get(format!(
+                    "http://127.0.0.1:{port}/api/v1/programmes/international-mentoring/requests"
+                ))
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let mentor = requests(token(email_of_role("mentor ")).await).await;
+    assert_eq!(mentor["offers"].as_array().unwrap().len(), 1, "{mentor}");
+    let director = requests(token(email_of_role("Mentorship director")).await).await;
+    let queue = director["queue"].as_array().unwrap();
+    assert_eq!(queue.len(), 2, "{director}");
+    assert_eq!(queue[0]["status"], "with_director");
     let programmes: serde_json::Value =
         reqwest::get(format!("http://127.0.0.1:{port}/api/v1/programmes"))
             .await
