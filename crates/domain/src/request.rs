@@ -467,6 +467,10 @@ impl Cascade {
 /// The largest CV a mentee may attach to a request.
 pub const MAX_CV_BYTES: usize = 5 * 1024 * 1024;
 
+/// What a member is told when their CV is too large.
+pub const CV_TOO_LARGE: &str =
+    "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again";
+
 /// Checks an uploaded CV: a PDF (judged by its content, not its name or declared type) of at
 /// most [`MAX_CV_BYTES`]. The error names the `cv` field.
 pub fn check_cv(bytes: &[u8]) -> Result<(), crate::error::FieldError> {
@@ -477,10 +481,7 @@ pub fn check_cv(bytes: &[u8]) -> Result<(), crate::error::FieldError> {
             "The file is empty: choose your CV as a PDF",
         ))
     } else if bytes.len() > MAX_CV_BYTES {
-        Err(FieldError::new(
-            "cv",
-            "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again",
-        ))
+        Err(FieldError::new("cv", CV_TOO_LARGE))
     } else if !bytes.starts_with(b"%PDF-") {
         Err(FieldError::new("cv", "The file must be a PDF"))
     } else {

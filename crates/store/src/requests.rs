@@ -31,6 +31,8 @@ pub struct RequestRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The mentee shares their words and CV with the programme's staff.
+    pub shared_with_staff: bool,
 }
 
 impl RequestRow {
@@ -46,7 +48,7 @@ impl RequestRow {
 }
 
 const COLUMNS: &str = "r.id, r.programme_id, r.mentee_id, u.name AS mentee_name, u.email AS mentee_email, r.details, r.cascade, r.status, \
-     r.holder_id, r.due_at, r.version, r.created_at, r.updated_at";
+     r.holder_id, r.due_at, r.version, r.created_at, r.updated_at, r.shared_with_staff";
 
 fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))
@@ -109,6 +111,22 @@ pub async fn save(
     )
     .await?;
     Ok(n == 1)
+}
+
+/// The mentee shares (or stops sharing) the request's words and CV with the staff.
+pub async fn set_shared(
+    c: &impl ConnectionTrait,
+    id: i64,
+    shared: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE mentorship_requests SET shared_with_staff = $2, updated_at = $3 WHERE id = $1",
+        vec![id.into(), shared.into(), now.into()],
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]

@@ -84,6 +84,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::close))
         .routes(routes!(requests::nudge))
         .routes(routes!(requests::reroute))
+        .routes(routes!(requests::share))
         .routes(routes!(requests::relationship))
         .merge(
             OpenApiRouter::new()

@@ -21,9 +21,10 @@ use tower_http::trace::TraceLayer;
 /// Request bodies larger than this get 413 (CSV uploads have their own, larger limit).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
-/// The body limit for CV uploads: the 5 MB file plus room for a form's other fields, so that
-/// a file a little too large still reaches the check that names the field.
-pub const CV_UPLOAD_LIMIT: usize = trellis_domain::request::MAX_CV_BYTES + 1024 * 1024;
+/// The most a CV upload may send before the connection is cut. The 5 MB rule is checked while
+/// reading; what comes after is read and dropped, so that the browser (still sending) gets the
+/// page that names the field instead of a broken connection.
+pub const CV_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The whole web application.
 pub fn router(state: AppState) -> Router {

@@ -32,3 +32,6 @@ CREATE TABLE request_shortlist (
     added_at      TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (programme_id, mentee_id, mentor_id)
 );
+
+-- The mentee may share their request's words (and CV) with the programme's staff.
+ALTER TABLE mentorship_requests ADD COLUMN shared_with_staff BOOLEAN NOT NULL DEFAULT FALSE;

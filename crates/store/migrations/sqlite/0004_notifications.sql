@@ -33,3 +33,6 @@ CREATE TABLE request_shortlist (
     added_at      TEXT NOT NULL,
     PRIMARY KEY (programme_id, mentee_id, mentor_id)
 );
+
+-- The mentee may share their request's words (and CV) with the programme's staff.
+ALTER TABLE mentorship_requests ADD COLUMN shared_with_staff BOOLEAN NOT NULL DEFAULT FALSE;

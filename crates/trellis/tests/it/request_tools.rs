@@ -78,6 +78,43 @@ async fn staff_nudge_and_reroute_never_see_the_words(b: Backend) {
     assert_eq!(queue["queue"][0]["id"], id);
     assert!(queue["queue"][0]["details"].is_null());
 
+    // Unless the mentee shares it: then the office reads it, until the mentee stops sharing.
+    for who in [&office, &mentors[0].0] {
+        assert_eq!(
+            app.post(&path("share"), json!({"shared": true}), Some(who))
+                .await
+                .status(),
+            403,
+            "only the mentee shares"
+        );
+    }
+    let shared: Value = app
+        .post(&path("share"), json!({"shared": true}), Some(&mentee))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shared["shared_with_staff"], true);
+    let seen: Value = app
+        .get(&format!("/api/v1/requests/{id}"), Some(&office))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["details"]["goals"],
+        "Prepare for my first consultant interview next spring"
+    );
+    app.post(&path("share"), json!({"shared": false}), Some(&mentee))
+        .await;
+    let seen: Value = app
+        .get(&format!("/api/v1/requests/{id}"), Some(&office))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(seen["details"].is_null(), "private again");
+
     // Nudge: the office may, once a day; the mentee and the mentors may not.
     for who in [&mentee, &mentors[0].0, &mentors[1].0] {
         assert_eq!(
@@ -538,7 +575,7 @@ async fn request_pages_shortlist_form_and_timeline(b: Backend) {
     let goals = "Learn to lead a teaching programme for our new registrars";
     let r = browser
         .post(app.url("/programmes/imp/requests/new"))
-        .multipart(request_form(&csrf, goals, &ana, pdf(5 * 1024 * 1024 + 10)))
+        .multipart(request_form(&csrf, goals, &ana, pdf(9 * 1024 * 1024)))
         .send()
         .await
         .unwrap();

@@ -175,6 +175,26 @@ impl Upload {
     }
 }
 
+/// Reads an uploaded file's bytes, keeping at most one byte more than a CV may have (enough for
+/// the check to refuse it) and dropping the rest as it arrives, up to
+/// [`crate::CV_UPLOAD_LIMIT`] in all.
+pub async fn read_upload(body: axum::body::Body) -> AppResult<Vec<u8>> {
+    use http_body_util::BodyExt;
+    let mut body = http_body_util::Limited::new(body, crate::CV_UPLOAD_LIMIT);
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|_| AppError::invalid("cv", trellis_domain::request::CV_TOO_LARGE))?;
+        if let Some(data) = frame.data_ref()
+            && bytes.len() <= trellis_domain::request::MAX_CV_BYTES
+        {
+            let room = trellis_domain::request::MAX_CV_BYTES + 1 - bytes.len();
+            bytes.extend_from_slice(&data[..data.len().min(room)]);
+        }
+    }
+    Ok(bytes)
+}
+
 /// The mentee attaches (or replaces) their CV while the request is open.
 pub async fn attach_cv(s: &AppState, who: &CurrentUser, id: i64, cv: Upload) -> AppResult<()> {
     let (r, p, viewer) = visible(s, who, id).await?;
@@ -207,15 +227,66 @@ pub async fn attach_cv(s: &AppState, who: &CurrentUser, id: i64, cv: Upload) -> 
 
 /// The request's CV, for the mentee and the mentor it is with (or who accepted it) only.
 pub async fn cv(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<store::RequestFile> {
-    let (_, _, viewer) = visible(s, who, id).await?;
-    if !matches!(viewer, Viewer::Mentee | Viewer::Holder) {
+    let (r, _, viewer) = visible(s, who, id).await?;
+    if !may_read_words(&r, viewer) {
         return Err(AppError::forbidden(
-            "Only the mentee and the mentor the request is with can read the CV",
+            "Only the mentee and the mentor the request is with can read the CV, unless the mentee shares it with the programme staff",
         ));
     }
     store::file(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("CV"))
+}
+
+/// Whether this viewer reads the mentee's words and CV: the mentee, the mentor it is with (or
+/// who accepted it), and the staff when the mentee shares it with them.
+fn may_read_words(r: &RequestRow, viewer: Viewer) -> bool {
+    match viewer {
+        Viewer::Mentee | Viewer::Holder => true,
+        Viewer::Staff { .. } => r.shared_with_staff,
+        Viewer::Named => false,
+    }
+}
+
+/// The mentee shares (or stops sharing) the request's words and CV with the programme staff.
+pub async fn share(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    shared: bool,
+) -> AppResult<RequestRow> {
+    let (_, p, viewer) = visible(s, who, id).await?;
+    if viewer != Viewer::Mentee {
+        return Err(AppError::forbidden(
+            "Only the member who made the request can share it",
+        ));
+    }
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    store::set_shared(&tx, id, shared, now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            if shared {
+                "request.shared"
+            } else {
+                "request.unshared"
+            },
+            "request",
+            Some(id),
+            if shared {
+                "shared with the programme staff"
+            } else {
+                "no longer shared with the programme staff"
+            },
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    reload(s, id).await
 }
 
 /// A stored file as a download (never shown inline: a PDF from a member is not trusted).
@@ -617,10 +688,13 @@ pub struct RequestView {
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     pub reply_due: Option<chrono::DateTime<chrono::Utc>>,
     pub choices: Vec<i64>,
-    /// The mentee's words: only for the mentee and the mentor it is with.
+    /// The mentee's words: only for the mentee and the mentor it is with (and the staff, when
+    /// the mentee shares it with them).
     #[schema(value_type = Object)]
     pub details: Option<RequestDetails>,
     pub relationship_id: Option<i64>,
+    /// The mentee shares their words and CV with the programme staff.
+    pub shared_with_staff: bool,
     /// The attached CV's name and size (for those who may read it).
     #[schema(value_type = Option<Object>)]
     pub cv: Option<store::FileInfo>,
@@ -673,7 +747,7 @@ impl TimelineEntry {
 
 pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<RequestView> {
     let c = r.cascade()?;
-    let private = matches!(viewer, Viewer::Mentee | Viewer::Holder);
+    let private = may_read_words(r, viewer);
     let cv = if private {
         store::file_info(&s.store.db, r.id).await?
     } else {
@@ -722,6 +796,7 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
         reply_due: due,
         choices: c.choices.clone(),
         details: private.then(|| r.details()).flatten(),
+        shared_with_staff: r.shared_with_staff,
         cv,
         relationship_id: store::relationship_for(&s.store.db, r.id)
             .await?

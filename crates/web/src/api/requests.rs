@@ -223,23 +223,14 @@ pub async fn put_cv(
     ApiUser(me): ApiUser,
     Path(id): Path<i64>,
     headers: axum::http::HeaderMap,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> ApiResult<StatusCode> {
-    let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            crate::error::AppError::invalid(
-                "cv",
-                "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again",
-            )
-        } else {
-            crate::error::AppError::BadRequest(e.body_text())
-        }
-    })?;
+    let bytes = act::read_upload(body).await?;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("cv.pdf");
-    act::attach_cv(&s, &me, id, act::Upload::new(name, bytes.to_vec())).await?;
+    act::attach_cv(&s, &me, id, act::Upload::new(name, bytes)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -266,4 +257,23 @@ pub async fn relationship(
 ) -> ApiResult<Json<trellis_store::requests::RelationshipPeople>> {
     let (r, _, _) = crate::actions::relationships::visible(&s, &me, id).await?;
     Ok(Json(r))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ShareBody {
+    /// true: the office and the director may read your words and CV; false: they may not.
+    shared: bool,
+}
+
+/// Share your request's words and CV with the programme staff, or stop sharing them.
+#[utoipa::path(post, path = "/requests/{id}/share", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ShareBody,
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn share(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ShareBody>,
+) -> ApiResult<Json<RequestView>> {
+    let r = act::share(&s, &me, id, b.shared).await?;
+    respond(&s, &me, r).await
 }

@@ -20,7 +20,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_domain::error::FieldError;
 use trellis_domain::profile::CHANNELS;
-use trellis_domain::request::{FOCUS, MAX_CV_BYTES, RequestInput};
+use trellis_domain::request::{CV_TOO_LARGE, FOCUS, MAX_CV_BYTES, RequestInput};
 use trellis_domain::role::StaffRole;
 use trellis_store::mentors::MentorRow;
 use trellis_store::notifications::Notification;
@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/decline", post(decline))
         .route("/requests/{id}/withdraw", post(withdraw))
         .route("/requests/{id}/nudge", post(nudge))
+        .route("/requests/{id}/share", post(share))
         .route("/requests/{id}/reroute", post(reroute))
         .route("/requests/{id}/offer", post(offer))
         .route("/requests/{id}/close", post(close))
@@ -296,11 +297,8 @@ impl SentForm {
     }
 }
 
-const TOO_LARGE: &str =
-    "The file is larger than 5 MB: save a smaller PDF (fewer images) and try again";
-
-/// Reads the form. Text fields come before the file in the page, so what was typed survives
-/// a file that is too large (reading stops there).
+/// Reads the form: every field as typed, and the file unless it is too large (then only the
+/// error is kept).
 async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
     let mut out = SentForm {
         values: Vec::new(),
@@ -313,7 +311,7 @@ async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
             Ok(None) => break,
             Err(e) if out.values.is_empty() => return Err(AppError::BadRequest(e.body_text())),
             Err(_) => {
-                out.cv_error = Some(FieldError::new("cv", TOO_LARGE));
+                out.cv_error = Some(FieldError::new("cv", CV_TOO_LARGE));
                 break;
             }
         };
@@ -322,23 +320,26 @@ async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
             let file_name = field.file_name().unwrap_or_default().to_owned();
             let mut field = field;
             let mut bytes = Vec::new();
+            let mut too_large = false;
             loop {
                 match field.chunk().await {
+                    // Past the limit, the rest is read and dropped: the browser is still
+                    // sending, and must get the page that says what is wrong.
+                    Ok(Some(chunk)) if too_large => drop(chunk),
                     Ok(Some(chunk)) => {
                         bytes.extend_from_slice(&chunk);
-                        if bytes.len() > MAX_CV_BYTES {
-                            out.cv_error = Some(FieldError::new("cv", TOO_LARGE));
-                            return Ok(out);
-                        }
+                        too_large = bytes.len() > MAX_CV_BYTES;
                     }
                     Ok(None) => break,
                     Err(_) => {
-                        out.cv_error = Some(FieldError::new("cv", TOO_LARGE));
+                        out.cv_error = Some(FieldError::new("cv", CV_TOO_LARGE));
                         return Ok(out);
                     }
                 }
             }
-            if !(file_name.is_empty() && bytes.is_empty()) {
+            if too_large {
+                out.cv_error = Some(FieldError::new("cv", CV_TOO_LARGE));
+            } else if !(file_name.is_empty() && bytes.is_empty()) {
                 out.cv = Some(Upload::new(&file_name, bytes));
             }
         } else {
@@ -527,6 +528,12 @@ async fn show(
             Some("offered") => Some("The request has been offered to the mentor you chose."),
             Some("closed") => Some("The request is closed and the mentee has your message."),
             Some("cv") => Some("Your CV is attached."),
+            Some("shared") => {
+                Some("The programme office and the mentorship director can now read your request.")
+            }
+            Some("unshared") => Some(
+                "Your request is private again: only you and the mentor it is with can read it.",
+            ),
             _ => None,
         }
     };
@@ -604,6 +611,29 @@ async fn withdraw(
 ) -> PageResult {
     after(&s, &me, id, &f.csrf_token, "withdrawn", async {
         act::withdraw(&s, &me, id).await.map(drop)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct ShareForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// "1" to share, anything else to stop.
+    #[serde(default)]
+    shared: String,
+}
+
+async fn share(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ShareForm>,
+) -> PageResult {
+    let shared = f.shared == "1";
+    let done = if shared { "shared" } else { "unshared" };
+    after(&s, &me, id, &f.csrf_token, done, async {
+        act::share(&s, &me, id, shared).await.map(drop)
     })
     .await
 }
