@@ -14,5 +14,6 @@ pub mod profile;
 pub mod programme;
 pub mod request;
 pub mod role;
+pub mod workspace;
 
 pub use error::{FieldError, Invalid};

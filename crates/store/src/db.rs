@@ -18,9 +18,17 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub db: DatabaseConnection,
+    /// The keys that seal confidential text (see [`crate::sealed`]).
+    pub keys: std::sync::Arc<crate::sealed::Keys>,
 }
 
 impl Store {
+    /// The same store, sealing with these keys.
+    pub fn with_keys(mut self, keys: crate::sealed::Keys) -> Self {
+        self.keys = std::sync::Arc::new(keys);
+        self
+    }
+
     pub fn backend(&self) -> Backend {
         match self.db.get_database_backend() {
             DbBackend::Postgres => Backend::Postgres,
@@ -135,5 +143,8 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await?;
-    Ok(Store { db })
+    Ok(Store {
+        db,
+        keys: std::sync::Arc::default(),
+    })
 }

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod programmes;
 pub mod requests;
+pub mod sealed;
 pub mod secrets;
 pub mod shortlist;
 mod sql;

@@ -28,6 +28,11 @@ pub struct Config {
     pub job_poll_seconds: u64,
     /// Run the background job runner inside `serve`. `TRELLIS_RUN_JOBS`.
     pub run_jobs: bool,
+    /// Keys that encrypt workspace content at rest, `id:64 hex digits`, comma-separated, the
+    /// current key first (older ones keep opening what they sealed). Default: the file
+    /// `<data_dir>/content-keys`, made with a fresh key on first start. Every instance sharing
+    /// a database must have the same keys. `TRELLIS_CONTENT_KEYS`.
+    pub content_keys: Option<String>,
 }
 
 impl Default for Config {
@@ -43,6 +48,7 @@ impl Default for Config {
             mail_from: "Trellis <no-reply@trellis.invalid>".into(),
             job_poll_seconds: 2,
             run_jobs: true,
+            content_keys: None,
         }
     }
 }
@@ -102,6 +108,30 @@ impl Config {
             .unwrap_or_else(|| "trellis.invalid".into())
     }
 
+    /// The content keys (see `content_keys`), making the key file on first use.
+    pub fn content_keys(&self) -> Result<Vec<String>> {
+        let raw = match &self.content_keys {
+            Some(k) => k.clone(),
+            None => {
+                let path = self.data_dir.join("content-keys");
+                if !path.exists() {
+                    std::fs::create_dir_all(&self.data_dir)
+                        .with_context(|| format!("creating {}", self.data_dir.display()))?;
+                    write_private(&path, &format!("{}\n", trellis_store::sealed::Keys::generate("k1")))?;
+                    tracing::info!(path = %path.display(), "made a content key: keep this file with your backups");
+                }
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?
+            }
+        };
+        Ok(raw
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect())
+    }
+
     /// The effective configuration as TOML, with passwords in URLs hidden.
     pub fn to_display_toml(&self) -> String {
         let mut shown = self.clone();
@@ -109,8 +139,27 @@ impl Config {
         shown.public_url = Some(self.public_url());
         shown.mail_dir = Some(self.mail_dir());
         shown.mail_transport = hide_password(&self.mail_transport);
+        shown.content_keys = self.content_keys.as_ref().map(|_| "********".to_owned());
         toml_lines(&shown)
     }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 /// `TRELLIS_*` variables that are not settings: the config file's name, the log filter, the
