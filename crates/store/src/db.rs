@@ -106,6 +106,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_notifications.sql"),
         include_str!("../migrations/postgres/0004_notifications.sql"),
     ),
+    (
+        "0005_workspace",
+        include_str!("../migrations/sqlite/0005_workspace.sql"),
+        include_str!("../migrations/postgres/0005_workspace.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod shortlist;
 mod sql;
 pub mod taxonomy;
+pub mod workspace;
 
 pub use db::{Backend, Store, connect};
 pub use sea_orm::{

@@ -742,6 +742,8 @@ impl Effects<'_> {
                         vec![p.id.into(), id.into(), (*mentor_id).into(), mentee.into(), p.model.clone().into(), now.into()],
                     )
                     .await?;
+                    crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;
+                    crate::workspace::add_member(c, rel, mentee, "mentee", now).await?;
                     let (m, e) = (
                         crate::accounts::user_by_id(c, *mentor_id).await?,
                         crate::accounts::user_by_id(c, mentee).await?,

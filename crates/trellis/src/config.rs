@@ -117,7 +117,10 @@ impl Config {
                 if !path.exists() {
                     std::fs::create_dir_all(&self.data_dir)
                         .with_context(|| format!("creating {}", self.data_dir.display()))?;
-                    write_private(&path, &format!("{}\n", trellis_store::sealed::Keys::generate("k1")))?;
+                    write_private(
+                        &path,
+                        &format!("{}\n", trellis_store::sealed::Keys::generate("k1")),
+                    )?;
                     tracing::info!(path = %path.display(), "made a content key: keep this file with your backups");
                 }
                 std::fs::read_to_string(&path)

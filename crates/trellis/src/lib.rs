@@ -48,7 +48,9 @@ pub fn parts_for(config: &Config, store: Store, clock: SharedClock) -> Result<Pa
     let keys = trellis_store::sealed::Keys::parse(&config.content_keys()?)
         .context("content keys (TRELLIS_CONTENT_KEYS)")?;
     if config.content_keys.is_none() && store.backend() == trellis_store::Backend::Postgres {
-        tracing::warn!("PostgreSQL without TRELLIS_CONTENT_KEYS: this instance keeps its own key file; give every instance the same keys");
+        tracing::warn!(
+            "PostgreSQL without TRELLIS_CONTENT_KEYS: this instance keeps its own key file; give every instance the same keys"
+        );
     }
     let store = store.with_keys(keys);
     let transport = MailTransport::parse(&config.mail_transport, config.mail_dir())?;

@@ -7,6 +7,7 @@ mod json;
 mod mentoring;
 mod notifications;
 mod programmes;
+mod relationships;
 mod requests;
 
 use crate::state::AppState;
@@ -85,7 +86,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::nudge))
         .routes(routes!(requests::reroute))
         .routes(routes!(requests::share))
-        .routes(routes!(requests::relationship))
+        .routes(routes!(relationships::get))
+        .routes(routes!(relationships::phase))
+        .routes(routes!(relationships::agreement, relationships::propose))
+        .routes(routes!(relationships::edit))
+        .routes(routes!(relationships::sign))
+        .routes(routes!(relationships::compare))
+        .routes(routes!(relationships::log, relationships::add_log))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod mentoring;
 mod programmes;
+mod relationships;
 mod requests;
 
 use crate::auth::{CurrentUser, MaybeUser};
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(mentoring::routes())
         .merge(requests::routes())
+        .merge(relationships::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

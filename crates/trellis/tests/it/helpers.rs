@@ -233,6 +233,16 @@ impl TestApp {
         r.send().await.expect("request")
     }
 
+    pub async fn put(&self, path: &str, body: Value, token: &str) -> Response {
+        self.api()
+            .put(self.url(path))
+            .json(&body)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn patch(&self, path: &str, body: Value, token: &str) -> Response {
         self.api()
             .patch(self.url(path))

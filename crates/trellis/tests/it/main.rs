@@ -17,3 +17,4 @@ mod pages;
 mod programmes;
 mod request_tools;
 mod requests;
+mod workspace;

@@ -246,19 +246,6 @@ pub async fn get_cv(
     Ok(act::download(f))
 }
 
-/// A mentoring relationship: its two members, their addresses and its phase (its members,
-/// and the programme's office, director and admins).
-#[utoipa::path(get, path = "/relationships/{id}", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
-pub async fn relationship(
-    State(s): State<AppState>,
-    ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<trellis_store::requests::RelationshipPeople>> {
-    let (r, _, _) = crate::actions::relationships::visible(&s, &me, id).await?;
-    Ok(Json(r))
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct ShareBody {
     /// true: the office and the director may read your words and CV; false: they may not.

@@ -5,7 +5,6 @@
 use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
 use crate::actions::notifications as notes;
 use crate::actions::programmes::{find, standing};
-use crate::actions::relationships::Seat;
 use crate::actions::requests::{self as act, RequestView, Upload, Viewer};
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::AppError;
@@ -53,7 +52,6 @@ pub fn routes() -> Router<AppState> {
                 .post(upload_cv)
                 .layer(DefaultBodyLimit::max(crate::CV_UPLOAD_LIMIT)),
         )
-        .route("/relationships/{id}", get(relationship))
         .route("/notifications", get(notification_centre))
         .route("/notifications/read-all", post(read_all))
         .route("/notifications/{id}", get(open_notification))
@@ -733,53 +731,6 @@ async fn download_cv(
     let c = Chrome::new(&s, Some(&me));
     let f = act::cv(&s, &me, id).await.map_err(page_err(&c))?;
     Ok(act::download(f))
-}
-
-// ---- A relationship (the workspace grows here) ----
-
-#[derive(Template)]
-#[template(path = "requests/relationship.html")]
-struct RelationshipPage {
-    c: Chrome,
-    p: Programme,
-    r: trellis_store::requests::RelationshipPeople,
-    seat: Seat,
-}
-
-impl RelationshipPage {
-    /// The other member, for a member; `None` for staff.
-    fn partner(&self) -> Option<(&'static str, &str, &str)> {
-        match self.seat {
-            Seat::Mentor => Some(("mentee", &self.r.mentee_name, &self.r.mentee_email)),
-            Seat::Mentee => Some(("mentor", &self.r.mentor_name, &self.r.mentor_email)),
-            Seat::Staff => None,
-        }
-    }
-    fn is_mentor(&self) -> bool {
-        self.seat == Seat::Mentor
-    }
-    fn phase_label(&self) -> &'static str {
-        match self.r.phase.as_str() {
-            "preparing" => "Preparing",
-            "negotiating" => "Negotiating",
-            "enabling" => "Enabling",
-            "closing" => "Closing",
-            "closed" => "Closed",
-            _ => "",
-        }
-    }
-}
-
-async fn relationship(
-    State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let (r, p, seat) = crate::actions::relationships::visible(&s, &me, id)
-        .await
-        .map_err(page_err(&c))?;
-    Ok(ok(&RelationshipPage { c, p, r, seat }))
 }
 
 // ---- The notification centre ----

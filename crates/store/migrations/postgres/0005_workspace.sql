@@ -1,0 +1,48 @@
+-- The relationship workspace: who is in each relationship (and when), the agreement's versions
+-- and signatures, and the mentoring log. Text the members write is sealed (encrypted) by the
+-- application before it gets here. Kept side by side with sqlite/0005_workspace.sql.
+
+CREATE TABLE relationship_members (
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- mentor, mentee or peer
+    role             TEXT NOT NULL,
+    joined_at        TIMESTAMPTZ NOT NULL,
+    left_at          TIMESTAMPTZ,
+    PRIMARY KEY (relationship_id, user_id)
+);
+CREATE INDEX relationship_members_user ON relationship_members (user_id);
+INSERT INTO relationship_members (relationship_id, user_id, role, joined_at)
+    SELECT id, mentor_id, 'mentor', created_at FROM relationships;
+INSERT INTO relationship_members (relationship_id, user_id, role, joined_at)
+    SELECT id, mentee_id, 'mentee', created_at FROM relationships;
+
+CREATE TABLE agreement_versions (
+    id               BIGSERIAL PRIMARY KEY,
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    version          INTEGER NOT NULL,
+    -- trellis_domain::workspace::Agreement as JSON, sealed.
+    body             TEXT NOT NULL,
+    created_by       BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TIMESTAMPTZ NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL,
+    UNIQUE (relationship_id, version)
+);
+
+CREATE TABLE agreement_signatures (
+    version_id   BIGINT NOT NULL REFERENCES agreement_versions(id) ON DELETE CASCADE,
+    user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    typed_name   TEXT NOT NULL,
+    signed_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (version_id, user_id)
+);
+
+CREATE TABLE log_entries (
+    id               BIGSERIAL PRIMARY KEY,
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    author_id        BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    -- trellis_domain::workspace::LogEntry as JSON, sealed.
+    body             TEXT NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX log_entries_relationship ON log_entries (relationship_id, id);
