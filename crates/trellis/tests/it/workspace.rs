@@ -2,7 +2,7 @@
 //! may reach which route (only members get content), and content sealed at rest.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, error_of};
+use crate::helpers::{Backend, error_of};
 use crate::requests::{Setup, request_body, setup};
 use serde_json::{Value, json};
 
