@@ -5,10 +5,12 @@
 pub mod account;
 pub mod application;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod directory;
 pub mod error;
 pub mod mail;
+pub mod meeting;
 pub mod member_list;
 pub mod profile;
 pub mod programme;
