@@ -14,6 +14,15 @@ pub struct Message {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// An iCalendar object sent as an `invite.ics` attachment (a meeting invitation).
+    pub calendar: Option<String>,
+}
+
+impl Message {
+    pub fn with_calendar(mut self, ics: String) -> Self {
+        self.calendar = Some(ics);
+        self
+    }
 }
 
 /// Everything a mail template may need about where the installation lives.
@@ -103,6 +112,7 @@ impl Letter {
                 name,
                 l: self,
             }),
+            calendar: None,
         }
     }
 }
@@ -390,5 +400,46 @@ mod tests {
         let m = reset_password(&site(), "ada@example.org", "Ada", "t");
         assert!(m.text.contains("/password/reset?token=t"));
         assert!(m.text.contains("1 hour"));
+    }
+}
+
+/// Letters about a relationship's meetings; the invitation travels as an `.ics` attachment.
+pub mod meetings {
+    use super::Letter;
+
+    /// `when` is already in the reader's time zone; `others` names the other members.
+    pub fn invitation(
+        programme: &str,
+        others: &str,
+        when: &str,
+        mode: &str,
+        url: &str,
+        changed: bool,
+    ) -> Letter {
+        let (subject, first) = if changed {
+            (
+                format!("Meeting changed: {when} with {others}"),
+                format!(
+                    "Your mentoring meeting with {others} ({programme}) has changed. It is now on {when}, by {mode}."
+                ),
+            )
+        } else {
+            (
+                format!("Meeting: {when} with {others}"),
+                format!(
+                    "A mentoring meeting with {others} ({programme}) is set for {when}, by {mode}."
+                ),
+            )
+        };
+        Letter::new("meeting_invitation", subject)
+            .para(first)
+            .para("The invitation is attached: open it to add the meeting to your calendar. The place or link and the agenda are in Trellis.")
+            .action("See the meeting", url)
+    }
+
+    pub fn cancelled(programme: &str, others: &str, when: &str, url: &str) -> Letter {
+        Letter::new("meeting_cancelled", format!("Meeting cancelled: {when} with {others}"))
+            .para(format!("The mentoring meeting with {others} ({programme}) on {when} is cancelled. The attached update removes it from your calendar."))
+            .action("See your meetings", url)
     }
 }

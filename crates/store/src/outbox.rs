@@ -23,6 +23,8 @@ pub struct OutboxMail {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    /// An iCalendar attachment, if any.
+    pub calendar: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }
@@ -37,8 +39,8 @@ pub async fn queue(
     let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), mail_host);
     let id = sql::insert_id(
         c,
-        "INSERT INTO outbox (message_id, to_email, to_name, template, subject, text_body, html_body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO outbox (message_id, to_email, to_name, template, subject, text_body, html_body, created_at, calendar) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         vec![
             message_id.into(),
             m.to_email.clone().into(),
@@ -48,6 +50,7 @@ pub async fn queue(
             m.text.clone().into(),
             m.html.clone().into(),
             now.into(),
+            m.calendar.clone().into(),
         ],
     )
     .await?;
@@ -66,7 +69,7 @@ pub async fn queue(
     Ok(id)
 }
 
-const COLUMNS: &str = "id, message_id, to_email, to_name, template, subject, text_body, html_body, created_at, sent_at";
+const COLUMNS: &str = "id, message_id, to_email, to_name, template, subject, text_body, html_body, calendar, created_at, sent_at";
 
 pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<OutboxMail>> {
     Ok(sql::one(

@@ -93,6 +93,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(relationships::sign))
         .routes(routes!(relationships::compare))
         .routes(routes!(relationships::log, relationships::add_log))
+        .routes(routes!(relationships::meetings, relationships::schedule))
+        .routes(routes!(relationships::reschedule))
+        .routes(routes!(relationships::cancel))
+        .routes(routes!(relationships::outcomes))
+        .routes(routes!(relationships::new_feed, relationships::revoke_feed))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

@@ -75,6 +75,32 @@ fn part(content_type: header::ContentType, body: &str) -> SinglePart {
     }
 }
 
+/// Text and HTML alternatives; with a calendar, inside `multipart/mixed` with the invitation
+/// as `invite.ics` (its METHOD also in the content type, as calendar clients expect).
+fn body(m: &OutboxMail) -> Result<MultiPart> {
+    let alternative = MultiPart::alternative()
+        .singlepart(part(header::ContentType::TEXT_PLAIN, &m.text_body))
+        .singlepart(part(header::ContentType::TEXT_HTML, &m.html_body));
+    let Some(ics) = &m.calendar else {
+        return Ok(alternative);
+    };
+    let method = trellis_domain::calendar::content_lines(ics)
+        .into_iter()
+        .find(|(k, _)| k == "METHOD")
+        .map_or_else(|| "PUBLISH".to_owned(), |(_, v)| v);
+    let content_type = header::ContentType::parse(&format!(
+        "text/calendar; charset=utf-8; method={method}; name=\"invite.ics\""
+    ))
+    .context("calendar content type")?;
+    let attachment = SinglePart::builder()
+        .header(content_type)
+        .header(header::ContentDisposition::attachment("invite.ics"))
+        .body(Body::new(ics.clone()));
+    Ok(MultiPart::mixed()
+        .multipart(alternative)
+        .singlepart(attachment))
+}
+
 #[derive(Debug, Clone)]
 pub struct Mailer {
     transport: MailTransport,
@@ -109,11 +135,7 @@ impl Mailer {
                 header::HeaderName::new_from_ascii_str("X-Trellis-Template"),
                 m.template.clone(),
             ))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(part(header::ContentType::TEXT_PLAIN, &m.text_body))
-                    .singlepart(part(header::ContentType::TEXT_HTML, &m.html_body)),
-            )
+            .multipart(body(m)?)
             .context("building the message")
     }
 
@@ -165,6 +187,7 @@ mod tests {
             subject: "Confirm your email address".into(),
             text_body: text.into(),
             html_body: "<p>Hello</p>".into(),
+            calendar: None,
             created_at: chrono::DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
                 .map(|d| d.to_utc())
                 .expect("time"),
@@ -192,6 +215,37 @@ mod tests {
             r.contains("Content-Type: text/plain; charset=utf-8")
                 && r.contains("Content-Type: text/html; charset=utf-8")
         );
+    }
+
+    #[test]
+    fn an_invitation_goes_as_an_ics_attachment_with_its_method() {
+        let mut m = mail("You are invited");
+        m.calendar = Some("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into());
+        let r = String::from_utf8(
+            Mailer::new(
+                MailTransport::File(PathBuf::from("/x")),
+                "Trellis <t@m.example.org>",
+            )
+            .expect("mailer")
+            .build(&m)
+            .expect("build")
+            .formatted(),
+        )
+        .expect("utf-8");
+        assert!(
+            r.contains("multipart/mixed") && r.contains("multipart/alternative"),
+            "{r}"
+        );
+        assert!(
+            r.contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST"),
+            "{r}"
+        );
+        assert!(
+            r.contains("Content-Disposition: attachment; filename=\"invite.ics\""),
+            "{r}"
+        );
+        assert!(r.contains("METHOD:REQUEST"));
+        assert!(!raw("Hello").contains("text/calendar"));
     }
 
     #[test]

@@ -46,3 +46,32 @@ CREATE TABLE log_entries (
     created_at       TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX log_entries_relationship ON log_entries (relationship_id, id);
+
+-- Meetings: when and how in clear (calendars and staff dates need them); place, agenda and
+-- outcomes sealed. uid and sequence are the iCalendar identity of the invitations.
+CREATE TABLE meetings (
+    id               BIGSERIAL PRIMARY KEY,
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    uid              TEXT NOT NULL UNIQUE,
+    sequence         INTEGER NOT NULL DEFAULT 0,
+    starts_at        TIMESTAMPTZ NOT NULL,
+    ends_at          TIMESTAMPTZ NOT NULL,
+    time_zone        TEXT NOT NULL,
+    mode             TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    cancelled_at     TIMESTAMPTZ,
+    created_by       BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TIMESTAMPTZ NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX meetings_relationship ON meetings (relationship_id, starts_at);
+
+-- Each member's calendar feed: only the token's hash is kept; revoking deletes the row.
+CREATE TABLE calendar_feeds (
+    user_id     BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+
+-- An iCalendar attachment (an invitation) sent with a message.
+ALTER TABLE outbox ADD COLUMN calendar TEXT;

@@ -47,3 +47,32 @@ CREATE TABLE log_entries (
     created_at       TEXT NOT NULL
 );
 CREATE INDEX log_entries_relationship ON log_entries (relationship_id, id);
+
+-- Meetings: when and how in clear (calendars and staff dates need them); place, agenda and
+-- outcomes sealed. uid and sequence are the iCalendar identity of the invitations.
+CREATE TABLE meetings (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    relationship_id  INTEGER NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    uid              TEXT NOT NULL UNIQUE,
+    sequence         INTEGER NOT NULL DEFAULT 0,
+    starts_at        TEXT NOT NULL,
+    ends_at          TEXT NOT NULL,
+    time_zone        TEXT NOT NULL,
+    mode             TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    cancelled_at     TEXT,
+    created_by       INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX meetings_relationship ON meetings (relationship_id, starts_at);
+
+-- Each member's calendar feed: only the token's hash is kept; revoking deletes the row.
+CREATE TABLE calendar_feeds (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL
+);
+
+-- An iCalendar attachment (an invitation) sent with a message.
+ALTER TABLE outbox ADD COLUMN calendar TEXT;

@@ -119,6 +119,10 @@ pub struct Mail {
     pub message_id: String,
     pub text: String,
     pub html: String,
+    /// The `.ics` attachment, decoded, if any.
+    pub calendar: Option<String>,
+    /// The attachment's Content-Type, as sent.
+    pub calendar_type: Option<String>,
 }
 
 impl Mail {
@@ -426,7 +430,22 @@ pub fn parse_mail(raw: &[u8]) -> Mail {
         .header_raw("X-Trellis-Template")
         .map(|v| v.trim().to_owned())
         .unwrap_or_default();
+    use mail_parser::MimeHeaders;
+    let ics = m
+        .attachments()
+        .find(|a| a.is_content_type("text", "calendar"));
+    let calendar_type = ics.and_then(|a| a.content_type()).map(|t| {
+        format!(
+            "{}/{}; method={}",
+            t.ctype(),
+            t.subtype().unwrap_or_default(),
+            t.attribute("method").unwrap_or_default()
+        )
+    });
+    let calendar = ics.map(|a| String::from_utf8_lossy(a.contents()).into_owned());
     Mail {
+        calendar,
+        calendar_type,
         to,
         subject: m.subject().unwrap_or_default().to_owned(),
         template,

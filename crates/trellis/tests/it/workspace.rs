@@ -10,6 +10,7 @@ both_backends!(
     agreement_versions_signatures_and_phases,
     workspace_authorization_matrix,
     confidential_text_is_not_in_the_database_in_clear,
+    meetings_invitations_and_the_calendar_feed,
 );
 
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
@@ -328,8 +329,31 @@ async fn workspace_authorization_matrix(b: Backend) {
     others.push(("member", Some(stranger)));
     others.push(("other pair's mentor", Some(st.mentors[1].0.clone())));
 
-    let reads = ["", "/agreement", "/agreement/compare?from=1&to=1", "/log"];
-    let writes: [(&str, Value); 4] = [
+    let day = (app.clock_now() + chrono::Duration::days(3)).date_naive();
+    let r = app
+        .post(
+            &at("/meetings"),
+            json!({"starts_at": format!("{day}T10:00"), "ends_at": format!("{day}T11:00"), "time_zone": "UTC", "mode": "phone", "agenda": secret}),
+            Some(&mo),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let mid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let meeting_path = format!("/meetings/{mid}/outcomes");
+    let reads = [
+        "",
+        "/agreement",
+        "/agreement/compare?from=1&to=1",
+        "/log",
+        "/meetings",
+    ];
+    let writes: [(&str, Value); 7] = [
+        (
+            "/meetings",
+            json!({"starts_at": format!("{day}T12:00"), "ends_at": format!("{day}T13:00"), "time_zone": "UTC", "mode": "phone"}),
+        ),
+        (&meeting_path, json!({"outcomes": "Forged"})),
+        (&format!("/meetings/{mid}/cancel"), json!({})),
         ("/phase", json!({"phase": "enabling"})),
         ("/agreement", agreement("Overwritten")),
         (
@@ -487,5 +511,337 @@ async fn confidential_text_is_not_in_the_database_in_clear(b: Backend) {
         .await
         .unwrap();
     assert_eq!(log[0]["entry"]["notes"], marker);
+    st.app.stop().await;
+}
+
+fn meeting(start: &str, end: &str, tz: &str) -> Value {
+    json!({
+        "starts_at": start, "ends_at": end, "time_zone": tz, "mode": "video",
+        "place": "https://meet.example.org/secret-room-4411", "agenda": "Ground rules and goals"
+    })
+}
+
+/// The value of an unfolded iCalendar property.
+fn prop(ics: &str, name: &str) -> Vec<String> {
+    trellis_domain::calendar::content_lines(ics)
+        .into_iter()
+        .filter(|(k, _)| k == name || k.starts_with(&format!("{name};")))
+        .map(|(_, v)| v)
+        .collect()
+}
+
+async fn meetings_invitations_and_the_calendar_feed(b: Backend) {
+    let Some((st, rel)) = matched(b).await else {
+        return;
+    };
+    let (app, mo, ana) = (&st.app, &st.mentee, &st.mentors[0].0);
+    // Ana reads times in Toronto; Mo has no time zone (UTC).
+    app.patch(
+        "/api/v1/me",
+        json!({"name": "Ana Mentor", "time_zone": "America/Toronto"}),
+        ana,
+    )
+    .await;
+    let at = |p: &str| format!("/api/v1/relationships/{rel}{p}");
+    let day = (app.clock_now() + chrono::Duration::days(10)).date_naive();
+    let start = format!("{day}T18:00");
+    let end = format!("{day}T19:30");
+
+    // Bad input: the end before the start; an unknown time zone.
+    let (s, _, field, _) = error_of(
+        app.post(
+            &at("/meetings"),
+            meeting(&start, &format!("{day}T17:00"), "Europe/Stockholm"),
+            Some(mo),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("ends_at")));
+    let (s, _, field, _) = error_of(
+        app.post(
+            &at("/meetings"),
+            meeting(&start, &end, "Atlantis/Capital"),
+            Some(mo),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("time_zone")));
+
+    let m: Value = app
+        .post(
+            &at("/meetings"),
+            meeting(&start, &end, "Europe/Stockholm"),
+            Some(mo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mid = m["id"].as_i64().unwrap();
+    assert_eq!(m["minutes"], 90);
+    assert_eq!(m["text"]["agenda"], "Ground rules and goals");
+    assert!(
+        m["starts_shown"].as_str().unwrap().ends_with("(UTC)"),
+        "Mo's zone: {m}"
+    );
+    let seen_by_ana: Value = app
+        .get(&at("/meetings"), Some(ana))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        seen_by_ana[0]["starts_shown"]
+            .as_str()
+            .unwrap()
+            .contains("America/Toronto"),
+        "{seen_by_ana}"
+    );
+    let starts_utc = chrono::DateTime::parse_from_rfc3339(m["starts_at"].as_str().unwrap())
+        .unwrap()
+        .to_utc();
+
+    // Both are emailed an invitation that parses back.
+    let mut uid = String::new();
+    for (email, other) in [
+        ("mo@example.org", "Ana Mentor"),
+        ("mentor0@example.org", "Mo Mentee"),
+    ] {
+        let mail = app.last_mail_to(email, "meeting_invitation").await;
+        assert!(mail.subject.contains(other), "{}", mail.subject);
+        assert_eq!(
+            mail.calendar_type.as_deref(),
+            Some("text/calendar; method=REQUEST")
+        );
+        let ics = mail.calendar.expect("an .ics attachment");
+        assert_eq!(prop(&ics, "METHOD"), vec!["REQUEST"]);
+        assert_eq!(prop(&ics, "SEQUENCE"), vec!["0"]);
+        assert_eq!(
+            prop(&ics, "DTSTART"),
+            vec![starts_utc.format("%Y%m%dT%H%M%SZ").to_string()]
+        );
+        assert_eq!(
+            prop(&ics, "DTEND"),
+            vec![
+                (starts_utc + chrono::Duration::minutes(90))
+                    .format("%Y%m%dT%H%M%SZ")
+                    .to_string()
+            ]
+        );
+        let mut attendees = prop(&ics, "ATTENDEE");
+        attendees.sort();
+        assert_eq!(
+            attendees,
+            vec!["mailto:mentor0@example.org", "mailto:mo@example.org"]
+        );
+        assert!(
+            !ics.contains("secret-room-4411") && !ics.contains("Ground rules"),
+            "no content in calendars"
+        );
+        uid = prop(&ics, "UID").remove(0);
+    }
+    assert_eq!(m["uid"], uid.as_str());
+    // Ana's letter says the time in her zone.
+    let ana_mail = app
+        .last_mail_to("mentor0@example.org", "meeting_invitation")
+        .await;
+    assert!(
+        ana_mail.text.contains("America/Toronto"),
+        "{}",
+        ana_mail.text
+    );
+
+    // Moved: same UID, SEQUENCE 1; cancelled: METHOD:CANCEL, SEQUENCE 2.
+    let moved = meeting(
+        &format!("{day}T19:00"),
+        &format!("{day}T20:00"),
+        "Europe/Stockholm",
+    );
+    let m: Value = app
+        .put(
+            &format!("/api/v1/relationships/{rel}/meetings/{mid}"),
+            moved,
+            ana,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["sequence"], 1);
+    let ics = app
+        .last_mail_to("mo@example.org", "meeting_invitation")
+        .await
+        .calendar
+        .unwrap();
+    assert_eq!(
+        (prop(&ics, "UID"), prop(&ics, "SEQUENCE")),
+        (vec![uid.clone()], vec!["1".to_owned()])
+    );
+    let r = app
+        .post(
+            &at(&format!("/meetings/{mid}/outcomes")),
+            json!({"outcomes": "Agreed to draft the plan"}),
+            Some(mo),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        app.post(&at(&format!("/meetings/{mid}/cancel")), json!({}), Some(mo))
+            .await
+            .status(),
+        200
+    );
+    let cancel = app
+        .last_mail_to("mentor0@example.org", "meeting_cancelled")
+        .await;
+    assert_eq!(
+        cancel.calendar_type.as_deref(),
+        Some("text/calendar; method=CANCEL")
+    );
+    let ics = cancel.calendar.unwrap();
+    assert_eq!(prop(&ics, "STATUS"), vec!["CANCELLED"]);
+    assert_eq!(
+        (prop(&ics, "UID"), prop(&ics, "SEQUENCE")),
+        (vec![uid.clone()], vec!["2".to_owned()])
+    );
+    assert_eq!(
+        app.post(&at(&format!("/meetings/{mid}/cancel")), json!({}), Some(mo))
+            .await
+            .status(),
+        409
+    );
+    // Invitations also reached the notification centre.
+    let n: Value = app
+        .get("/api/v1/notifications", Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(n["items"].as_array().unwrap().iter().any(|i| {
+        i["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Meeting cancelled")
+    }));
+
+    // A second meeting, then Mo's feed lists both (the cancelled one as cancelled).
+    app.post(
+        &at("/meetings"),
+        meeting(&format!("{day}T08:00"), &format!("{day}T09:00"), "UTC"),
+        Some(ana),
+    )
+    .await;
+    let feed: Value = app
+        .post("/api/v1/calendar-feed", json!({}), Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = feed["url"].as_str().unwrap().to_owned();
+    assert!(url.ends_with(".ics"));
+    let path = url.strip_prefix(&app.base).unwrap().to_owned();
+    let r = app.api().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let ics = r.text().await.unwrap();
+    assert_eq!(prop(&ics, "METHOD"), vec!["PUBLISH"]);
+    assert_eq!(prop(&ics, "UID").len(), 2);
+    assert!(prop(&ics, "UID").contains(&uid));
+    assert!(prop(&ics, "STATUS").contains(&"CANCELLED".to_owned()));
+    assert!(!ics.contains("secret-room-4411"));
+    // Another member's feed does not have them; a new address retires the old one; revoked: 404.
+    let other: Value = app
+        .post("/api/v1/calendar-feed", json!({}), Some(&st.mentors[1].0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other_path = other["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&app.base)
+        .unwrap()
+        .to_owned();
+    let ics = app
+        .api()
+        .get(app.url(&other_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(prop(&ics, "UID").is_empty(), "{ics}");
+    let again: Value = app
+        .post("/api/v1/calendar-feed", json!({}), Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.api().get(app.url(&path)).send().await.unwrap().status(),
+        404
+    );
+    let new_path = again["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&app.base)
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.api()
+            .get(app.url(&new_path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(app.delete("/api/v1/calendar-feed", mo).await.status(), 204);
+    assert_eq!(
+        app.api()
+            .get(app.url(&new_path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.api()
+            .get(app.url("/calendar/not-a-token.ics"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // The place never reached the database in clear, nor the outbox.
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.parts.state.store.db;
+    for sql in [
+        "SELECT body AS t FROM meetings",
+        "SELECT text_body AS t FROM outbox",
+        "SELECT COALESCE(calendar, '') AS t FROM outbox",
+    ] {
+        for row in db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+        {
+            let t: String = row.try_get("", "t").unwrap();
+            assert!(
+                !t.contains("secret-room-4411") && !t.contains("Agreed to draft"),
+                "{sql}"
+            );
+        }
+    }
     st.app.stop().await;
 }

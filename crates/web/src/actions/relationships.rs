@@ -57,7 +57,7 @@ impl Workspace {
     }
 
     /// Whether this reader may read something written at `at`.
-    fn may_read(&self, at: DateTime<Utc>) -> bool {
+    pub(crate) fn may_read(&self, at: DateTime<Utc>) -> bool {
         match self.seat {
             Seat::Member {
                 joined_at, left_at, ..
@@ -66,7 +66,7 @@ impl Workspace {
         }
     }
 
-    fn context(&self) -> String {
+    pub(crate) fn context(&self) -> String {
         context(self.rel.id)
     }
 }
@@ -76,7 +76,7 @@ fn context(id: i64) -> String {
     format!("relationship:{id}")
 }
 
-fn seal<T: Serialize>(s: &AppState, id: i64, value: &T) -> AppResult<String> {
+pub(crate) fn seal<T: Serialize>(s: &AppState, id: i64, value: &T) -> AppResult<String> {
     let json = serde_json::to_string(value).map_err(anyhow::Error::from)?;
     s.store
         .keys
@@ -84,7 +84,7 @@ fn seal<T: Serialize>(s: &AppState, id: i64, value: &T) -> AppResult<String> {
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-fn unseal<T: DeserializeOwned>(s: &AppState, ctx: &str, sealed: &str) -> AppResult<T> {
+pub(crate) fn unseal<T: DeserializeOwned>(s: &AppState, ctx: &str, sealed: &str) -> AppResult<T> {
     let json = s
         .store
         .keys
@@ -139,7 +139,7 @@ pub async fn readable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Wor
 }
 
 /// Loads a workspace the person may write in (a current member of a relationship not closed).
-async fn writable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspace> {
+pub(crate) async fn writable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspace> {
     let ws = visible(s, who, id).await?;
     match ws.seat {
         Seat::Staff => Err(content_refused()),
@@ -155,7 +155,7 @@ async fn writable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspa
     }
 }
 
-async fn audited(
+pub(crate) async fn audited(
     tx: &DatabaseTransaction,
     s: &AppState,
     who: &CurrentUser,

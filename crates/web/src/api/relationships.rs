@@ -1,4 +1,5 @@
 use super::json::{ApiJson, ErrorBody};
+use crate::actions::meetings::{self as meetings_act, MeetingView};
 use crate::actions::relationships::{self as act, AgreementView, LogView, RelationshipView};
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
@@ -7,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use trellis_domain::meeting::MeetingInput;
 use trellis_domain::workspace::{Agreement, LogInput};
 use utoipa::ToSchema;
 
@@ -165,4 +167,113 @@ pub async fn add_log(
 ) -> ApiResult<(StatusCode, Json<Vec<LogView>>)> {
     act::add_log(&s, &me, id, &b).await?;
     Ok((StatusCode::CREATED, Json(act::log(&s, &me, id).await?)))
+}
+
+/// The relationship's meetings, each with its start in your time zone (members only).
+#[utoipa::path(get, path = "/relationships/{id}/meetings", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<MeetingView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn meetings(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<MeetingView>>> {
+    Ok(Json(meetings_act::list(&s, &me, id).await?))
+}
+
+/// Set up a meeting: `starts_at` and `ends_at` as local `YYYY-MM-DDTHH:MM` in `time_zone`
+/// (IANA), `mode` (in_person, phone, video), `place`, `agenda`. Every member is emailed an
+/// `.ics` invitation.
+#[utoipa::path(post, path = "/relationships/{id}/meetings", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content = Object, description = "starts_at, ends_at, time_zone, mode, place, agenda"),
+    responses((status = 201, body = MeetingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn schedule(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MeetingInput>,
+) -> ApiResult<(StatusCode, Json<MeetingView>)> {
+    let mid = meetings_act::schedule(&s, &me, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(meetings_act::get(&s, &me, id, mid).await?),
+    ))
+}
+
+/// Move or change a meeting: the invitation goes out again with the same UID and a higher
+/// SEQUENCE.
+#[utoipa::path(put, path = "/relationships/{id}/meetings/{meeting}", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path), ("meeting" = i64, Path)),
+    request_body(content = Object, description = "starts_at, ends_at, time_zone, mode, place, agenda"),
+    responses((status = 200, body = MeetingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reschedule(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((id, meeting)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<MeetingInput>,
+) -> ApiResult<Json<MeetingView>> {
+    meetings_act::reschedule(&s, &me, id, meeting, &b).await?;
+    Ok(Json(meetings_act::get(&s, &me, id, meeting).await?))
+}
+
+/// Cancel a meeting (every member's calendar receives METHOD:CANCEL).
+#[utoipa::path(post, path = "/relationships/{id}/meetings/{meeting}/cancel", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path), ("meeting" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((id, meeting)): Path<(i64, i64)>,
+) -> ApiResult<Json<MeetingView>> {
+    meetings_act::cancel(&s, &me, id, meeting).await?;
+    Ok(Json(meetings_act::get(&s, &me, id, meeting).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OutcomesBody {
+    #[serde(default)]
+    outcomes: String,
+}
+
+/// Write what came of a meeting.
+#[utoipa::path(post, path = "/relationships/{id}/meetings/{meeting}/outcomes", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path), ("meeting" = i64, Path)), request_body = OutcomesBody,
+    responses((status = 200, body = MeetingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn outcomes(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((id, meeting)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<OutcomesBody>,
+) -> ApiResult<Json<MeetingView>> {
+    meetings_act::record_outcomes(&s, &me, id, meeting, &b.outcomes).await?;
+    Ok(Json(meetings_act::get(&s, &me, id, meeting).await?))
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct FeedBody {
+    /// The address calendar apps subscribe to; shown only when it is made.
+    url: String,
+}
+
+/// Make (or replace) your calendar feed: every meeting of your relationships, for calendar
+/// apps to subscribe to. The earlier address stops working.
+#[utoipa::path(post, path = "/calendar-feed", tag = "relationships", security(("bearer" = [])),
+    responses((status = 201, body = FeedBody)))]
+pub async fn new_feed(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> ApiResult<(StatusCode, Json<FeedBody>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(FeedBody {
+            url: meetings_act::new_feed(&s, &me).await?,
+        }),
+    ))
+}
+
+/// Revoke your calendar feed.
+#[utoipa::path(delete, path = "/calendar-feed", tag = "relationships", security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke_feed(State(s): State<AppState>, ApiUser(me): ApiUser) -> ApiResult<StatusCode> {
+    if meetings_act::revoke_feed(&s, &me).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(crate::error::AppError::NotFound("calendar feed").into())
+    }
 }

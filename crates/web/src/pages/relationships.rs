@@ -2,6 +2,7 @@
 //! signatures, comparison) and the mentoring log.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use crate::actions::meetings::{self as meetings_act, MeetingView};
 use crate::actions::relationships::{
     self as act, AgreementView, LogView, RelationshipView, Seat, Workspace,
 };
@@ -17,6 +18,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use std::collections::HashMap;
+use trellis_domain::meeting::{MODES, MeetingInput};
 use trellis_domain::workspace::{AGREEMENT_FIELDS, Agreement, LogInput, Phase};
 use trellis_store::programmes::Programme;
 
@@ -31,6 +33,21 @@ pub fn routes() -> Router<AppState> {
         .route("/relationships/{id}/agreement/sign", post(sign))
         .route("/relationships/{id}/agreement/compare", get(compare))
         .route("/relationships/{id}/log", get(log).post(add_log))
+        .route("/relationships/{id}/meetings", get(meetings).post(schedule))
+        .route(
+            "/relationships/{id}/meetings/{meeting}",
+            get(meeting).post(change_meeting),
+        )
+        .route(
+            "/relationships/{id}/meetings/{meeting}/cancel",
+            post(cancel_meeting),
+        )
+        .route(
+            "/relationships/{id}/meetings/{meeting}/outcomes",
+            post(outcomes),
+        )
+        .route("/calendar", get(calendar_page).post(calendar_change))
+        .route("/calendar/{file}", get(calendar_feed))
 }
 
 fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
@@ -407,4 +424,323 @@ async fn add_log(
         }
         Err(e) => Err(PageError::new(e, c)),
     }
+}
+
+// ---- Meetings ----
+
+#[derive(Template)]
+#[template(path = "relationships/meetings.html")]
+struct MeetingsPage {
+    c: Chrome,
+    p: Programme,
+    id: i64,
+    meetings: Vec<MeetingView>,
+    f: FormState,
+    current: bool,
+    modes: &'static [(&'static str, &'static str)],
+}
+
+fn meeting_form(i: &MeetingInput) -> FormState {
+    FormState::with(&[
+        ("starts_at", &i.starts_at),
+        ("ends_at", &i.ends_at),
+        ("time_zone", &i.time_zone),
+        ("mode", &i.mode),
+        ("place", &i.place),
+        ("agenda", &i.agenda),
+    ])
+}
+
+async fn meetings_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    f: FormState,
+) -> Result<MeetingsPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let meetings = meetings_act::list(s, me, id).await.map_err(page_err(&c))?;
+    Ok(MeetingsPage {
+        c,
+        p: ws.programme.clone(),
+        id,
+        meetings,
+        f,
+        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        modes: &MODES,
+    })
+}
+
+async fn meetings(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let tz = me
+        .user
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| "Europe/London".into());
+    let f = meeting_form(&MeetingInput {
+        time_zone: tz,
+        mode: "video".into(),
+        ..MeetingInput::default()
+    });
+    Ok(ok(&meetings_page(&s, &me, id, f).await?))
+}
+
+#[derive(Deserialize)]
+struct MeetingForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    input: MeetingInput,
+}
+
+async fn schedule(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MeetingForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match meetings_act::schedule(&s, &me, id, &f.input).await {
+        Ok(mid) => Ok(Redirect::to(&format!(
+            "/relationships/{id}/meetings/{mid}?done=scheduled"
+        ))
+        .into_response()),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &meetings_page(&s, &me, id, meeting_form(&f.input).failed(&e)).await?,
+        )),
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "relationships/meeting.html")]
+struct MeetingPage {
+    c: Chrome,
+    id: i64,
+    m: MeetingView,
+    f: FormState,
+    current: bool,
+    notice: Option<&'static str>,
+    modes: &'static [(&'static str, &'static str)],
+}
+
+impl MeetingPage {
+    fn mode_label(&self) -> &'static str {
+        trellis_domain::meeting::mode_label(&self.m.mode)
+    }
+}
+
+async fn meeting_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    mid: i64,
+    f: Option<FormState>,
+    notice: Option<&'static str>,
+) -> Result<MeetingPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let m = meetings_act::get(s, me, id, mid)
+        .await
+        .map_err(page_err(&c))?;
+    let text = m.text.clone().unwrap_or_default();
+    let f = f.unwrap_or_else(|| {
+        let mut f = meeting_form(&MeetingInput {
+            starts_at: trellis_domain::meeting::form_value(m.starts_at, &m.time_zone),
+            ends_at: trellis_domain::meeting::form_value(m.ends_at, &m.time_zone),
+            time_zone: m.time_zone.clone(),
+            mode: m.mode.clone(),
+            place: text.place.clone(),
+            agenda: text.agenda.clone(),
+        });
+        f.values.insert("outcomes".into(), text.outcomes.clone());
+        f
+    });
+    Ok(MeetingPage {
+        c,
+        id,
+        m,
+        f,
+        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        notice,
+        modes: &MODES,
+    })
+}
+
+async fn meeting(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((id, mid)): Path<(i64, i64)>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("scheduled") => Some(
+            "The meeting is set up: every member has been emailed an invitation for their calendar.",
+        ),
+        Some("changed") => {
+            Some("The meeting is changed: every member has been sent the updated invitation.")
+        }
+        Some("cancelled") => {
+            Some("The meeting is cancelled: every member's calendar has been told.")
+        }
+        Some("outcomes") => Some("The outcomes are saved."),
+        _ => None,
+    };
+    Ok(ok(&meeting_page(&s, &me, id, mid, None, notice).await?))
+}
+
+async fn change_meeting(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((id, mid)): Path<(i64, i64)>,
+    Form(f): Form<MeetingForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match meetings_act::reschedule(&s, &me, id, mid, &f.input).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/relationships/{id}/meetings/{mid}?done=changed"))
+                .into_response(),
+        ),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &meeting_page(
+                &s,
+                &me,
+                id,
+                mid,
+                Some(meeting_form(&f.input).failed(&e)),
+                None,
+            )
+            .await?,
+        )),
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn cancel_meeting(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((id, mid)): Path<(i64, i64)>,
+    Form(f): Form<super::CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    meetings_act::cancel(&s, &me, id, mid)
+        .await
+        .map_err(page_err(&c))?;
+    Ok(Redirect::to(&format!(
+        "/relationships/{id}/meetings/{mid}?done=cancelled"
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct OutcomesForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    outcomes: String,
+}
+
+async fn outcomes(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((id, mid)): Path<(i64, i64)>,
+    Form(f): Form<OutcomesForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match meetings_act::record_outcomes(&s, &me, id, mid, &f.outcomes).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/relationships/{id}/meetings/{mid}?done=outcomes"))
+                .into_response(),
+        ),
+        Err(e @ AppError::Invalid(_)) => {
+            let mut page = meeting_page(&s, &me, id, mid, None, None).await?;
+            page.f.values.insert("outcomes".into(), f.outcomes);
+            page.f = page.f.failed(&e);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+// ---- The calendar feed ----
+
+#[derive(Template)]
+#[template(path = "relationships/calendar.html")]
+struct CalendarPage {
+    c: Chrome,
+    active: Option<String>,
+    new_url: Option<String>,
+}
+
+async fn calendar_page(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let active = trellis_store::workspace::feed_of(&s.store.db, me.id())
+        .await?
+        .map(|f| when(&f.created_at));
+    Ok(ok(&CalendarPage {
+        c,
+        active,
+        new_url: None,
+    }))
+}
+
+#[derive(Deserialize)]
+struct CalendarForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// new or revoke
+    #[serde(default)]
+    action: String,
+}
+
+async fn calendar_change(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Form(f): Form<CalendarForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    if f.action == "revoke" {
+        meetings_act::revoke_feed(&s, &me)
+            .await
+            .map_err(page_err(&c))?;
+        return Ok(Redirect::to("/calendar").into_response());
+    }
+    let url = meetings_act::new_feed(&s, &me)
+        .await
+        .map_err(page_err(&c))?;
+    let active = Some(when(&s.now()));
+    Ok(ok(&CalendarPage {
+        c,
+        active,
+        new_url: Some(url),
+    }))
+}
+
+/// The feed itself, for calendar apps: the secret token in the address is the only key.
+async fn calendar_feed(State(s): State<AppState>, Path(file): Path<String>) -> PageResult {
+    let c = Chrome::new(&s, None);
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let ics = meetings_act::feed(&s, token).await.map_err(page_err(&c))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        ics,
+    )
+        .into_response())
 }
