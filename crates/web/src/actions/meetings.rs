@@ -364,11 +364,8 @@ pub async fn feed(s: &AppState, token: &str) -> AppResult<String> {
     let mut members = std::collections::HashMap::new();
     let mut events = Vec::new();
     for r in rows {
-        if !members.contains_key(&r.relationship_id) {
-            members.insert(
-                r.relationship_id,
-                store::members(&s.store.db, r.relationship_id).await?,
-            );
+        if let std::collections::hash_map::Entry::Vacant(e) = members.entry(r.relationship_id) {
+            e.insert(store::members(&s.store.db, r.relationship_id).await?);
         }
         let people: Vec<_> = members[&r.relationship_id]
             .iter()
