@@ -3,6 +3,7 @@
 //! row and mail in one transaction.
 
 pub mod accounts;
+pub mod development;
 pub mod meetings;
 pub mod mentors;
 pub mod notifications;

@@ -98,6 +98,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(relationships::cancel))
         .routes(routes!(relationships::outcomes))
         .routes(routes!(relationships::new_feed, relationships::revoke_feed))
+        .routes(routes!(relationships::plan, relationships::add_goal))
+        .routes(routes!(relationships::update_goal))
+        .routes(routes!(
+            relationships::assessments,
+            relationships::add_assessment
+        ))
+        .routes(routes!(relationships::checklist, relationships::tick))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

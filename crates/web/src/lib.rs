@@ -4,6 +4,7 @@
 pub mod actions;
 mod api;
 mod auth;
+mod charts;
 mod error;
 mod pages;
 pub mod passwords;

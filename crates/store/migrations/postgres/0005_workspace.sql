@@ -75,3 +75,33 @@ CREATE TABLE calendar_feeds (
 
 -- An iCalendar attachment (an invitation) sent with a message.
 ALTER TABLE outbox ADD COLUMN calendar TEXT;
+
+-- The Personal Development Plan: one row per goal, sealed.
+CREATE TABLE plan_goals (
+    id               BIGSERIAL PRIMARY KEY,
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    body             TEXT NOT NULL,
+    created_by       BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TIMESTAMPTZ NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX plan_goals_relationship ON plan_goals (relationship_id, id);
+
+-- Skill assessments [001], repeated over time by a member; sealed.
+CREATE TABLE skill_assessments (
+    id               BIGSERIAL PRIMARY KEY,
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    member_id        BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    body             TEXT NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX skill_assessments_relationship ON skill_assessments (relationship_id, member_id, id);
+
+-- Each member's ticks on the checklist of mentee tasks [001].
+CREATE TABLE checklist_ticks (
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    item             TEXT NOT NULL,
+    done_at          TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (relationship_id, user_id, item)
+);

@@ -76,3 +76,33 @@ CREATE TABLE calendar_feeds (
 
 -- An iCalendar attachment (an invitation) sent with a message.
 ALTER TABLE outbox ADD COLUMN calendar TEXT;
+
+-- The Personal Development Plan: one row per goal, sealed.
+CREATE TABLE plan_goals (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    relationship_id  INTEGER NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    body             TEXT NOT NULL,
+    created_by       INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX plan_goals_relationship ON plan_goals (relationship_id, id);
+
+-- Skill assessments [001], repeated over time by a member; sealed.
+CREATE TABLE skill_assessments (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    relationship_id  INTEGER NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    member_id        INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    body             TEXT NOT NULL,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX skill_assessments_relationship ON skill_assessments (relationship_id, member_id, id);
+
+-- Each member's ticks on the checklist of mentee tasks [001].
+CREATE TABLE checklist_ticks (
+    relationship_id  INTEGER NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    user_id          INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    item             TEXT NOT NULL,
+    done_at          TEXT NOT NULL,
+    PRIMARY KEY (relationship_id, user_id, item)
+);

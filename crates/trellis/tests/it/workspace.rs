@@ -11,6 +11,7 @@ both_backends!(
     workspace_authorization_matrix,
     confidential_text_is_not_in_the_database_in_clear,
     meetings_invitations_and_the_calendar_feed,
+    plan_skills_and_checklist,
 );
 
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
@@ -843,5 +844,149 @@ async fn meetings_invitations_and_the_calendar_feed(b: Backend) {
             );
         }
     }
+    st.app.stop().await;
+}
+
+fn levels(level: &str) -> Value {
+    let map: serde_json::Map<String, Value> = trellis_domain::development::SKILLS
+        .iter()
+        .map(|(k, _)| ((*k).to_owned(), json!(level)))
+        .collect();
+    Value::Object(map)
+}
+
+async fn plan_skills_and_checklist(b: Backend) {
+    let Some((st, rel)) = matched(b).await else {
+        return;
+    };
+    let (app, mo, ana) = (&st.app, &st.mentee, &st.mentors[0].0);
+    let at = |p: &str| format!("/api/v1/relationships/{rel}{p}");
+    // The plan: goals with a timeline and a kind; updated as they progress.
+    let (s, _, field, _) = error_of(
+        app.post(&at("/plan"), json!({"goal": "Publish"}), Some(mo))
+            .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("timeline")));
+    let plan: Value = app
+        .post(&at("/plan"), json!({"goal": "Publish as lead author", "timeline": "By December", "kind": "career", "measures": "Accepted paper"}), Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let gid = plan[0]["id"].as_i64().unwrap();
+    assert_eq!(plan[0]["goal"]["status"], "not_started");
+    let plan: Value = app
+        .put(&at(&format!("/plan/{gid}")), json!({"goal": "Publish as lead author", "timeline": "By December", "kind": "career", "status": "in_progress", "progress": "Draft sent to co-authors"}), ana)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan[0]["goal"]["status"], "in_progress");
+    assert_eq!(
+        app.put(
+            &at("/plan/999999"),
+            json!({"goal": "x", "timeline": "y", "kind": "career"}),
+            ana
+        )
+        .await
+        .status(),
+        404
+    );
+
+    // Skills: every skill, known levels only; growth between the first and latest.
+    let mut unknown = json!({"levels": levels("developmental")});
+    unknown["levels"]["juggling"] = json!("expert");
+    let (s, _, field, msg) = error_of(app.post(&at("/assessments"), unknown, Some(mo)).await).await;
+    assert_eq!((s, field.as_deref()), (422, Some("levels")));
+    assert!(msg.contains("juggling"));
+    let mut wizard = json!({"levels": levels("developmental")});
+    wizard["levels"]["question"] = json!("wizard");
+    let (s, _, field, _) = error_of(app.post(&at("/assessments"), wizard, Some(mo)).await).await;
+    assert_eq!((s, field.as_deref()), (422, Some("levels")));
+    app.post(
+        &at("/assessments"),
+        json!({"levels": levels("developmental"), "strengths": "Curiosity"}),
+        Some(mo),
+    )
+    .await;
+    let mut later = json!({"levels": levels("proficient")});
+    later["levels"]["question"] = json!("expert");
+    let a: Value = app
+        .post(&at("/assessments"), later, Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["assessments"].as_array().unwrap().len(), 2);
+    let growth = &a["growth"][0];
+    assert_eq!(growth["member"], "Mo Mentee");
+    assert_eq!(growth["skills"][2], json!(["Question", 1, 3]));
+    assert_eq!(growth["skills"][0], json!(["Build rapport", 1, 2]));
+    // The page draws the chart with a title and the same figures in a table.
+    let (browser, _) = crate::pages::signed_in(app, "mo@example.org").await;
+    let html = browser
+        .get(app.url(&format!("/relationships/{rel}/skills")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("first and latest assessment</title>"),
+        "{html}"
+    );
+    assert!(html.contains("<th scope=\"row\">Question</th><td>Developmental</td><td>Expert</td>"));
+
+    // The checklist: each member's own ticks.
+    let (s, _, field, _) = error_of(
+        app.post(&at("/checklist"), json!({"item": "fly"}), Some(mo))
+            .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("item")));
+    let c: Value = app
+        .post(
+            &at("/checklist"),
+            json!({"item": "first_meeting"}),
+            Some(mo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let done = |c: &Value, key: &str| {
+        c.as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|st| st["items"].as_array().unwrap().clone())
+            .find(|i| i[0] == key)
+            .map(|i| !i[2].is_null())
+    };
+    assert_eq!(done(&c, "first_meeting"), Some(true));
+    assert_eq!(c.as_array().unwrap().len(), 4, "four stages");
+    let theirs: Value = app
+        .get(&at("/checklist"), Some(ana))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        done(&theirs, "first_meeting"),
+        Some(false),
+        "ticks are per member"
+    );
+    let c: Value = app
+        .post(
+            &at("/checklist"),
+            json!({"item": "first_meeting", "done": false}),
+            Some(mo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done(&c, "first_meeting"), Some(false));
     st.app.stop().await;
 }

@@ -1,4 +1,5 @@
 use super::json::{ApiJson, ErrorBody};
+use crate::actions::development::{self as dev, Assessments, ChecklistStage, GoalView};
 use crate::actions::meetings::{self as meetings_act, MeetingView};
 use crate::actions::relationships::{self as act, AgreementView, LogView, RelationshipView};
 use crate::auth::ApiUser;
@@ -8,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use trellis_domain::development::{Assessment, Goal};
 use trellis_domain::meeting::MeetingInput;
 use trellis_domain::workspace::{Agreement, LogInput};
 use utoipa::ToSchema;
@@ -276,4 +278,111 @@ pub async fn revoke_feed(State(s): State<AppState>, ApiUser(me): ApiUser) -> Api
     } else {
         Err(crate::error::AppError::NotFound("calendar feed").into())
     }
+}
+
+/// The Personal Development Plan: its goals (members only).
+#[utoipa::path(get, path = "/relationships/{id}/plan", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<GoalView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn plan(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<GoalView>>> {
+    Ok(Json(dev::plan(&s, &me, id).await?))
+}
+
+/// Add a goal to the plan: `goal`, `timeline`, `activities`, `measures`, `resources`,
+/// `kind` (career or psychosocial), `status`, `progress`.
+#[utoipa::path(post, path = "/relationships/{id}/plan", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content = Object, description = "goal, timeline, activities, measures, resources, kind, status, progress"),
+    responses((status = 201, body = Vec<GoalView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_goal(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Goal>,
+) -> ApiResult<(StatusCode, Json<Vec<GoalView>>)> {
+    dev::add_goal(&s, &me, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(dev::plan(&s, &me, id).await?)))
+}
+
+/// Update a goal of the plan (its status and progress notes, or anything else).
+#[utoipa::path(put, path = "/relationships/{id}/plan/{goal}", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path), ("goal" = i64, Path)),
+    request_body(content = Object, description = "the goal's fields"),
+    responses((status = 200, body = Vec<GoalView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_goal(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((id, goal)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<Goal>,
+) -> ApiResult<Json<Vec<GoalView>>> {
+    dev::update_goal(&s, &me, id, goal, &b).await?;
+    Ok(Json(dev::plan(&s, &me, id).await?))
+}
+
+/// Skill assessments, and each member's growth from their first to their latest.
+#[utoipa::path(get, path = "/relationships/{id}/assessments", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Assessments), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn assessments(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Assessments>> {
+    Ok(Json(dev::assessments(&s, &me, id).await?))
+}
+
+/// Assess your skills: `levels` maps each of the 18 skills (build_rapport, keep_confidences,
+/// question, reflect, take_stock, be_honest, imagine_possibilities, gain_perspective,
+/// listen_actively, initiate, set_goals, take_action, follow_through, review_progress,
+/// learn_quickly, manage_the_relationship, give_feedback, receive_feedback) to expert,
+/// proficient or developmental; `strengths`, `developmental_areas`.
+#[utoipa::path(post, path = "/relationships/{id}/assessments", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content = Object, description = "levels, strengths, developmental_areas"),
+    responses((status = 201, body = Assessments), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_assessment(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Assessment>,
+) -> ApiResult<(StatusCode, Json<Assessments>)> {
+    dev::add_assessment(&s, &me, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(dev::assessments(&s, &me, id).await?),
+    ))
+}
+
+/// Your checklist of tasks, by stage, with when you ticked each.
+#[utoipa::path(get, path = "/relationships/{id}/checklist", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ChecklistStage>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn checklist(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<ChecklistStage>>> {
+    Ok(Json(dev::checklist(&s, &me, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TickBody {
+    item: String,
+    #[serde(default = "yes")]
+    done: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Tick (or untick, with `done: false`) one of your checklist tasks.
+#[utoipa::path(post, path = "/relationships/{id}/checklist", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TickBody,
+    responses((status = 200, body = Vec<ChecklistStage>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn tick(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TickBody>,
+) -> ApiResult<Json<Vec<ChecklistStage>>> {
+    dev::tick(&s, &me, id, &b.item, b.done).await?;
+    Ok(Json(dev::checklist(&s, &me, id).await?))
 }

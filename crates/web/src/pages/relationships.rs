@@ -2,6 +2,7 @@
 //! signatures, comparison) and the mentoring log.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use crate::actions::development::{self as dev, Assessments, ChecklistStage, GoalView};
 use crate::actions::meetings::{self as meetings_act, MeetingView};
 use crate::actions::relationships::{
     self as act, AgreementView, LogView, RelationshipView, Seat, Workspace,
@@ -18,6 +19,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use std::collections::HashMap;
+use trellis_domain::development::Goal;
 use trellis_domain::meeting::{MODES, MeetingInput};
 use trellis_domain::workspace::{AGREEMENT_FIELDS, Agreement, LogInput, Phase};
 use trellis_store::programmes::Programme;
@@ -45,6 +47,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/relationships/{id}/meetings/{meeting}/outcomes",
             post(outcomes),
+        )
+        .route("/relationships/{id}/plan", get(plan).post(add_goal))
+        .route(
+            "/relationships/{id}/plan/{goal}",
+            get(goal_page).post(update_goal),
+        )
+        .route(
+            "/relationships/{id}/skills",
+            get(skills).post(add_assessment),
+        )
+        .route(
+            "/relationships/{id}/checklist",
+            get(checklist).post(save_checklist),
         )
         .route("/calendar", get(calendar_page).post(calendar_change))
         .route("/calendar/{file}", get(calendar_feed))
@@ -743,4 +758,298 @@ async fn calendar_feed(State(s): State<AppState>, Path(file): Path<String>) -> P
         ics,
     )
         .into_response())
+}
+
+// ---- The development plan ----
+
+#[derive(Template)]
+#[template(path = "relationships/plan.html")]
+struct PlanPage {
+    c: Chrome,
+    p: Programme,
+    id: i64,
+    goals: Vec<GoalView>,
+    f: FormState,
+    current: bool,
+    /// Set when editing one goal.
+    editing: Option<i64>,
+}
+
+impl PlanPage {
+    fn kinds(&self) -> &'static [(&'static str, &'static str)] {
+        &trellis_domain::development::GOAL_KINDS
+    }
+    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
+        &trellis_domain::development::GOAL_STATUSES
+    }
+    fn kind_label(&self, k: &str) -> &'static str {
+        trellis_domain::development::label_of(&trellis_domain::development::GOAL_KINDS, k)
+    }
+    fn status_label(&self, k: &str) -> &'static str {
+        trellis_domain::development::label_of(&trellis_domain::development::GOAL_STATUSES, k)
+    }
+}
+
+fn goal_form(g: &Goal) -> FormState {
+    FormState::with(&[
+        ("goal", &g.goal),
+        ("timeline", &g.timeline),
+        ("activities", &g.activities),
+        ("measures", &g.measures),
+        ("resources", &g.resources),
+        ("kind", &g.kind),
+        ("status", &g.status),
+        ("progress", &g.progress),
+    ])
+}
+
+async fn plan_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    f: Option<FormState>,
+    editing: Option<i64>,
+) -> Result<PlanPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let goals = dev::plan_of(s, &ws).await?;
+    let f = match (f, editing) {
+        (Some(f), _) => f,
+        (None, Some(g)) => goal_form(
+            &goals
+                .iter()
+                .find(|x| x.id == g)
+                .ok_or_else(|| PageError::new(AppError::NotFound("goal"), c.clone()))?
+                .goal,
+        ),
+        (None, None) => FormState::with(&[("status", "not_started")]),
+    };
+    Ok(PlanPage {
+        c,
+        p: ws.programme.clone(),
+        id,
+        goals,
+        f,
+        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        editing,
+    })
+}
+
+async fn plan(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    Ok(ok(&plan_page(&s, &me, id, None, None).await?))
+}
+
+async fn goal_page(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((id, goal)): Path<(i64, i64)>,
+) -> PageResult {
+    Ok(ok(&plan_page(&s, &me, id, None, Some(goal)).await?))
+}
+
+#[derive(Deserialize)]
+struct GoalForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    goal: Goal,
+}
+
+async fn add_goal(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<GoalForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match dev::add_goal(&s, &me, id, &f.goal).await {
+        Ok(_) => Ok(Redirect::to(&format!("/relationships/{id}/plan")).into_response()),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &plan_page(&s, &me, id, Some(goal_form(&f.goal).failed(&e)), None).await?,
+        )),
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn update_goal(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((id, goal)): Path<(i64, i64)>,
+    Form(f): Form<GoalForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match dev::update_goal(&s, &me, id, goal, &f.goal).await {
+        Ok(()) => Ok(Redirect::to(&format!("/relationships/{id}/plan")).into_response()),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &plan_page(&s, &me, id, Some(goal_form(&f.goal).failed(&e)), Some(goal)).await?,
+        )),
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+// ---- Skills ----
+
+#[derive(Template)]
+#[template(path = "relationships/skills.html")]
+struct SkillsPage {
+    c: Chrome,
+    id: i64,
+    a: Assessments,
+    charts: Vec<String>,
+    f: FormState,
+    current: bool,
+}
+
+impl SkillsPage {
+    fn skills(&self) -> &'static [(&'static str, &'static str)] {
+        &trellis_domain::development::SKILLS
+    }
+    fn levels(&self) -> &'static [(&'static str, &'static str, u8)] {
+        &trellis_domain::development::LEVELS
+    }
+    fn level_name(&self, n: &u8) -> &'static str {
+        trellis_domain::development::LEVELS
+            .iter()
+            .find(|(.., s)| s == n)
+            .map_or("", |(_, l, _)| *l)
+    }
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.format("%-d %B %Y").to_string()
+    }
+}
+
+async fn skills_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    f: FormState,
+) -> Result<SkillsPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let a = dev::assessments(s, me, id).await.map_err(page_err(&c))?;
+    let charts = a
+        .growth
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            crate::charts::paired_bars(
+                &format!("growth-{i}"),
+                &format!("Skills of {}: first and latest assessment", g.member),
+                &g.skills,
+                3,
+                &["Developmental", "Proficient", "Expert"],
+                ("First", "Latest"),
+            )
+        })
+        .collect();
+    Ok(SkillsPage {
+        c,
+        id,
+        a,
+        charts,
+        f,
+        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+    })
+}
+
+async fn skills(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    Ok(ok(&skills_page(&s, &me, id, FormState::default()).await?))
+}
+
+async fn add_assessment(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(form.get("csrf_token").map_or("", String::as_str))
+        .map_err(page_err(&c))?;
+    let input = trellis_domain::development::Assessment {
+        levels: form
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("skill_").map(|k| (k.to_owned(), v.clone())))
+            .collect(),
+        strengths: form.get("strengths").cloned().unwrap_or_default(),
+        developmental_areas: form.get("developmental_areas").cloned().unwrap_or_default(),
+    };
+    match dev::add_assessment(&s, &me, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/relationships/{id}/skills")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let mut f = FormState::default();
+            f.values = form;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &skills_page(&s, &me, id, f.failed(&e)).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+// ---- Checklist ----
+
+#[derive(Template)]
+#[template(path = "relationships/checklist.html")]
+struct ChecklistPage {
+    c: Chrome,
+    id: i64,
+    stages: Vec<ChecklistStage>,
+    current: bool,
+}
+
+impl ChecklistPage {
+    fn day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.format("%-d %B %Y").to_string()
+    }
+}
+
+async fn checklist(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let ws = act::readable(&s, &me, id).await.map_err(page_err(&c))?;
+    let stages = dev::checklist(&s, &me, id).await.map_err(page_err(&c))?;
+    Ok(ok(&ChecklistPage {
+        c,
+        id,
+        stages,
+        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+    }))
+}
+
+#[derive(Deserialize)]
+struct ChecklistForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    done: Vec<String>,
+}
+
+async fn save_checklist(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ChecklistForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    dev::save_checklist(&s, &me, id, &f.done)
+        .await
+        .map_err(page_err(&c))?;
+    Ok(Redirect::to(&format!("/relationships/{id}/checklist")).into_response())
 }

@@ -1,0 +1,272 @@
+//! The development plan, the skill assessments and the checklist of a relationship: members
+//! only, sealed at rest (the checklist's ticks are not content: item keys and dates).
+
+use crate::actions::relationships::{self as ws_act, Workspace, seal, unseal};
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use trellis_domain::development::{Assessment, CHECKLIST, Goal, checklist_item, growth};
+use trellis_store::TransactionTrait;
+use trellis_store::workspace::{self as store, DocRow};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GoalView {
+    pub id: i64,
+    pub author: Option<String>,
+    #[schema(value_type = Object)]
+    pub goal: Goal,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn readable_docs<T: serde::de::DeserializeOwned>(
+    s: &AppState,
+    ws: &Workspace,
+    rows: Vec<DocRow>,
+) -> AppResult<Vec<(DocRow, T)>> {
+    let ctx = ws.context();
+    let mut out = Vec::new();
+    for r in rows {
+        if ws.may_read(r.created_at) {
+            let body = unseal(s, &ctx, &r.body)?;
+            out.push((r, body));
+        }
+    }
+    Ok(out)
+}
+
+/// The Personal Development Plan's goals, oldest first.
+pub async fn plan(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<GoalView>> {
+    let ws = ws_act::readable(s, who, id).await?;
+    plan_of(s, &ws).await
+}
+
+pub async fn plan_of(s: &AppState, ws: &Workspace) -> AppResult<Vec<GoalView>> {
+    let rows = store::plan_goals(&s.store.db, ws.rel.id).await?;
+    Ok(readable_docs::<Goal>(s, ws, rows)?
+        .into_iter()
+        .map(|(r, goal)| GoalView {
+            id: r.id,
+            author: r.author_name,
+            goal,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+pub async fn add_goal(s: &AppState, who: &CurrentUser, id: i64, input: &Goal) -> AppResult<i64> {
+    let goal = Goal::parse(input)?;
+    let ws = ws_act::writable(s, who, id).await?;
+    let sealed = seal(s, id, &goal)?;
+    let tx = s.store.db.begin().await?;
+    let gid = store::add_plan_goal(&tx, id, &sealed, who.id(), s.now()).await?;
+    ws_act::audited(
+        &tx,
+        s,
+        who,
+        &ws,
+        "plan.goal_added",
+        format!("plan goal {gid} added"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(gid)
+}
+
+/// Updates a goal (its status and progress notes, or anything else).
+pub async fn update_goal(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    goal_id: i64,
+    input: &Goal,
+) -> AppResult<()> {
+    let goal = Goal::parse(input)?;
+    let ws = ws_act::writable(s, who, id).await?;
+    let sealed = seal(s, id, &goal)?;
+    let tx = s.store.db.begin().await?;
+    if !store::update_plan_goal(&tx, id, goal_id, &sealed, s.now()).await? {
+        return Err(AppError::NotFound("goal"));
+    }
+    ws_act::audited(
+        &tx,
+        s,
+        who,
+        &ws,
+        "plan.goal_updated",
+        format!("plan goal {goal_id} updated"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentView {
+    pub id: i64,
+    pub member_id: Option<i64>,
+    pub member: Option<String>,
+    #[schema(value_type = Object)]
+    pub assessment: Assessment,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One member's growth: their first and latest assessment, skill by skill (1 developmental,
+/// 2 proficient, 3 expert).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Growth {
+    pub member: String,
+    pub first_at: DateTime<Utc>,
+    pub latest_at: DateTime<Utc>,
+    /// (skill, first, latest)
+    #[schema(value_type = Vec<Object>)]
+    pub skills: Vec<(String, u8, u8)>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Assessments {
+    pub assessments: Vec<AssessmentView>,
+    /// For each member with at least two assessments.
+    pub growth: Vec<Growth>,
+}
+
+pub async fn assessments(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Assessments> {
+    let ws = ws_act::readable(s, who, id).await?;
+    let rows = store::assessments(&s.store.db, id).await?;
+    let list: Vec<AssessmentView> = readable_docs::<Assessment>(s, &ws, rows)?
+        .into_iter()
+        .map(|(r, assessment)| AssessmentView {
+            id: r.id,
+            member_id: r.author_id,
+            member: r.author_name,
+            assessment,
+            created_at: r.created_at,
+        })
+        .collect();
+    let mut members: Vec<Option<i64>> = list.iter().map(|a| a.member_id).collect();
+    members.dedup();
+    members.sort_unstable();
+    members.dedup();
+    let growth = members
+        .into_iter()
+        .filter_map(|m| {
+            let mine: Vec<&AssessmentView> = list.iter().filter(|a| a.member_id == m).collect();
+            let (first, latest) = (mine.first()?, mine.last()?);
+            (mine.len() >= 2).then(|| Growth {
+                member: first.member.clone().unwrap_or_default(),
+                first_at: first.created_at,
+                latest_at: latest.created_at,
+                skills: growth(&first.assessment, &latest.assessment)
+                    .into_iter()
+                    .map(|(l, a, b)| (l.to_owned(), a, b))
+                    .collect(),
+            })
+        })
+        .collect();
+    Ok(Assessments {
+        assessments: list,
+        growth,
+    })
+}
+
+/// A member assesses their own skills (repeatable, to see growth).
+pub async fn add_assessment(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    input: &Assessment,
+) -> AppResult<i64> {
+    let a = Assessment::parse(input)?;
+    let ws = ws_act::writable(s, who, id).await?;
+    let sealed = seal(s, id, &a)?;
+    let tx = s.store.db.begin().await?;
+    let aid = store::add_assessment(&tx, id, who.id(), &sealed, s.now()).await?;
+    ws_act::audited(
+        &tx,
+        s,
+        who,
+        &ws,
+        "assessment.added",
+        format!("skill assessment {aid}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(aid)
+}
+
+/// The checklist as one member sees their own: stages, tasks, and when each was done.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChecklistStage {
+    pub stage: String,
+    /// (key, task, done at)
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<(String, String, Option<DateTime<Utc>>)>,
+}
+
+pub async fn checklist(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<ChecklistStage>> {
+    ws_act::readable(s, who, id).await?;
+    let ticks = store::ticks(&s.store.db, id).await?;
+    Ok(CHECKLIST
+        .iter()
+        .map(|(stage, items)| ChecklistStage {
+            stage: (*stage).to_owned(),
+            items: items
+                .iter()
+                .map(|(k, t)| {
+                    let done = ticks
+                        .iter()
+                        .find(|x| x.user_id == who.id() && x.item == *k)
+                        .map(|x| x.done_at);
+                    ((*k).to_owned(), (*t).to_owned(), done)
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// A member ticks (or unticks) one of their checklist tasks.
+pub async fn tick(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    item: &str,
+    done: bool,
+) -> AppResult<()> {
+    if checklist_item(item).is_none() {
+        return Err(AppError::invalid(
+            "item",
+            format!("Unknown checklist task '{item}'"),
+        ));
+    }
+    ws_act::writable(s, who, id).await?;
+    store::set_tick(&s.store.db, id, who.id(), item, done, s.now()).await?;
+    Ok(())
+}
+
+/// A member saves their whole checklist at once: the listed tasks done, the others not.
+pub async fn save_checklist(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    done: &[String],
+) -> AppResult<()> {
+    if let Some(bad) = done.iter().find(|k| checklist_item(k).is_none()) {
+        return Err(AppError::invalid(
+            "item",
+            format!("Unknown checklist task '{bad}'"),
+        ));
+    }
+    ws_act::writable(s, who, id).await?;
+    let tx = s.store.db.begin().await?;
+    for (_, items) in CHECKLIST {
+        for (k, _) in items {
+            let is_done = done.iter().any(|d| d == k);
+            store::set_tick(&tx, id, who.id(), k, is_done, s.now()).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
