@@ -988,8 +988,10 @@ async fn add_assessment(
     match dev::add_assessment(&s, &me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/relationships/{id}/skills")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let mut f = FormState::default();
-            f.values = form;
+            let f = FormState {
+                values: form,
+                ..FormState::default()
+            };
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &skills_page(&s, &me, id, f.failed(&e)).await?,
