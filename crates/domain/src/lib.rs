@@ -10,6 +10,7 @@ pub mod clock;
 pub mod development;
 pub mod directory;
 pub mod error;
+pub mod evaluation;
 pub mod mail;
 pub mod meeting;
 pub mod member_list;

@@ -443,3 +443,20 @@ pub mod meetings {
             .action("See your meetings", url)
     }
 }
+
+/// Letters about a relationship's workspace.
+pub mod workspace {
+    use super::Letter;
+
+    pub fn evaluation_due(programme: &str, others: &str, url: &str) -> Letter {
+        Letter::new("evaluation_due", format!("Time for a check-in on your mentoring with {others}"))
+            .para(format!("It is time for your periodic evaluation in {programme}: a few ratings of how the mentoring with {others} is going, and any comments. It takes a couple of minutes, and only the members of your relationship read your words; the programme sees totals over many answers only."))
+            .action("Complete the check-in", url)
+    }
+
+    pub fn thank_you(programme: &str, from: &str, url: &str) -> Letter {
+        Letter::new("thank_you_note", format!("{from} sent you a thank-you note"))
+            .para(format!("{from} has completed their final evaluation in {programme} and left you a note of thanks. Read it in your mentoring workspace."))
+            .action("Read the note", url)
+    }
+}

@@ -114,6 +114,8 @@ pub struct Settings {
     pub default_mentor_capacity: i32,
     /// Relationships one member may be in at once [002: one mentor may not fit all needs].
     pub max_relationships_per_member: i32,
+    /// Days between a relationship's periodic evaluations [001, 002].
+    pub evaluation_every_days: i32,
 }
 
 impl Default for Settings {
@@ -133,6 +135,7 @@ impl Default for Settings {
             meeting_minutes_max: 90,
             default_mentor_capacity: 2,
             max_relationships_per_member: 3,
+            evaluation_every_days: 60,
         }
     }
 }
@@ -141,7 +144,7 @@ impl Settings {
     /// Checks the numbers against sensible ranges, naming the field of each problem.
     pub fn validate(&self) -> Result<(), Invalid> {
         let mut inv = Invalid::default();
-        let ranges: [(&'static str, i32, i32, i32); 10] = [
+        let ranges: [(&'static str, i32, i32, i32); 11] = [
             ("choices_per_request", self.choices_per_request, 1, 10),
             ("reply_window_days", self.reply_window_days, 1, 120),
             (
@@ -167,6 +170,7 @@ impl Settings {
                 1,
                 50,
             ),
+            ("evaluation_every_days", self.evaluation_every_days, 7, 365),
         ];
         for (field, value, lo, hi) in ranges {
             if !(lo..=hi).contains(&value) {

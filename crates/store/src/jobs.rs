@@ -25,6 +25,7 @@ pub mod kinds {
     pub const REQUEST_DEADLINE: &str = "request_deadline";
     /// Remind the mentor holding a request before its window ends.
     pub const REQUEST_REMINDER: &str = "request_reminder";
+    pub const EVALUATION_DUE: &str = "evaluation_due";
 }
 
 #[derive(Debug, Clone)]

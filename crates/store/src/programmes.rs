@@ -28,6 +28,7 @@ pub struct Programme {
     pub meeting_minutes_max: i32,
     pub default_mentor_capacity: i32,
     pub max_relationships_per_member: i32,
+    pub evaluation_every_days: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -55,13 +56,14 @@ impl Programme {
             meeting_minutes_max: self.meeting_minutes_max,
             default_mentor_capacity: self.default_mentor_capacity,
             max_relationships_per_member: self.max_relationships_per_member,
+            evaluation_every_days: self.evaluation_every_days,
         }
     }
 }
 
 const COLUMNS: &str = "id, slug, name, description, model, membership, review_mentors, mentor_member_types, \
     choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
-    meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, created_at, updated_at";
+    meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at";
 
 fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
     vec![
@@ -79,6 +81,7 @@ fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
         s.meeting_minutes_max.into(),
         s.default_mentor_capacity.into(),
         s.max_relationships_per_member.into(),
+        s.evaluation_every_days.into(),
     ]
 }
 
@@ -101,8 +104,8 @@ pub async fn create(
         c,
         "INSERT INTO programmes (slug, name, description, model, membership, review_mentors, mentor_member_types, \
          choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
-         meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+         meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
         values,
     )
     .await
@@ -128,7 +131,7 @@ pub async fn update(
         "UPDATE programmes SET name = $2, description = $3, model = $4, membership = $5, review_mentors = $6, \
          mentor_member_types = $7, choices_per_request = $8, reply_window_days = $9, application_target_days = $10, \
          concern_ack_days = $11, refresh_month = $12, refresh_grace_days = $13, meeting_minutes_min = $14, \
-         meeting_minutes_max = $15, default_mentor_capacity = $16, max_relationships_per_member = $17, updated_at = $18 \
+         meeting_minutes_max = $15, default_mentor_capacity = $16, max_relationships_per_member = $17, evaluation_every_days = $18, updated_at = $19 \
          WHERE id = $1",
         values,
     )

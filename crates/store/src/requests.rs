@@ -744,6 +744,13 @@ impl Effects<'_> {
                     .await?;
                     crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;
                     crate::workspace::add_member(c, rel, mentee, "mentee", now).await?;
+                    crate::workspace::schedule_evaluation(
+                        c,
+                        rel,
+                        now + chrono::Duration::days(i64::from(p.evaluation_every_days)),
+                        now,
+                    )
+                    .await?;
                     let (m, e) = (
                         crate::accounts::user_by_id(c, *mentor_id).await?,
                         crate::accounts::user_by_id(c, mentee).await?,

@@ -105,6 +105,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
             relationships::add_assessment
         ))
         .routes(routes!(relationships::checklist, relationships::tick))
+        .routes(routes!(
+            relationships::evaluations,
+            relationships::add_evaluation
+        ))
+        .routes(routes!(relationships::evaluation_results))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

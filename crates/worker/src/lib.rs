@@ -5,6 +5,7 @@ pub mod mailer;
 mod mentoring;
 mod requests;
 pub mod runner;
+mod workspace;
 
 pub use mailer::{MailTransport, Mailer};
 pub use runner::{RunReport, Runner};

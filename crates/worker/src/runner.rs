@@ -145,6 +145,7 @@ impl Runner {
             kinds::REFRESH_CLOSE => self.refresh_close(job).await,
             kinds::REQUEST_DEADLINE => self.request_deadline(job).await,
             kinds::REQUEST_REMINDER => self.request_reminder(job).await,
+            kinds::EVALUATION_DUE => self.evaluation_due(job).await,
             other => Err(anyhow!("unknown job kind '{other}'")),
         }
     }

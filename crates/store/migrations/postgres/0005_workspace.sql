@@ -105,3 +105,24 @@ CREATE TABLE checklist_ticks (
     done_at          TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (relationship_id, user_id, item)
 );
+
+-- How often a relationship's periodic evaluation is due [001, 002].
+ALTER TABLE programmes ADD COLUMN evaluation_every_days INTEGER NOT NULL DEFAULT 60;
+
+-- Evaluations: the ratings (1 to 5) in their own rows, so staff aggregates are plain SQL; the
+-- words sealed.
+CREATE TABLE evaluations (
+    id               BIGSERIAL PRIMARY KEY,
+    relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    member_id        BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    kind             TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX evaluations_relationship ON evaluations (relationship_id, id);
+CREATE TABLE evaluation_ratings (
+    evaluation_id  BIGINT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+    question       TEXT NOT NULL,
+    rating         INTEGER NOT NULL,
+    PRIMARY KEY (evaluation_id, question)
+);

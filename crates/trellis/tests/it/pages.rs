@@ -407,6 +407,7 @@ async fn admin_pages_check_the_role(b: Backend) {
         ("meeting_minutes_max", "90"),
         ("default_mentor_capacity", "2"),
         ("max_relationships_per_member", "3"),
+        ("evaluation_every_days", "60"),
     ] {
         form.push((k, v.to_owned()));
     }

@@ -12,6 +12,7 @@ both_backends!(
     confidential_text_is_not_in_the_database_in_clear,
     meetings_invitations_and_the_calendar_feed,
     plan_skills_and_checklist,
+    evaluations_reminders_and_staff_totals,
 );
 
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
@@ -988,5 +989,172 @@ async fn plan_skills_and_checklist(b: Backend) {
         .await
         .unwrap();
     assert_eq!(done(&c, "first_meeting"), Some(false));
+    st.app.stop().await;
+}
+
+fn ratings(n: i32) -> Value {
+    let map: serde_json::Map<String, Value> = trellis_domain::evaluation::QUESTIONS
+        .iter()
+        .map(|(q, _)| ((*q).to_owned(), json!(n)))
+        .collect();
+    Value::Object(map)
+}
+
+async fn evaluations_reminders_and_staff_totals(b: Backend) {
+    let Some((st, rel)) = matched(b).await else {
+        return;
+    };
+    let (app, mo, ana) = (&st.app, &st.mentee, &st.mentors[0].0);
+    let at = |p: &str| format!("/api/v1/relationships/{rel}{p}");
+    let due = |who: &'static str| async move {
+        app.mails_to(who)
+            .await
+            .iter()
+            .filter(|m| m.template == "evaluation_due")
+            .count()
+    };
+    // Nothing is due before 60 days; at 60 days both are reminded, once.
+    app.clock.advance(chrono::Duration::days(59));
+    app.run_jobs().await;
+    assert_eq!(due("mo@example.org").await, 0);
+    app.clock.advance(chrono::Duration::days(1));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(
+        (
+            due("mo@example.org").await,
+            due("mentor0@example.org").await
+        ),
+        (1, 1)
+    );
+    let n: Value = app
+        .get("/api/v1/notifications", Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        n["items"][0]["link"],
+        format!("/relationships/{rel}/evaluations")
+    );
+    // Stopped for 200 days: one reminder, not three.
+    app.clock.advance(chrono::Duration::days(200));
+    app.run_jobs().await;
+    assert_eq!(due("mo@example.org").await, 2);
+
+    // Bad input, and the final evaluation only when closing.
+    let mut bad = ratings(3);
+    bad["satisfaction"] = json!(9);
+    let (s, _, field, _) = error_of(
+        app.post(
+            &at("/evaluations"),
+            json!({"kind": "periodic", "ratings": bad}),
+            Some(mo),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("ratings")));
+    let (s, _, _, msg) = error_of(
+        app.post(
+            &at("/evaluations"),
+            json!({"kind": "final", "ratings": ratings(5), "reflection": "Done"}),
+            Some(mo),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 409, "{msg}");
+
+    // Staff: nothing below five answers, then the averages only.
+    let results = |token: String| async move {
+        app.get("/api/v1/programmes/imp/evaluation-results", Some(&token))
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    for n in 1..=4 {
+        app.post(
+            &at("/evaluations"),
+            json!({"kind": "periodic", "ratings": ratings(n), "comments": "Going well"}),
+            Some(mo),
+        )
+        .await;
+    }
+    let r = results(st.director.clone()).await;
+    assert_eq!(r[0]["answers"], 4);
+    assert!(r[0]["average"].is_null(), "not enough answers: {r}");
+    assert!(!r.to_string().contains("Going well"));
+    app.post(
+        &at("/evaluations"),
+        json!({"kind": "periodic", "ratings": ratings(5)}),
+        Some(ana),
+    )
+    .await;
+    let r = results(st.director.clone()).await;
+    assert_eq!(r[0]["answers"], 5);
+    assert_eq!(r[0]["average"], 3.0);
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/evaluation-results", Some(mo))
+            .await
+            .status(),
+        403
+    );
+
+    // Closing: the final evaluation with a thank-you note, which Ana is told about.
+    app.post(&at("/phase"), json!({"phase": "negotiating"}), Some(mo))
+        .await;
+    app.post(&at("/agreement"), agreement("Goals"), Some(mo))
+        .await;
+    for (who, name) in [(mo, "Mo Mentee"), (ana, "Ana Mentor")] {
+        app.post(
+            &at("/agreement/versions/1/sign"),
+            json!({"typed_name": name}),
+            Some(who),
+        )
+        .await;
+    }
+    for p in ["enabling", "closing"] {
+        assert_eq!(
+            app.post(&at("/phase"), json!({"phase": p}), Some(mo))
+                .await
+                .status(),
+            200
+        );
+    }
+    let (s, _, field, _) = error_of(
+        app.post(
+            &at("/evaluations"),
+            json!({"kind": "final", "ratings": ratings(5)}),
+            Some(mo),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("reflection")));
+    let list: Value = app
+        .post(&at("/evaluations"), json!({"kind": "final", "ratings": ratings(5), "reflection": "Ran the course twice", "thank_you": "Thank you for your patience, Ana"}), Some(mo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array().unwrap().last().unwrap()["text"]["thank_you"],
+        "Thank you for your patience, Ana"
+    );
+    let note = app
+        .last_mail_to("mentor0@example.org", "thank_you_note")
+        .await;
+    assert!(
+        !note.text.contains("patience"),
+        "the note itself stays in Trellis"
+    );
+    // Closed: no more reminders.
+    app.post(&at("/phase"), json!({"phase": "closed"}), Some(mo))
+        .await;
+    app.clock.advance(chrono::Duration::days(120));
+    app.run_jobs().await;
+    assert_eq!(due("mo@example.org").await, 2);
     st.app.stop().await;
 }

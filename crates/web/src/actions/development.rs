@@ -8,8 +8,14 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use trellis_domain::development::{Assessment, CHECKLIST, Goal, checklist_item, growth};
-use trellis_store::TransactionTrait;
+use trellis_domain::evaluation::{
+    Evaluation, EvaluationInput, EvaluationText, Kind, MIN_ANSWERS_FOR_STAFF, QUESTIONS,
+};
+use trellis_domain::role::StaffRole;
+use trellis_domain::workspace::Phase;
+use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, DocRow};
+use trellis_store::{TransactionTrait, notifications, outbox};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GoalView {
@@ -269,4 +275,151 @@ pub async fn save_checklist(
     }
     tx.commit().await?;
     Ok(())
+}
+
+// ---- Evaluations ----
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EvaluationView {
+    pub id: i64,
+    pub member: Option<String>,
+    /// periodic or final
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub ratings: std::collections::BTreeMap<String, i32>,
+    #[schema(value_type = Object)]
+    pub text: EvaluationText,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The relationship's evaluations (members only; former members: those of their time).
+pub async fn evaluations(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+) -> AppResult<Vec<EvaluationView>> {
+    let ws = ws_act::readable(s, who, id).await?;
+    let (rows, ratings) = store::evaluations(&s.store.db, id).await?;
+    let ctx = ws.context();
+    let mut out = Vec::new();
+    for r in rows.into_iter().filter(|r| ws.may_read(r.created_at)) {
+        out.push(EvaluationView {
+            id: r.id,
+            member: r.member_name,
+            kind: r.kind,
+            ratings: ratings
+                .iter()
+                .filter(|x| x.evaluation_id == r.id)
+                .map(|x| (x.question.clone(), x.rating))
+                .collect(),
+            text: unseal(s, &ctx, &r.body)?,
+            created_at: r.created_at,
+        });
+    }
+    Ok(out)
+}
+
+/// A member completes a periodic evaluation, or (in the closing phase) the final one, with an
+/// optional thank-you note the other members are told about.
+pub async fn add_evaluation(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    input: &EvaluationInput,
+) -> AppResult<i64> {
+    let e = Evaluation::parse(input)?;
+    let ws = ws_act::writable(s, who, id).await?;
+    if e.kind == Kind::Final && ws.phase() != Phase::Closing {
+        return Err(AppError::Conflict(
+            "The final evaluation is for the closing phase: move the relationship to closing first.".into(),
+        ));
+    }
+    let sealed = seal(s, id, &e.text)?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let eid =
+        store::add_evaluation(&tx, id, who.id(), e.kind.as_str(), &e.ratings, &sealed, now).await?;
+    if !e.text.thank_you.is_empty() {
+        let url = format!(
+            "{}/relationships/{id}/evaluations",
+            s.config.site.public_url
+        );
+        for m in ws.current_members().filter(|m| m.user_id != who.id()) {
+            let letter = trellis_domain::mail::workspace::thank_you(
+                &ws.programme.name,
+                &who.user.name,
+                &url,
+            );
+            outbox::queue(
+                &tx,
+                &letter.to(&s.config.site, &m.email, &m.name),
+                &s.config.mail_host,
+                now,
+            )
+            .await?;
+            notifications::add(
+                &tx,
+                &notifications::NewNotification {
+                    user_id: m.user_id,
+                    programme_id: Some(ws.programme.id),
+                    subject: &letter.subject,
+                    body: letter.paragraphs.first().map_or("", String::as_str),
+                    link: Some(&format!("/relationships/{id}/evaluations")),
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    ws_act::audited(
+        &tx,
+        s,
+        who,
+        &ws,
+        "evaluation.added",
+        format!("{} evaluation {eid}", e.kind.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(eid)
+}
+
+/// One question's results across a programme, as staff see them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QuestionResult {
+    pub question: String,
+    pub label: String,
+    pub answers: i64,
+    /// `None` ("not enough answers") below the minimum of 5.
+    pub average: Option<f64>,
+}
+
+/// The programme's evaluation results for its office, director and admins: averages only, and
+/// only where at least 5 answers exist.
+pub async fn summary(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+) -> AppResult<Vec<QuestionResult>> {
+    let st = crate::actions::programmes::standing(s, p, who).await?;
+    if !(st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)) {
+        return Err(AppError::forbidden(
+            "Only the programme office, the mentorship director and admins see evaluation results",
+        ));
+    }
+    let rows = store::evaluation_summary(&s.store.db, p.id).await?;
+    Ok(QUESTIONS
+        .iter()
+        .map(|(q, label)| {
+            let row = rows.iter().find(|r| r.question == *q);
+            let answers = row.map_or(0, |r| r.answers);
+            QuestionResult {
+                question: (*q).to_owned(),
+                label: (*label).to_owned(),
+                answers,
+                average: (answers >= MIN_ANSWERS_FOR_STAFF)
+                    .then(|| row.map_or(0.0, |r| r.total as f64 / r.answers as f64)),
+            }
+        })
+        .collect())
 }

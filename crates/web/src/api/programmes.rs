@@ -32,6 +32,7 @@ pub struct SettingsBody {
     meeting_minutes_max: Option<i32>,
     default_mentor_capacity: Option<i32>,
     max_relationships_per_member: Option<i32>,
+    evaluation_every_days: Option<i32>,
 }
 
 impl SettingsBody {
@@ -51,6 +52,7 @@ impl SettingsBody {
             meeting_minutes_max: Some(s.meeting_minutes_max),
             default_mentor_capacity: Some(s.default_mentor_capacity),
             max_relationships_per_member: Some(s.max_relationships_per_member),
+            evaluation_every_days: Some(s.evaluation_every_days),
         }
     }
 
@@ -77,7 +79,8 @@ impl SettingsBody {
             meeting_minutes_min,
             meeting_minutes_max,
             default_mentor_capacity,
-            max_relationships_per_member
+            max_relationships_per_member,
+            evaluation_every_days
         );
         Ok(s)
     }

@@ -1,5 +1,7 @@
 use super::json::{ApiJson, ErrorBody};
-use crate::actions::development::{self as dev, Assessments, ChecklistStage, GoalView};
+use crate::actions::development::{
+    self as dev, Assessments, ChecklistStage, EvaluationView, GoalView, QuestionResult,
+};
 use crate::actions::meetings::{self as meetings_act, MeetingView};
 use crate::actions::relationships::{self as act, AgreementView, LogView, RelationshipView};
 use crate::auth::ApiUser;
@@ -10,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use trellis_domain::development::{Assessment, Goal};
+use trellis_domain::evaluation::EvaluationInput;
 use trellis_domain::meeting::MeetingInput;
 use trellis_domain::workspace::{Agreement, LogInput};
 use utoipa::ToSchema;
@@ -385,4 +388,47 @@ pub async fn tick(
 ) -> ApiResult<Json<Vec<ChecklistStage>>> {
     dev::tick(&s, &me, id, &b.item, b.done).await?;
     Ok(Json(dev::checklist(&s, &me, id).await?))
+}
+
+/// The relationship's evaluations (members only).
+#[utoipa::path(get, path = "/relationships/{id}/evaluations", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<EvaluationView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn evaluations(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<EvaluationView>>> {
+    Ok(Json(dev::evaluations(&s, &me, id).await?))
+}
+
+/// Complete an evaluation: `kind` (periodic, or final in the closing phase), `ratings` (progress,
+/// relationship, satisfaction, self_efficacy, productivity: 1 to 5), `comments`; a final one
+/// also `reflection` and an optional `thank_you` note.
+#[utoipa::path(post, path = "/relationships/{id}/evaluations", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content = Object, description = "kind, ratings, comments, reflection, thank_you"),
+    responses((status = 201, body = Vec<EvaluationView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_evaluation(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<EvaluationInput>,
+) -> ApiResult<(StatusCode, Json<Vec<EvaluationView>>)> {
+    dev::add_evaluation(&s, &me, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(dev::evaluations(&s, &me, id).await?),
+    ))
+}
+
+/// The programme's evaluation results for its staff: the average of each question, only where
+/// at least 5 answers exist (otherwise `average` is null: not enough answers).
+#[utoipa::path(get, path = "/programmes/{slug}/evaluation-results", tag = "relationships", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<QuestionResult>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn evaluation_results(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Vec<QuestionResult>>> {
+    let p = crate::actions::programmes::find(&s, &slug).await?;
+    Ok(Json(dev::summary(&s, &me, &p).await?))
 }

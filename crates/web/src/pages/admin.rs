@@ -119,6 +119,8 @@ struct SettingsForm {
     default_mentor_capacity: String,
     #[serde(default)]
     max_relationships_per_member: String,
+    #[serde(default)]
+    evaluation_every_days: String,
 }
 
 impl SettingsForm {
@@ -142,6 +144,7 @@ impl SettingsForm {
             meeting_minutes_max: s.meeting_minutes_max.to_string(),
             default_mentor_capacity: s.default_mentor_capacity.to_string(),
             max_relationships_per_member: s.max_relationships_per_member.to_string(),
+            evaluation_every_days: s.evaluation_every_days.to_string(),
         }
     }
 
@@ -174,6 +177,7 @@ impl SettingsForm {
                 "max_relationships_per_member",
                 &self.max_relationships_per_member,
             ),
+            ("evaluation_every_days", &self.evaluation_every_days),
         ])
     }
 
@@ -206,7 +210,7 @@ impl SettingsForm {
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect();
-        let fields: [(&'static str, &str, &mut i32); 10] = [
+        let fields: [(&'static str, &str, &mut i32); 11] = [
             (
                 "choices_per_request",
                 &self.choices_per_request,
@@ -252,6 +256,11 @@ impl SettingsForm {
                 "max_relationships_per_member",
                 &self.max_relationships_per_member,
                 &mut s.max_relationships_per_member,
+            ),
+            (
+                "evaluation_every_days",
+                &self.evaluation_every_days,
+                &mut s.evaluation_every_days,
             ),
         ];
         for (field, raw, slot) in fields {

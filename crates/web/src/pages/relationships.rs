@@ -61,6 +61,10 @@ pub fn routes() -> Router<AppState> {
             "/relationships/{id}/checklist",
             get(checklist).post(save_checklist),
         )
+        .route(
+            "/relationships/{id}/evaluations",
+            get(evaluations).post(add_evaluation),
+        )
         .route("/calendar", get(calendar_page).post(calendar_change))
         .route("/calendar/{file}", get(calendar_feed))
 }
@@ -1054,4 +1058,106 @@ async fn save_checklist(
         .await
         .map_err(page_err(&c))?;
     Ok(Redirect::to(&format!("/relationships/{id}/checklist")).into_response())
+}
+
+// ---- Evaluations ----
+
+#[derive(Template)]
+#[template(path = "relationships/evaluations.html")]
+struct EvaluationsPage {
+    c: Chrome,
+    p: Programme,
+    id: i64,
+    list: Vec<dev::EvaluationView>,
+    f: FormState,
+    current: bool,
+    closing: bool,
+}
+
+impl EvaluationsPage {
+    fn questions(&self) -> &'static [(&'static str, &'static str)] {
+        &trellis_domain::evaluation::QUESTIONS
+    }
+    fn scale(&self) -> [i32; 5] {
+        [1, 2, 3, 4, 5]
+    }
+    fn label(&self, q: &str) -> &'static str {
+        trellis_domain::evaluation::QUESTIONS
+            .iter()
+            .find(|(k, _)| *k == q)
+            .map_or("", |(_, l)| *l)
+    }
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.format("%-d %B %Y").to_string()
+    }
+}
+
+async fn evaluations_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    f: FormState,
+) -> Result<EvaluationsPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let list = dev::evaluations(s, me, id).await.map_err(page_err(&c))?;
+    Ok(EvaluationsPage {
+        c,
+        p: ws.programme.clone(),
+        id,
+        list,
+        f,
+        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        closing: ws.phase() == Phase::Closing,
+    })
+}
+
+async fn evaluations(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    Ok(ok(
+        &evaluations_page(&s, &me, id, FormState::default()).await?
+    ))
+}
+
+async fn add_evaluation(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    me.check_form_token(&field("csrf_token"))
+        .map_err(page_err(&c))?;
+    let input = trellis_domain::evaluation::EvaluationInput {
+        kind: field("kind"),
+        // A rating that is not a number is out of range: 0 is reported as such.
+        ratings: form
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("rate_")
+                    .map(|q| (q.to_owned(), v.trim().parse().unwrap_or(0)))
+            })
+            .collect(),
+        comments: field("comments"),
+        reflection: field("reflection"),
+        thank_you: field("thank_you"),
+    };
+    match dev::add_evaluation(&s, &me, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/relationships/{id}/evaluations")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let f = FormState {
+                values: form,
+                ..FormState::default()
+            };
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &evaluations_page(&s, &me, id, f.failed(&e)).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
 }
