@@ -344,35 +344,12 @@ pub async fn open_relationships_as_mentee(
 ) -> Result<i64> {
     let n: Option<sql::Count> = sql::one(
         c,
-        "SELECT COUNT(*) AS n FROM relationships WHERE programme_id = $1 AND mentee_id = $2 AND phase <> 'closed'",
+        "SELECT COUNT(*) AS n FROM relationships r JOIN relationship_members m ON m.relationship_id = r.id \
+         WHERE r.programme_id = $1 AND m.user_id = $2 AND m.role = 'mentee' AND m.left_at IS NULL AND r.phase <> 'closed'",
         vec![programme_id.into(), mentee_id.into()],
     )
     .await?;
     Ok(n.map_or(0, |n| n.n))
-}
-
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
-pub struct RelationshipRow {
-    pub id: i64,
-    pub programme_id: i64,
-    pub request_id: Option<i64>,
-    pub mentor_id: i64,
-    pub mentee_id: i64,
-    pub model: String,
-    pub phase: String,
-    pub created_at: DateTime<Utc>,
-}
-
-pub async fn relationship_for(
-    c: &impl ConnectionTrait,
-    request_id: i64,
-) -> Result<Option<RelationshipRow>> {
-    Ok(sql::one(
-        c,
-        "SELECT id, programme_id, request_id, mentor_id, mentee_id, model, phase, created_at FROM relationships WHERE request_id = $1",
-        vec![request_id.into()],
-    )
-    .await?)
 }
 
 /// Members of the programme who are not mentors in it and have never made a request there,
@@ -439,46 +416,6 @@ pub async fn record_offered(
         .await?;
     }
     Ok(id)
-}
-
-/// A relationship with its two people's names and addresses.
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
-pub struct RelationshipPeople {
-    pub id: i64,
-    pub programme_id: i64,
-    pub request_id: Option<i64>,
-    pub mentor_id: i64,
-    pub mentor_name: String,
-    pub mentor_email: String,
-    pub mentee_id: i64,
-    pub mentee_name: String,
-    pub mentee_email: String,
-    pub model: String,
-    pub phase: String,
-    pub created_at: DateTime<Utc>,
-}
-
-pub async fn relationship(c: &impl ConnectionTrait, id: i64) -> Result<Option<RelationshipPeople>> {
-    Ok(sql::one(
-        c,
-        "SELECT r.id, r.programme_id, r.request_id, r.mentor_id, m.name AS mentor_name, m.email AS mentor_email, \
-                r.mentee_id, e.name AS mentee_name, e.email AS mentee_email, r.model, r.phase, r.created_at \
-         FROM relationships r JOIN users m ON m.id = r.mentor_id JOIN users e ON e.id = r.mentee_id WHERE r.id = $1",
-        vec![id.into()],
-    )
-    .await?)
-}
-
-pub async fn relationships_of(
-    c: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<RelationshipRow>> {
-    Ok(sql::all(
-        c,
-        "SELECT id, programme_id, request_id, mentor_id, mentee_id, model, phase, created_at FROM relationships WHERE mentor_id = $1 OR mentee_id = $1 ORDER BY id DESC",
-        vec![user_id.into()],
-    )
-    .await?)
 }
 
 /// What the effects of a change need to know.
@@ -735,11 +672,12 @@ impl Effects<'_> {
                 }
                 Event::Accepted { mentor_id } => {
                     add_event(c, id, now, "accepted", Some(*mentor_id), None).await?;
-                    let rel = sql::insert_id(
+                    let rel = crate::workspace::create_relationship(
                         c,
-                        "INSERT INTO relationships (programme_id, request_id, mentor_id, mentee_id, model, phase, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, 'preparing', $6, $6) RETURNING id",
-                        vec![p.id.into(), id.into(), (*mentor_id).into(), mentee.into(), p.model.clone().into(), now.into()],
+                        p.id,
+                        Some(id),
+                        &p.model,
+                        now,
                     )
                     .await?;
                     crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;

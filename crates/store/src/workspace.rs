@@ -8,6 +8,76 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
+/// A mentoring relationship: its members are in `relationship_members`.
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct Relationship {
+    pub id: i64,
+    pub programme_id: i64,
+    /// The request it came from, if any.
+    pub request_id: Option<i64>,
+    /// traditional, group or peer
+    pub model: String,
+    pub phase: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const RELATIONSHIP_COLUMNS: &str = "id, programme_id, request_id, model, phase, created_at";
+
+pub async fn relationship(c: &impl ConnectionTrait, id: i64) -> Result<Option<Relationship>> {
+    Ok(sql::one(
+        c,
+        &format!("SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE id = $1"),
+        vec![id.into()],
+    )
+    .await?)
+}
+
+/// The relationship an accepted request created.
+pub async fn relationship_for_request(
+    c: &impl ConnectionTrait,
+    request_id: i64,
+) -> Result<Option<Relationship>> {
+    Ok(sql::one(
+        c,
+        &format!("SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE request_id = $1"),
+        vec![request_id.into()],
+    )
+    .await?)
+}
+
+/// A new relationship in its first phase (preparing); add its members next.
+pub async fn create_relationship(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    request_id: Option<i64>,
+    model: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(sql::insert_id(
+        c,
+        "INSERT INTO relationships (programme_id, request_id, model, phase, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'preparing', $4, $4) RETURNING id",
+        vec![programme_id.into(), request_id.into(), model.into(), now.into()],
+    )
+    .await?)
+}
+
+/// A member leaves: they keep reading what was written while they were a member.
+pub async fn leave(
+    c: &impl ConnectionTrait,
+    relationship_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(sql::exec(
+        c,
+        "UPDATE relationship_members SET left_at = $3 WHERE relationship_id = $1 AND user_id = $2 AND left_at IS NULL",
+        vec![relationship_id.into(), user_id.into(), now.into()],
+    )
+    .await?
+        == 1)
+}
+
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
 pub struct MemberRow {
     pub user_id: i64,

@@ -6,7 +6,7 @@ use sea_orm::TransactionTrait;
 use trellis_domain::evaluation::next_due;
 use trellis_domain::mail::workspace as letters;
 use trellis_store::jobs::{self, Job};
-use trellis_store::{notifications, outbox, programmes, requests, workspace};
+use trellis_store::{notifications, outbox, programmes, workspace};
 
 impl Runner {
     /// A relationship's periodic evaluation is due: remind its current members (email and
@@ -21,7 +21,7 @@ impl Runner {
             .map_err(|e| anyhow!("payload has no due date: {e}"))?;
         let now = self.clock.now();
         let tx = self.store.db.begin().await?;
-        if let Some(rel) = requests::relationship(&tx, id).await?
+        if let Some(rel) = workspace::relationship(&tx, id).await?
             && rel.phase != "closed"
             && let Some(prog) = programmes::by_id(&tx, rel.programme_id).await?
         {

@@ -17,6 +17,12 @@ INSERT INTO relationship_members (relationship_id, user_id, role, joined_at)
 INSERT INTO relationship_members (relationship_id, user_id, role, joined_at)
     SELECT id, mentee_id, 'mentee', created_at FROM relationships;
 
+-- Who is in a relationship now lives in relationship_members (a group or a peer circle has
+-- several members of each kind), so the pair columns of 0003 go.
+ALTER TABLE relationships DROP COLUMN mentor_id;
+ALTER TABLE relationships DROP COLUMN mentee_id;
+CREATE INDEX relationships_programme ON relationships (programme_id, phase);
+
 CREATE TABLE agreement_versions (
     id               BIGSERIAL PRIMARY KEY,
     relationship_id  BIGINT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,

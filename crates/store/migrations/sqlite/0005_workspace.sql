@@ -3,6 +3,28 @@
 -- and signatures, and the mentoring log. Text the members write is sealed (encrypted) by the
 -- application before it gets here. Kept side by side with postgres/0005_workspace.sql.
 
+-- Who is in a relationship now lives in relationship_members (a group or a peer circle has
+-- several members of each kind), so the pair columns of 0003 go: the table is rebuilt
+-- (SQLite cannot drop a column that holds a foreign key).
+DROP INDEX relationships_mentor;
+DROP INDEX relationships_mentee;
+CREATE TABLE relationships_new (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    programme_id  INTEGER NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
+    request_id    INTEGER UNIQUE REFERENCES mentorship_requests(id) ON DELETE SET NULL,
+    model         TEXT NOT NULL,
+    phase         TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+INSERT INTO relationships_new (id, programme_id, request_id, model, phase, created_at, updated_at)
+    SELECT id, programme_id, request_id, model, phase, created_at, updated_at FROM relationships;
+-- The pairs are kept aside and the members table made only after the old table is gone:
+-- with foreign keys on, dropping a table deletes its rows first, which would cascade.
+CREATE TEMP TABLE old_pairs AS SELECT id, mentor_id, mentee_id, created_at FROM relationships;
+DROP TABLE relationships;
+ALTER TABLE relationships_new RENAME TO relationships;
+CREATE INDEX relationships_programme ON relationships (programme_id, phase);
 CREATE TABLE relationship_members (
     relationship_id  INTEGER NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
     user_id          INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -14,9 +36,11 @@ CREATE TABLE relationship_members (
 );
 CREATE INDEX relationship_members_user ON relationship_members (user_id);
 INSERT INTO relationship_members (relationship_id, user_id, role, joined_at)
-    SELECT id, mentor_id, 'mentor', created_at FROM relationships;
+    SELECT id, mentor_id, 'mentor', created_at FROM old_pairs;
 INSERT INTO relationship_members (relationship_id, user_id, role, joined_at)
-    SELECT id, mentee_id, 'mentee', created_at FROM relationships;
+    SELECT id, mentee_id, 'mentee', created_at FROM old_pairs;
+
+DROP TABLE old_pairs;
 
 CREATE TABLE agreement_versions (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -16,8 +16,7 @@ use trellis_domain::workspace::{
     self as rules, Agreement, AgreementState, LogEntry, LogInput, Phase, Role,
 };
 use trellis_store::programmes::Programme;
-use trellis_store::requests::{self as requests_store, RelationshipPeople};
-use trellis_store::workspace::{self as store, MemberRow, SignatureRow};
+use trellis_store::workspace::{self as store, MemberRow, Relationship, SignatureRow};
 use trellis_store::{DatabaseTransaction, StoreError, TransactionTrait, audit};
 
 /// How the person asking relates to a relationship.
@@ -41,7 +40,7 @@ impl Seat {
 
 /// A relationship as one person may see it.
 pub struct Workspace {
-    pub rel: RelationshipPeople,
+    pub rel: Relationship,
     pub programme: Programme,
     pub seat: Seat,
     pub members: Vec<MemberRow>,
@@ -95,7 +94,7 @@ pub(crate) fn unseal<T: DeserializeOwned>(s: &AppState, ctx: &str, sealed: &str)
 
 /// A relationship its members (and the programme's staff) may see; anyone else gets 404.
 pub async fn visible(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspace> {
-    let rel = requests_store::relationship(&s.store.db, id)
+    let rel = store::relationship(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("relationship"))?;
     let programme = find_by_id(s, rel.programme_id).await?;

@@ -798,7 +798,7 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
         details: private.then(|| r.details()).flatten(),
         shared_with_staff: r.shared_with_staff,
         cv,
-        relationship_id: store::relationship_for(&s.store.db, r.id)
+        relationship_id: trellis_store::workspace::relationship_for_request(&s.store.db, r.id)
             .await?
             .map(|rel| rel.id),
         timeline,
