@@ -454,6 +454,14 @@ pub mod workspace {
             .action("Complete the check-in", url)
     }
 
+    /// Someone is now in a relationship that staff made (or were added to one).
+    pub fn welcome(programme: &str, others: &str, url: &str) -> Letter {
+        Letter::new("relationship_welcome", format!("Your mentoring in {programme}"))
+            .para(format!("You are now in a mentoring relationship in {programme} with {others}."))
+            .para("Contact each other to arrange your first meeting; the workspace has the first-meeting guide, and the places to write your agreement and plan.")
+            .action("Open your mentoring workspace", url)
+    }
+
     pub fn thank_you(programme: &str, from: &str, url: &str) -> Letter {
         Letter::new("thank_you_note", format!("{from} sent you a thank-you note"))
             .para(format!("{from} has completed their final evaluation in {programme} and left you a note of thanks. Read it in your mentoring workspace."))

@@ -36,6 +36,39 @@ impl Role {
     }
 }
 
+/// Checks who a relationship is made of, for its model [002]: traditional, one mentee with one
+/// mentor or a team of up to five; group, one or more mentors with two or more mentees; peer,
+/// two or more peers. Everyone once.
+pub fn check_members(model: &str, members: &[(i64, Role)]) -> Result<(), Invalid> {
+    let count = |r: Role| members.iter().filter(|(_, x)| *x == r).count();
+    let (mentors, mentees, peers) = (count(Role::Mentor), count(Role::Mentee), count(Role::Peer));
+    let dup = (1..members.len()).any(|i| members[..i].iter().any(|(u, _)| *u == members[i].0));
+    let problem = if dup {
+        Some("Name each member once".to_owned())
+    } else {
+        match model {
+            "traditional" if mentees != 1 || peers > 0 => {
+                Some("A traditional relationship has exactly one mentee, and mentors".into())
+            }
+            "traditional" if !(1..=5).contains(&mentors) => {
+                Some("A traditional relationship has one mentor or a team of up to five".into())
+            }
+            "group" if mentors == 0 || mentees < 2 || peers > 0 => {
+                Some("A group has at least one mentor and at least two mentees".into())
+            }
+            "peer" if peers < 2 || mentors + mentees > 0 => {
+                Some("A peer circle has at least two peers, and no mentors or mentees".into())
+            }
+            "traditional" | "group" | "peer" => None,
+            _ => return Err(Invalid::one("model", "Choose traditional, group or peer")),
+        }
+    };
+    match problem {
+        Some(m) => Err(Invalid::one("members", m)),
+        None => Ok(()),
+    }
+}
+
 /// The phases of a mentoring relationship [002], and closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -624,6 +657,28 @@ mod tests {
                 today
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn members_fit_the_model() {
+        use Role::{Mentee, Mentor, Peer};
+        assert!(check_members("traditional", &[(1, Mentor), (2, Mentee)]).is_ok());
+        assert!(
+            check_members("traditional", &[(1, Mentor), (3, Mentor), (2, Mentee)]).is_ok(),
+            "a team of mentors"
+        );
+        assert!(check_members("traditional", &[(1, Mentor), (2, Mentee), (3, Mentee)]).is_err());
+        assert!(check_members("traditional", &[(2, Mentee)]).is_err());
+        assert!(check_members("group", &[(1, Mentor), (2, Mentee), (3, Mentee)]).is_ok());
+        assert!(check_members("group", &[(1, Mentor), (2, Mentee)]).is_err());
+        assert!(check_members("peer", &[(1, Peer), (2, Peer), (3, Peer)]).is_ok());
+        assert!(check_members("peer", &[(1, Peer), (2, Mentee)]).is_err());
+        let e = check_members("peer", &[(1, Peer), (1, Peer)]).expect_err("twice");
+        assert_eq!(e.0[0].field, "members");
+        assert_eq!(
+            check_members("circus", &[]).expect_err("model").0[0].field,
+            "model"
         );
     }
 

@@ -672,14 +672,9 @@ impl Effects<'_> {
                 }
                 Event::Accepted { mentor_id } => {
                     add_event(c, id, now, "accepted", Some(*mentor_id), None).await?;
-                    let rel = crate::workspace::create_relationship(
-                        c,
-                        p.id,
-                        Some(id),
-                        &p.model,
-                        now,
-                    )
-                    .await?;
+                    let rel =
+                        crate::workspace::create_relationship(c, p.id, Some(id), &p.model, now)
+                            .await?;
                     crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;
                     crate::workspace::add_member(c, rel, mentee, "mentee", now).await?;
                     crate::workspace::schedule_evaluation(

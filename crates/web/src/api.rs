@@ -110,6 +110,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
             relationships::add_evaluation
         ))
         .routes(routes!(relationships::evaluation_results))
+        .routes(routes!(relationships::create))
+        .routes(routes!(relationships::add_member))
+        .routes(routes!(relationships::leave))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

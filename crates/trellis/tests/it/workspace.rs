@@ -13,6 +13,7 @@ both_backends!(
     meetings_invitations_and_the_calendar_feed,
     plan_skills_and_checklist,
     evaluations_reminders_and_staff_totals,
+    groups_peer_circles_joining_and_leaving,
 );
 
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
@@ -1156,5 +1157,244 @@ async fn evaluations_reminders_and_staff_totals(b: Backend) {
     app.clock.advance(chrono::Duration::days(120));
     app.run_jobs().await;
     assert_eq!(due("mo@example.org").await, 2);
+    st.app.stop().await;
+}
+
+async fn groups_peer_circles_joining_and_leaving(b: Backend) {
+    let Some(st) = setup(b, 2).await else {
+        return;
+    };
+    let app = &st.app;
+    let id_of = |t: String| async move {
+        app.get("/api/v1/me", Some(&t))
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let mut people = Vec::new();
+    for (name, email) in [
+        ("Pia Peer", "pia@example.org"),
+        ("Quinn Peer", "quinn@example.org"),
+        ("Ravi Peer", "ravi@example.org"),
+    ] {
+        let t = app.member(name, email).await;
+        crate::mentoring::join(app, "imp", &t).await;
+        people.push((t.clone(), id_of(t).await));
+    }
+    let outsider = app.member("Olga Outside", "olga@example.org").await;
+    let outsider_id = id_of(outsider.clone()).await;
+    let admin = app.admin_or_existing().await;
+    let office = app.member("Olu Office", "office@example.org").await;
+    app.post(
+        "/api/v1/programmes/imp/staff",
+        json!({"email": "office@example.org", "role": "office"}),
+        Some(&admin),
+    )
+    .await;
+    let ana = st.mentors[0].1;
+    let group = json!({"model": "group", "members": [
+        {"user_id": ana, "role": "mentor"},
+        {"user_id": people[0].1, "role": "mentee"},
+        {"user_id": people[1].1, "role": "mentee"}]});
+
+    // Who may make what; and what fits each model.
+    assert_eq!(
+        app.post(
+            "/api/v1/programmes/imp/relationships",
+            group.clone(),
+            Some(&st.mentee)
+        )
+        .await
+        .status(),
+        403
+    );
+    let pair = json!({"model": "traditional", "members": [{"user_id": ana, "role": "mentor"}, {"user_id": people[2].1, "role": "mentee"}]});
+    assert_eq!(
+        app.post("/api/v1/programmes/imp/relationships", pair, Some(&office))
+            .await
+            .status(),
+        403,
+        "the office makes groups and circles only"
+    );
+    let lonely = json!({"model": "group", "members": [{"user_id": ana, "role": "mentor"}, {"user_id": people[0].1, "role": "mentee"}]});
+    let (s, _, field, _) = error_of(
+        app.post(
+            "/api/v1/programmes/imp/relationships",
+            lonely,
+            Some(&office),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("members")));
+    let stranger = json!({"model": "peer", "members": [{"user_id": people[0].1, "role": "peer"}, {"user_id": outsider_id, "role": "peer"}]});
+    let (s, _, field, msg) = error_of(
+        app.post(
+            "/api/v1/programmes/imp/relationships",
+            stranger,
+            Some(&office),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("members")), "{msg}");
+
+    let g: Value = app
+        .post("/api/v1/programmes/imp/relationships", group, Some(&office))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let gid = g["id"].as_i64().unwrap();
+    assert_eq!(g["model"], "group");
+    assert_eq!(g["phase"], "preparing");
+    let welcome = app
+        .last_mail_to("pia@example.org", "relationship_welcome")
+        .await;
+    assert!(
+        welcome.text.contains("mentor0@example.org") && welcome.text.contains("quinn@example.org"),
+        "{}",
+        welcome.text
+    );
+    let at = |p: &str| format!("/api/v1/relationships/{gid}{p}");
+    let today = app.clock_now().date_naive().to_string();
+    app.post(
+        &at("/log"),
+        json!({"on": today, "activity": "Cohort kick-off"}),
+        Some(&people[0].0),
+    )
+    .await;
+
+    // Ravi joins later; he reads everything (current members do), and is welcomed.
+    let (s, _, field, _) = error_of(
+        app.post(
+            &at("/members"),
+            json!({"user_id": people[2].1, "role": "peer"}),
+            Some(&office),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, field.as_deref()),
+        (422, Some("role")),
+        "no peers in a group"
+    );
+    assert_eq!(
+        app.post(
+            &at("/members"),
+            json!({"user_id": people[2].1, "role": "mentee"}),
+            Some(&st.mentee)
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        app.post(
+            &at("/members"),
+            json!({"user_id": people[2].1, "role": "mentee"}),
+            Some(&office)
+        )
+        .await
+        .status(),
+        200
+    );
+    app.last_mail_to("ravi@example.org", "relationship_welcome")
+        .await;
+    let log: Value = app
+        .get(&at("/log"), Some(&people[2].0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 1);
+
+    // Pia leaves: she reads what was written while she was in, not what comes after, and
+    // cannot add to it.
+    app.clock.advance(chrono::Duration::hours(1));
+    let left: Value = app
+        .post(&at("/leave"), json!({}), Some(&people[0].0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pia = left["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Pia Peer")
+        .unwrap()
+        .clone();
+    assert!(!pia["left_at"].is_null());
+    assert_eq!(
+        app.post(&at("/leave"), json!({}), Some(&people[0].0))
+            .await
+            .status(),
+        403
+    );
+    app.clock.advance(chrono::Duration::hours(1));
+    app.post(
+        &at("/log"),
+        json!({"on": today, "activity": "After Pia left"}),
+        Some(&people[1].0),
+    )
+    .await;
+    let log: Value = app
+        .get(&at("/log"), Some(&people[0].0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["entry"]["activity"].as_str().unwrap())
+        .collect();
+    assert_eq!(seen, vec!["Cohort kick-off"]);
+    assert_eq!(
+        app.post(
+            &at("/log"),
+            json!({"on": today, "activity": "Sneaking in"}),
+            Some(&people[0].0)
+        )
+        .await
+        .status(),
+        403
+    );
+    let log: Value = app
+        .get(&at("/log"), Some(&people[1].0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 2);
+
+    // A peer circle, made by the office.
+    let circle = json!({"model": "peer", "members": [{"user_id": people[0].1, "role": "peer"}, {"user_id": people[1].1, "role": "peer"}, {"user_id": people[2].1, "role": "peer"}]});
+    let c: Value = app
+        .post(
+            "/api/v1/programmes/imp/relationships",
+            circle,
+            Some(&office),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["model"], "peer");
+    assert_eq!(c["members"].as_array().unwrap().len(), 3);
+    assert!(
+        c["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["email"].is_null()),
+        "the office sees no addresses"
+    );
     st.app.stop().await;
 }

@@ -574,3 +574,195 @@ pub async fn overview(s: &AppState, ws: &Workspace) -> AppResult<RelationshipVie
         agreement_unsigned: state.unsigned.into_iter().map(|(_, n)| n).collect(),
     })
 }
+
+// ---- Making relationships, joining and leaving ----
+
+/// Who may make relationships of a model in a programme: the mentorship director and admins
+/// any; the office groups and peer circles [002].
+async fn may_make(s: &AppState, who: &CurrentUser, p: &Programme, model: &str) -> AppResult<()> {
+    let st = standing(s, p, who).await?;
+    let ok = st.is_admin
+        || st.holds(StaffRole::Director)
+        || (st.holds(StaffRole::Office) && matches!(model, "group" | "peer"));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only the mentorship director (any relationship) and the programme office (groups and peer circles) make relationships here",
+        ))
+    }
+}
+
+/// Tells each listed member they are in the relationship, with the other members' addresses.
+async fn welcome(
+    s: &AppState,
+    tx: &DatabaseTransaction,
+    ws_id: i64,
+    p: &Programme,
+    members: &[MemberRow],
+    newcomers: &[i64],
+) -> AppResult<()> {
+    let url = format!("{}/relationships/{ws_id}", s.config.site.public_url);
+    let now = s.now();
+    for m in members.iter().filter(|m| newcomers.contains(&m.user_id)) {
+        let others: Vec<String> = members
+            .iter()
+            .filter(|o| o.user_id != m.user_id && o.left_at.is_none())
+            .map(|o| format!("{} ({}, {})", o.name, o.role, o.email))
+            .collect();
+        let letter = trellis_domain::mail::workspace::welcome(&p.name, &others.join("; "), &url);
+        trellis_store::outbox::queue(
+            tx,
+            &letter.to(&s.config.site, &m.email, &m.name),
+            &s.config.mail_host,
+            now,
+        )
+        .await?;
+        trellis_store::notifications::add(
+            tx,
+            &trellis_store::notifications::NewNotification {
+                user_id: m.user_id,
+                programme_id: Some(p.id),
+                subject: &letter.subject,
+                body: letter.paragraphs.first().map_or("", String::as_str),
+                link: Some(&format!("/relationships/{ws_id}")),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Staff make a relationship of any model from members of the programme.
+pub async fn create(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    model: &str,
+    members: &[(i64, Role)],
+) -> AppResult<i64> {
+    rules::check_members(model, members)?;
+    may_make(s, who, p, model).await?;
+    for (u, _) in members {
+        if !trellis_store::programmes::is_member(&s.store.db, p.id, *u).await? {
+            return Err(AppError::invalid(
+                "members",
+                format!("Member {u} is not in {}", p.name),
+            ));
+        }
+    }
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let id = store::create_relationship(&tx, p.id, None, model, now).await?;
+    for (u, role) in members {
+        store::add_member(&tx, id, *u, role.as_str(), now).await?;
+    }
+    store::schedule_evaluation(
+        &tx,
+        id,
+        now + chrono::Duration::days(i64::from(p.evaluation_every_days)),
+        now,
+    )
+    .await?;
+    let rows = store::members(&tx, id).await?;
+    let ids: Vec<i64> = members.iter().map(|(u, _)| *u).collect();
+    welcome(s, &tx, id, p, &rows, &ids).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "relationship.created",
+            "relationship",
+            Some(id),
+            format!("{model} relationship with {} members", members.len()),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Staff add a member to a relationship (a second mentor, another mentee of a group, a peer).
+pub async fn add_member(
+    s: &AppState,
+    who: &CurrentUser,
+    id: i64,
+    user_id: i64,
+    role: &str,
+) -> AppResult<()> {
+    let role = Role::parse(role.trim())
+        .ok_or_else(|| AppError::invalid("role", "Choose mentor, mentee or peer"))?;
+    let ws = visible(s, who, id).await?;
+    may_make(s, who, &ws.programme, &ws.rel.model).await?;
+    if ws.phase() == Phase::Closed {
+        return Err(AppError::Conflict("This relationship is closed.".into()));
+    }
+    let mut members: Vec<(i64, Role)> = ws
+        .current_members()
+        .map(|m| (m.user_id, Role::parse(&m.role).unwrap_or(Role::Peer)))
+        .collect();
+    if ws.members.iter().any(|m| m.user_id == user_id) {
+        return Err(AppError::invalid(
+            "user_id",
+            "This person is or was already a member",
+        ));
+    }
+    members.push((user_id, role));
+    rules::check_members(&ws.rel.model, &members).map_err(|e| {
+        AppError::invalid(
+            "role",
+            e.0.first().map_or(String::new(), |f| f.message.clone()),
+        )
+    })?;
+    if !trellis_store::programmes::is_member(&s.store.db, ws.programme.id, user_id).await? {
+        return Err(AppError::invalid(
+            "user_id",
+            format!("This person is not in {}", ws.programme.name),
+        ));
+    }
+    let tx = s.store.db.begin().await?;
+    store::add_member(&tx, id, user_id, role.as_str(), s.now()).await?;
+    let rows = store::members(&tx, id).await?;
+    welcome(s, &tx, id, &ws.programme, &rows, &[user_id]).await?;
+    audited(
+        &tx,
+        s,
+        who,
+        &ws,
+        "relationship.member_added",
+        format!("member {user_id} added as {}", role.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A member leaves the relationship; they keep reading what was written while they were in it.
+pub async fn leave(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
+    let ws = visible(s, who, id).await?;
+    if !ws.seat.is_current_member() {
+        return Err(AppError::forbidden(
+            "You are not a member of this relationship",
+        ));
+    }
+    let tx = s.store.db.begin().await?;
+    if !store::leave(&tx, id, who.id(), s.now()).await? {
+        return Err(AppError::Conflict(
+            "You have already left this relationship.".into(),
+        ));
+    }
+    audited(
+        &tx,
+        s,
+        who,
+        &ws,
+        "relationship.left",
+        format!("member {} left", who.id()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -432,3 +432,79 @@ pub async fn evaluation_results(
     let p = crate::actions::programmes::find(&s, &slug).await?;
     Ok(Json(dev::summary(&s, &me, &p).await?))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMember {
+    user_id: i64,
+    /// mentor, mentee or peer
+    role: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewRelationship {
+    /// traditional, group or peer
+    model: String,
+    members: Vec<NewMember>,
+}
+
+fn roles(
+    members: &[NewMember],
+) -> Result<Vec<(i64, trellis_domain::workspace::Role)>, crate::error::AppError> {
+    members
+        .iter()
+        .map(|m| {
+            trellis_domain::workspace::Role::parse(m.role.trim())
+                .map(|r| (m.user_id, r))
+                .ok_or_else(|| {
+                    crate::error::AppError::invalid(
+                        "members",
+                        format!("Unknown role '{}': choose mentor, mentee or peer", m.role),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Make a relationship (the mentorship director and admins: any model; the office: groups and
+/// peer circles) from members of the programme. Each member is told, with the others'
+/// addresses.
+#[utoipa::path(post, path = "/programmes/{slug}/relationships", tag = "relationships", security(("bearer" = [])), params(("slug" = String, Path)), request_body = NewRelationship,
+    responses((status = 201, body = RelationshipView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<NewRelationship>,
+) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
+    let p = crate::actions::programmes::find(&s, &slug).await?;
+    let id = act::create(&s, &me, &p, &b.model, &roles(&b.members)?).await?;
+    let ws = act::visible(&s, &me, id).await?;
+    Ok((StatusCode::CREATED, Json(act::overview(&s, &ws).await?)))
+}
+
+/// Add a member to a relationship (staff, as for making one).
+#[utoipa::path(post, path = "/relationships/{id}/members", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewMember,
+    responses((status = 200, body = RelationshipView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_member(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<NewMember>,
+) -> ApiResult<Json<RelationshipView>> {
+    act::add_member(&s, &me, id, b.user_id, &b.role).await?;
+    let ws = act::visible(&s, &me, id).await?;
+    Ok(Json(act::overview(&s, &ws).await?))
+}
+
+/// Leave a relationship: you keep reading what was written while you were a member.
+#[utoipa::path(post, path = "/relationships/{id}/leave", tag = "relationships", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = RelationshipView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn leave(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RelationshipView>> {
+    act::leave(&s, &me, id).await?;
+    let ws = act::visible(&s, &me, id).await?;
+    Ok(Json(act::overview(&s, &ws).await?))
+}

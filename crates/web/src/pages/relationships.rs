@@ -28,6 +28,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/relationships/{id}", get(show))
         .route("/relationships/{id}/phase", post(phase))
+        .route("/relationships/{id}/leave", post(leave))
+        .route(
+            "/programmes/{slug}/relationships/new",
+            get(new_relationship).post(create_relationship),
+        )
         .route(
             "/relationships/{id}/agreement",
             get(agreement).post(save_agreement),
@@ -1156,6 +1161,120 @@ async fn add_evaluation(
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &evaluations_page(&s, &me, id, f.failed(&e)).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+// ---- Leaving, and staff making relationships ----
+
+async fn leave(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<super::CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    act::leave(&s, &me, id).await.map_err(page_err(&c))?;
+    Ok(Redirect::to(&format!("/relationships/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "relationships/new.html")]
+struct NewRelationshipPage {
+    c: Chrome,
+    p: Programme,
+    f: FormState,
+}
+
+async fn new_relationship(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = crate::actions::programmes::find(&s, &slug)
+        .await
+        .map_err(page_err(&c))?;
+    Ok(ok(&NewRelationshipPage {
+        c,
+        p,
+        f: FormState::with(&[("model", "group")]),
+    }))
+}
+
+#[derive(Deserialize)]
+struct NewRelationshipForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    mentors: String,
+    #[serde(default)]
+    mentees: String,
+    #[serde(default)]
+    peers: String,
+}
+
+async fn create_relationship(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<NewRelationshipForm>,
+) -> PageResult {
+    use trellis_domain::workspace::Role;
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    let p = crate::actions::programmes::find(&s, &slug)
+        .await
+        .map_err(page_err(&c))?;
+    // Members are named by their email addresses, one a line (or separated by commas).
+    let mut members = Vec::new();
+    let mut unknown = Vec::new();
+    for (field, role) in [
+        (&f.mentors, Role::Mentor),
+        (&f.mentees, Role::Mentee),
+        (&f.peers, Role::Peer),
+    ] {
+        for raw in field
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+        {
+            let found = match trellis_domain::account::Email::parse("members", raw) {
+                Ok(e) => trellis_store::accounts::user_by_email(&s.store.db, &e).await?,
+                Err(_) => None,
+            };
+            match found {
+                Some(u) => members.push((u.id, role)),
+                None => unknown.push(raw.to_owned()),
+            }
+        }
+    }
+    let result = if unknown.is_empty() {
+        act::create(&s, &me, &p, &f.model, &members).await
+    } else {
+        Err(AppError::invalid(
+            "members",
+            format!("No account has the address {}", unknown.join(", ")),
+        ))
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/relationships/{id}")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let form = FormState::with(&[
+                ("model", &f.model),
+                ("mentors", &f.mentors),
+                ("mentees", &f.mentees),
+                ("peers", &f.peers),
+            ])
+            .failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &NewRelationshipPage { c, p, f: form },
             ))
         }
         Err(e) => Err(PageError::new(e, c)),
