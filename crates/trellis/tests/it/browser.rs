@@ -573,3 +573,189 @@ async fn choose_three_first_declines_second_accepts_both_see_the_relationship() 
     c.close().await.unwrap();
     app.stop().await;
 }
+
+/// One pair through every phase of guide 002 in the browser: the agreement written and signed
+/// by both, enabling, a meeting, the log, the plan and the checklist, closing with the final
+/// evaluation and a thank-you note, closed. Every page is checked with axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_goes_through_every_phase() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let (_, director) = crate::mentoring::programme_with_director(&app, "imp", json!({})).await;
+    let (ana, ana_id) = crate::mentoring::approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Ana Mentor",
+        "ana@example.org",
+        "Simulation teaching.",
+        json!({}),
+    )
+    .await;
+    let mo = app.member("Mo Mentee", "mo@example.org").await;
+    crate::mentoring::join(&app, "imp", &mo).await;
+    let r: Value = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            json!({"goals": "Run my first simulation course for new registrars by June", "focus": "single_event", "choices": [ana_id]}),
+            Some(&mo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r: Value = app
+        .post(
+            &format!("/api/v1/requests/{}/accept", r["id"]),
+            json!({}),
+            Some(&ana),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rel = r["relationship_id"].as_i64().unwrap();
+    let page = |p: &str| app.url(&format!("/relationships/{rel}{p}"));
+
+    // Preparing → negotiating; Mo writes and signs the agreement.
+    sign_in(&c, &app, "mo@example.org").await;
+    c.goto(&page("")).await.unwrap();
+    assert_eq!(heading(&c).await, "You and Ana Mentor");
+    assert_accessible(&c, "relationship, preparing").await;
+    submit(&c, "Move to negotiating").await;
+    c.goto(&page("/agreement")).await.unwrap();
+    assert_accessible(&c, "agreement, empty").await;
+    fill(&c, "goals", "Run a simulation course by June").await;
+    fill(&c, "meeting_schedule", "Monthly, one hour, by video").await;
+    fill(&c, "confidentiality", "What we discuss stays between us").await;
+    fill(
+        &c,
+        "ground_rules",
+        "Come prepared; say early if a meeting must move",
+    )
+    .await;
+    fill(&c, "duration", "Six months").await;
+    submit(&c, "Save the agreement").await;
+    assert!(c.source().await.unwrap().contains("Version 1"));
+    fill(&c, "typed_name", "Mo Mentee").await;
+    submit(&c, "Sign version 1").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("You have signed the agreement")
+    );
+    assert_accessible(&c, "agreement, signed by one").await;
+    sign_out(&c).await;
+
+    // Ana signs; enabling; a meeting, the log and the plan.
+    sign_in(&c, &app, "ana@example.org").await;
+    c.goto(&page("/agreement")).await.unwrap();
+    fill(&c, "typed_name", "Ana Mentor").await;
+    submit(&c, "Sign version 1").await;
+    c.goto(&page("")).await.unwrap();
+    submit(&c, "Move to enabling").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("now in its enabling phase")
+    );
+    c.goto(&page("/meetings")).await.unwrap();
+    assert_accessible(&c, "meetings").await;
+    let day = (app.clock_now() + chrono::Duration::days(7)).date_naive();
+    // A datetime-local field takes its value through script in headless Chromium.
+    for (id, v) in [
+        ("starts_at", format!("{day}T18:00")),
+        ("ends_at", format!("{day}T19:00")),
+    ] {
+        c.execute(
+            &format!("document.getElementById('{id}').value = '{v}';"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    }
+    fill(&c, "time_zone", "Europe/London").await;
+    fill(&c, "agenda", "First meeting: ground rules").await;
+    submit(&c, "Set up the meeting").await;
+    if let Ok(errors) = c.find(Locator::Css(".error-summary")).await {
+        panic!("meeting refused: {}", errors.text().await.unwrap());
+    }
+    assert!(c.source().await.unwrap().contains("The meeting is set up"));
+    assert_accessible(&c, "a meeting").await;
+    c.goto(&page("/log")).await.unwrap();
+    fill(&c, "activity", "First meeting").await;
+    submit(&c, "Add to the log").await;
+    assert!(c.source().await.unwrap().contains("Logged by Ana Mentor"));
+    assert_accessible(&c, "log").await;
+    c.goto(&page("/plan")).await.unwrap();
+    fill(&c, "goal", "Design the course outline").await;
+    fill(&c, "timeline", "By March").await;
+    check(&c, "#kind-career").await;
+    submit(&c, "Add the goal").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Design the course outline")
+    );
+    assert_accessible(&c, "plan").await;
+    c.goto(&page("/skills")).await.unwrap();
+    assert_accessible(&c, "skill assessment").await;
+    c.goto(&page("")).await.unwrap();
+    submit(&c, "Move to closing").await;
+    sign_out(&c).await;
+
+    // Mo: the checklist, then the final evaluation with a thank-you note; closed.
+    sign_in(&c, &app, "mo@example.org").await;
+    c.goto(&page("/checklist")).await.unwrap();
+    check(&c, "#task-first_meeting").await;
+    submit(&c, "Save my checklist").await;
+    assert!(c.source().await.unwrap().contains("(done "));
+    assert_accessible(&c, "checklist").await;
+    c.goto(&page("/evaluations")).await.unwrap();
+    assert_accessible(&c, "evaluations, closing").await;
+    for q in [
+        "progress",
+        "relationship",
+        "satisfaction",
+        "self_efficacy",
+        "productivity",
+    ] {
+        check(&c, &format!("#{q}-5")).await;
+    }
+    fill(&c, "reflection", "Ran the course twice, with good feedback").await;
+    fill(&c, "thank_you", "Thank you, Ana, for your patience").await;
+    submit(&c, "Save").await;
+    if let Ok(errors) = c.find(Locator::Css(".error-summary")).await {
+        panic!("evaluation refused: {}", errors.text().await.unwrap());
+    }
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("Thank you, Ana, for your patience")
+    );
+    c.goto(&page("")).await.unwrap();
+    submit(&c, "Move to closed").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("now in its closed phase")
+    );
+    assert_accessible(&c, "relationship, closed").await;
+    fits_320_pixels(&c, "relationship").await;
+    let note = app.last_mail_to("ana@example.org", "thank_you_note").await;
+    assert!(note.subject.contains("Mo Mentee"));
+    let invite = app
+        .last_mail_to("mo@example.org", "meeting_invitation")
+        .await;
+    assert!(invite.calendar.is_some());
+
+    c.close().await.unwrap();
+    app.stop().await;
+}

@@ -116,6 +116,12 @@ impl ShowPage {
     fn day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         t.format("%-d %B %Y").to_string()
     }
+    fn is_mentor(&self) -> bool {
+        self.r
+            .members
+            .iter()
+            .any(|m| m.user_id == self.me && m.role == "mentor")
+    }
 }
 
 #[derive(Deserialize)]
