@@ -759,3 +759,21 @@ pub async fn schedule_evaluation(
     .await?;
     Ok(())
 }
+
+/// Gives a mentor back the place an accepted request took (the relationship closed, or they
+/// left it).
+pub async fn release_place(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    mentor_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE mentors SET active_mentees = CASE WHEN active_mentees > 0 THEN active_mentees - 1 ELSE 0 END, updated_at = $3 \
+         WHERE programme_id = $1 AND user_id = $2",
+        vec![programme_id.into(), mentor_id.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}

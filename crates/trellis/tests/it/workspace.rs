@@ -284,6 +284,29 @@ async fn agreement_versions_signatures_and_phases(b: Backend) {
     );
     let log: Value = app.get(&at("/log"), Some(mo)).await.json().await.unwrap();
     assert_eq!(log.as_array().unwrap().len(), 1, "still readable");
+    // Closing gave Ana her place back (her capacity is 1): she can accept another mentee.
+    let eve = app.member("Eve Mentee", "eve@example.org").await;
+    crate::mentoring::join(app, "imp", &eve).await;
+    let r: Value = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            request_body(&[st.mentors[0].1]),
+            Some(&eve),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/requests/{}/accept", r["id"]),
+            json!({}),
+            Some(ana)
+        )
+        .await
+        .status(),
+        200
+    );
     st.app.stop().await;
 }
 

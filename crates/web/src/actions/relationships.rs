@@ -452,6 +452,12 @@ pub async fn move_phase(s: &AppState, who: &CurrentUser, id: i64, to: &str) -> A
             "The phase changed just now: reload the relationship to see where it stands.".into(),
         ));
     }
+    // Closing a relationship made by an accepted request gives its mentors their place back.
+    if to == Phase::Closed && ws.rel.request_id.is_some() {
+        for m in ws.current_members().filter(|m| m.role == "mentor") {
+            store::release_place(&tx, ws.programme.id, m.user_id, s.now()).await?;
+        }
+    }
     audited(
         &tx,
         s,
@@ -753,6 +759,18 @@ pub async fn leave(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
         return Err(AppError::Conflict(
             "You have already left this relationship.".into(),
         ));
+    }
+    if ws.rel.request_id.is_some()
+        && ws.phase() != Phase::Closed
+        && matches!(
+            ws.seat,
+            Seat::Member {
+                role: Role::Mentor,
+                ..
+            }
+        )
+    {
+        store::release_place(&tx, ws.programme.id, who.id(), s.now()).await?;
     }
     audited(
         &tx,
