@@ -5,9 +5,11 @@ pub mod actions;
 mod api;
 mod auth;
 mod charts;
+mod copies;
 mod error;
 mod pages;
 pub mod passwords;
+mod pdf;
 mod state;
 
 pub use api::openapi;

@@ -366,14 +366,37 @@ async fn workspace_authorization_matrix(b: Backend) {
     assert_eq!(r.status(), 201);
     let mid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let meeting_path = format!("/meetings/{mid}/outcomes");
+    let r = app
+        .post(
+            &at("/plan"),
+            json!({"goal": secret, "timeline": "June", "kind": "career"}),
+            Some(&mo),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
     let reads = [
         "",
         "/agreement",
         "/agreement/compare?from=1&to=1",
         "/log",
         "/meetings",
+        "/plan",
+        "/assessments",
+        "/checklist",
+        "/evaluations",
     ];
-    let writes: [(&str, Value); 7] = [
+    let writes: [(&str, Value); 12] = [
+        (
+            "/plan",
+            json!({"goal": "Forged", "timeline": "Now", "kind": "career"}),
+        ),
+        ("/assessments", json!({"levels": {}})),
+        ("/checklist", json!({"item": "first_meeting"})),
+        (
+            "/evaluations",
+            json!({"kind": "periodic", "ratings": {"progress": 5}}),
+        ),
+        ("/leave", json!({})),
         (
             "/meetings",
             json!({"starts_at": format!("{day}T12:00"), "ends_at": format!("{day}T13:00"), "time_zone": "UTC", "mode": "phone"}),
@@ -433,6 +456,36 @@ async fn workspace_authorization_matrix(b: Backend) {
             assert!(matches!(r.status().as_u16(), 403 | 404), "{who} PUT");
         }
     }
+    // Adding members is staff work: the office only for groups and circles, outsiders 404.
+    for (who, token) in &others {
+        if let Some(t) = token {
+            let r = app
+                .post(
+                    &at("/members"),
+                    json!({"user_id": st.mentors[1].1, "role": "mentor"}),
+                    Some(t),
+                )
+                .await;
+            // The admin adds Ben (who then leaves again); the director gets past the access
+            // check to "already a member"; Ben, a former member now, may not add people.
+            let expected = match *who {
+                "admin" => 200,
+                "director" => 422,
+                "office" | "other pair's mentor" => 403,
+                _ => 404,
+            };
+            assert_eq!(r.status().as_u16(), expected, "{who} adds a member");
+            if expected == 200 {
+                // Undo it for the next caller: Ben leaves again.
+                assert_eq!(
+                    app.post(&at("/leave"), json!({}), Some(&st.mentors[1].0))
+                        .await
+                        .status(),
+                    200
+                );
+            }
+        }
+    }
     // Nothing changed, and the members still read it all.
     let a: Value = app
         .get(&at("/agreement"), Some(&ana))
@@ -461,7 +514,15 @@ async fn workspace_authorization_matrix(b: Backend) {
     );
     // The pages follow the same rules.
     let (browser, _) = crate::pages::signed_in(app, "sam@example.org").await;
-    for path in ["", "/agreement", "/log"] {
+    for path in [
+        "",
+        "/agreement",
+        "/log",
+        "/agreement.pdf",
+        "/plan.pdf",
+        "/meetings",
+        "/evaluations",
+    ] {
         let r = browser
             .get(app.url(&format!("/relationships/{rel}{path}")))
             .send()
@@ -470,7 +531,38 @@ async fn workspace_authorization_matrix(b: Backend) {
         assert_eq!(r.status(), 404);
         assert!(!r.text().await.unwrap().contains(secret));
     }
+    let (director_browser, _) = crate::pages::signed_in(app, "director@imp.example.org").await;
+    for path in ["/agreement.pdf", "/plan.pdf", "/log"] {
+        let r = director_browser
+            .get(app.url(&format!("/relationships/{rel}{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "staff {path}");
+        assert!(!r.text().await.unwrap().contains(secret));
+    }
     let (browser, _) = crate::pages::signed_in(app, "mentor0@example.org").await;
+    // Members keep a copy: the agreement and the plan as PDF files.
+    for (path, title) in [
+        ("/agreement.pdf", "Mentoring Relationship Agreement"),
+        ("/plan.pdf", "Personal Development Plan"),
+    ] {
+        let r = browser
+            .get(app.url(&format!("/relationships/{rel}{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let pdf = r.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+        let has = |t: &str| pdf.windows(t.len()).any(|w| w == t.as_bytes());
+        assert!(
+            has(title) && has(secret),
+            "{path}: {}",
+            String::from_utf8_lossy(&pdf)
+        );
+    }
     let page = browser
         .get(app.url(&format!("/relationships/{rel}/log")))
         .send()

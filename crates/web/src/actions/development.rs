@@ -64,8 +64,8 @@ pub async fn plan_of(s: &AppState, ws: &Workspace) -> AppResult<Vec<GoalView>> {
 }
 
 pub async fn add_goal(s: &AppState, who: &CurrentUser, id: i64, input: &Goal) -> AppResult<i64> {
-    let goal = Goal::parse(input)?;
     let ws = ws_act::writable(s, who, id).await?;
+    let goal = Goal::parse(input)?;
     let sealed = seal(s, id, &goal)?;
     let tx = s.store.db.begin().await?;
     let gid = store::add_plan_goal(&tx, id, &sealed, who.id(), s.now()).await?;
@@ -90,8 +90,8 @@ pub async fn update_goal(
     goal_id: i64,
     input: &Goal,
 ) -> AppResult<()> {
-    let goal = Goal::parse(input)?;
     let ws = ws_act::writable(s, who, id).await?;
+    let goal = Goal::parse(input)?;
     let sealed = seal(s, id, &goal)?;
     let tx = s.store.db.begin().await?;
     if !store::update_plan_goal(&tx, id, goal_id, &sealed, s.now()).await? {
@@ -185,8 +185,8 @@ pub async fn add_assessment(
     id: i64,
     input: &Assessment,
 ) -> AppResult<i64> {
-    let a = Assessment::parse(input)?;
     let ws = ws_act::writable(s, who, id).await?;
+    let a = Assessment::parse(input)?;
     let sealed = seal(s, id, &a)?;
     let tx = s.store.db.begin().await?;
     let aid = store::add_assessment(&tx, id, who.id(), &sealed, s.now()).await?;
@@ -241,13 +241,13 @@ pub async fn tick(
     item: &str,
     done: bool,
 ) -> AppResult<()> {
+    ws_act::writable(s, who, id).await?;
     if checklist_item(item).is_none() {
         return Err(AppError::invalid(
             "item",
             format!("Unknown checklist task '{item}'"),
         ));
     }
-    ws_act::writable(s, who, id).await?;
     store::set_tick(&s.store.db, id, who.id(), item, done, s.now()).await?;
     Ok(())
 }
@@ -259,13 +259,13 @@ pub async fn save_checklist(
     id: i64,
     done: &[String],
 ) -> AppResult<()> {
+    ws_act::writable(s, who, id).await?;
     if let Some(bad) = done.iter().find(|k| checklist_item(k).is_none()) {
         return Err(AppError::invalid(
             "item",
             format!("Unknown checklist task '{bad}'"),
         ));
     }
-    ws_act::writable(s, who, id).await?;
     let tx = s.store.db.begin().await?;
     for (_, items) in CHECKLIST {
         for (k, _) in items {
@@ -327,8 +327,8 @@ pub async fn add_evaluation(
     id: i64,
     input: &EvaluationInput,
 ) -> AppResult<i64> {
-    let e = Evaluation::parse(input)?;
     let ws = ws_act::writable(s, who, id).await?;
+    let e = Evaluation::parse(input)?;
     if e.kind == Kind::Final && ws.phase() != Phase::Closing {
         return Err(AppError::Conflict(
             "The final evaluation is for the closing phase: move the relationship to closing first.".into(),

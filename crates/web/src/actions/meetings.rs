@@ -201,8 +201,8 @@ pub async fn schedule(
     id: i64,
     input: &MeetingInput,
 ) -> AppResult<i64> {
-    let (schedule, text) = rules::parse(input)?;
     let ws = ws_act::writable(s, who, id).await?;
+    let (schedule, text) = rules::parse(input)?;
     let uid = format!(
         "meeting-{}@{}",
         uuid::Uuid::new_v4().simple(),
@@ -237,8 +237,8 @@ pub async fn reschedule(
     meeting: i64,
     input: &MeetingInput,
 ) -> AppResult<()> {
-    let (schedule, mut text) = rules::parse(input)?;
     let ws = ws_act::writable(s, who, id).await?;
+    let (schedule, mut text) = rules::parse(input)?;
     let m = store::meeting(&s.store.db, id, meeting)
         .await?
         .ok_or(AppError::NotFound("meeting"))?;
@@ -310,9 +310,9 @@ pub async fn record_outcomes(
     meeting: i64,
     outcomes: &str,
 ) -> AppResult<()> {
+    let ws = ws_act::writable(s, who, id).await?;
     let outcomes =
         trellis_domain::error::optional_text("outcomes", outcomes, 8000)?.unwrap_or_default();
-    let ws = ws_act::writable(s, who, id).await?;
     let m = store::meeting(&s.store.db, id, meeting)
         .await?
         .ok_or(AppError::NotFound("meeting"))?;

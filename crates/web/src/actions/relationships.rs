@@ -282,8 +282,8 @@ pub async fn propose(
     id: i64,
     input: &Agreement,
 ) -> AppResult<i32> {
-    let body = Agreement::parse(input)?;
     let ws = writable(s, who, id).await?;
+    let body = Agreement::parse(input)?;
     let latest = store::agreement_versions(&s.store.db, id)
         .await?
         .last()
@@ -321,8 +321,8 @@ pub async fn edit(
     version: i32,
     input: &Agreement,
 ) -> AppResult<()> {
-    let body = Agreement::parse(input)?;
     let ws = writable(s, who, id).await?;
+    let body = Agreement::parse(input)?;
     let versions = store::agreement_versions(&s.store.db, id).await?;
     let v = versions
         .iter()
@@ -431,18 +431,18 @@ pub async fn compare(
 /// A member moves the relationship to another phase; enabling needs the latest agreement
 /// signed by every current member.
 pub async fn move_phase(s: &AppState, who: &CurrentUser, id: i64, to: &str) -> AppResult<Phase> {
-    let to = Phase::parse(to.trim()).ok_or_else(|| {
-        AppError::invalid(
-            "phase",
-            "Choose one of preparing, negotiating, enabling, closing, closed",
-        )
-    })?;
     let ws = visible(s, who, id).await?;
     if !ws.seat.is_current_member() {
         return Err(AppError::forbidden(
             "Only the relationship's current members move it between phases",
         ));
     }
+    let to = Phase::parse(to.trim()).ok_or_else(|| {
+        AppError::invalid(
+            "phase",
+            "Choose one of preparing, negotiating, enabling, closing, closed",
+        )
+    })?;
     let from = ws.phase();
     let (state, _) = agreement_state(s, &ws).await?;
     rules::check_move(from, to, &state).map_err(|e| AppError::Conflict(e.to_string()))?;
@@ -501,8 +501,8 @@ pub async fn log(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<LogV
 }
 
 pub async fn add_log(s: &AppState, who: &CurrentUser, id: i64, input: &LogInput) -> AppResult<i64> {
-    let entry = LogEntry::parse(input, s.now().date_naive())?;
     let ws = writable(s, who, id).await?;
+    let entry = LogEntry::parse(input, s.now().date_naive())?;
     let sealed = seal(s, id, &entry)?;
     let tx = s.store.db.begin().await?;
     let entry_id = store::add_log_entry(&tx, id, who.id(), &sealed, s.now()).await?;
@@ -699,10 +699,10 @@ pub async fn add_member(
     user_id: i64,
     role: &str,
 ) -> AppResult<()> {
-    let role = Role::parse(role.trim())
-        .ok_or_else(|| AppError::invalid("role", "Choose mentor, mentee or peer"))?;
     let ws = visible(s, who, id).await?;
     may_make(s, who, &ws.programme, &ws.rel.model).await?;
+    let role = Role::parse(role.trim())
+        .ok_or_else(|| AppError::invalid("role", "Choose mentor, mentee or peer"))?;
     if ws.phase() == Phase::Closed {
         return Err(AppError::Conflict("This relationship is closed.".into()));
     }

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
             get(agreement).post(save_agreement),
         )
         .route("/relationships/{id}/agreement/sign", post(sign))
+        .route("/relationships/{id}/agreement.pdf", get(agreement_pdf))
+        .route("/relationships/{id}/plan.pdf", get(plan_pdf))
         .route("/relationships/{id}/agreement/compare", get(compare))
         .route("/relationships/{id}/log", get(log).post(add_log))
         .route("/relationships/{id}/meetings", get(meetings).post(schedule))
@@ -1285,4 +1287,34 @@ async fn create_relationship(
         }
         Err(e) => Err(PageError::new(e, c)),
     }
+}
+
+// ---- Copies as PDF ----
+
+async fn agreement_pdf(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let ws = act::readable(&s, &me, id).await.map_err(page_err(&c))?;
+    let a = act::agreement_of(&s, &ws).await?;
+    Ok(crate::copies::download(
+        crate::copies::agreement(&ws, &a),
+        "agreement.pdf",
+    ))
+}
+
+async fn plan_pdf(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let ws = act::readable(&s, &me, id).await.map_err(page_err(&c))?;
+    let goals = dev::plan_of(&s, &ws).await?;
+    Ok(crate::copies::download(
+        crate::copies::plan(&ws, &goals),
+        "development-plan.pdf",
+    ))
 }

@@ -1,0 +1,115 @@
+//! The copies members keep: the agreement and the development plan as PDF files.
+
+use crate::actions::development::GoalView;
+use crate::actions::relationships::{AgreementView, Workspace};
+use crate::pdf::{Block, document};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use trellis_domain::development::{GOAL_KINDS, GOAL_STATUSES, label_of};
+use trellis_domain::workspace::AGREEMENT_FIELDS;
+
+fn members(ws: &Workspace) -> String {
+    ws.current_members()
+        .map(|m| format!("{} ({})", m.name, m.role))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+/// The latest version of the agreement with its signatures.
+pub fn agreement(ws: &Workspace, a: &AgreementView) -> Vec<u8> {
+    let mut b = vec![
+        Block::Title("Mentoring Relationship Agreement".into()),
+        Block::Text(format!("{} · {}", ws.programme.name, members(ws))),
+    ];
+    match a.latest_version() {
+        Some(v) => {
+            b.push(Block::Text(format!(
+                "Version {}, written by {} on {}",
+                v.version,
+                v.created_by.clone().unwrap_or_default(),
+                when(v.created_at)
+            )));
+            if let Some(body) = &v.body {
+                for (name, label, _, _) in AGREEMENT_FIELDS {
+                    let text = body.get(name);
+                    if !text.is_empty() {
+                        b.push(Block::Gap);
+                        b.push(Block::Label(label.into()));
+                        b.push(Block::Text(text.into()));
+                    }
+                }
+            }
+            b.push(Block::Heading("Signatures".into()));
+            if v.signatures.is_empty() {
+                b.push(Block::Text("Not signed yet.".into()));
+            }
+            for g in &v.signatures {
+                b.push(Block::Text(format!(
+                    "{}, {}",
+                    g.typed_name,
+                    when(g.signed_at)
+                )));
+            }
+            if !a.unsigned.is_empty() {
+                b.push(Block::Text(format!(
+                    "Still to sign: {}.",
+                    a.unsigned.join(", ")
+                )));
+            }
+        }
+        None => b.push(Block::Text(
+            "The agreement has not been written yet.".into(),
+        )),
+    }
+    document("Mentoring Relationship Agreement", &b)
+}
+
+/// The Personal Development Plan.
+pub fn plan(ws: &Workspace, goals: &[GoalView]) -> Vec<u8> {
+    let mut b = vec![
+        Block::Title("Personal Development Plan".into()),
+        Block::Text(format!("{} · {}", ws.programme.name, members(ws))),
+    ];
+    if goals.is_empty() {
+        b.push(Block::Text("No goal yet.".into()));
+    }
+    for g in goals {
+        let x = &g.goal;
+        b.push(Block::Heading(x.goal.clone()));
+        for (label, text) in [
+            ("Kind", label_of(&GOAL_KINDS, &x.kind).to_owned()),
+            ("Timeline", x.timeline.clone()),
+            ("Status", label_of(&GOAL_STATUSES, &x.status).to_owned()),
+            ("Development activities", x.activities.clone()),
+            ("Success measures", x.measures.clone()),
+            ("Resources and support", x.resources.clone()),
+            ("Progress", x.progress.clone()),
+        ] {
+            if !text.is_empty() {
+                b.push(Block::Label(label.into()));
+                b.push(Block::Text(text));
+            }
+        }
+    }
+    document("Personal Development Plan", &b)
+}
+
+/// A PDF as a download.
+pub fn download(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
