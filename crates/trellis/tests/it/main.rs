@@ -17,4 +17,5 @@ mod pages;
 mod programmes;
 mod request_tools;
 mod requests;
+mod upgrade;
 mod workspace;
