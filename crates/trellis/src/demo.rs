@@ -332,7 +332,8 @@ pub async fn ensure(state: &AppState) -> Result<DemoReport> {
 }
 
 /// Mentorship requests through the real actions: one waiting for the demo mentor's reply, one
-/// in the director's queue after both its mentors declined, and one accepted (a relationship).
+/// in the director's queue after both its mentors declined, and one accepted, whose pair is under
+/// way in its workspace; and a mentoring group.
 /// The demo member has none, to try the whole flow.
 async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<()> {
     use trellis_domain::request::RequestInput;
@@ -413,6 +414,89 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
     act::accept(state, &who(mentor(6)).await?, r.id)
         .await
         .map_err(fail)?;
+
+    // That pair is under way: agreement signed by both, enabling, a meeting set up, the log
+    // and the plan begun.
+    use trellis_web::actions::{development as dev, meetings, relationships as ws};
+    let rel = trellis_store::workspace::relationship_for_request(&state.store.db, r.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo relationship"))?
+        .id;
+    let (mentee_u, mentor_u) = (who(mentee(2)).await?, who(mentor(6)).await?);
+    ws::move_phase(state, &mentee_u, rel, "negotiating").await.map_err(fail)?;
+    let agreement = trellis_domain::workspace::Agreement {
+        goals: "Be ready for consultant interviews in the spring: two practice interviews, feedback on my portfolio".into(),
+        meeting_schedule: "Every three weeks, an hour, by video; in person at the annual meeting".into(),
+        confidentiality: "What we discuss stays between us unless we both agree otherwise".into(),
+        ground_rules: "Come prepared; say a day ahead if a meeting must move; be frank".into(),
+        duration: "Six months, reviewed after three".into(),
+        channels: "Video calls and email".into(),
+        ..Default::default()
+    };
+    ws::propose(state, &mentee_u, rel, &agreement).await.map_err(fail)?;
+    for u in [&mentee_u, &mentor_u] {
+        ws::sign(state, u, rel, 1, &u.user.name).await.map_err(fail)?;
+    }
+    ws::move_phase(state, &mentor_u, rel, "enabling").await.map_err(fail)?;
+    let next_week = (state.now() + Duration::days(7)).date_naive();
+    meetings::schedule(
+        state,
+        &mentor_u,
+        rel,
+        &trellis_domain::meeting::MeetingInput {
+            starts_at: format!("{next_week}T18:00"),
+            ends_at: format!("{next_week}T19:00"),
+            time_zone: "Europe/London".into(),
+            mode: "video".into(),
+            place: "The video link from the programme's meeting room".into(),
+            agenda: "Practice interview: the clinical governance question".into(),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    ws::add_log(
+        state,
+        &mentee_u,
+        rel,
+        &trellis_domain::workspace::LogInput {
+            on: state.now().date_naive().to_string(),
+            activity: "First meeting".into(),
+            notes: "Agreed our ground rules and the first practice interview".into(),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    dev::add_goal(
+        state,
+        &mentee_u,
+        rel,
+        &trellis_domain::development::Goal {
+            goal: "Two practice interviews with written feedback".into(),
+            timeline: "Before the end of March".into(),
+            kind: "career".into(),
+            status: "in_progress".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(fail)?;
+
+    // A mentoring group the director made: one mentor, three mentees.
+    let director = who(2).await?;
+    ws::create(
+        state,
+        &director,
+        &p,
+        "group",
+        &[
+            (ids[mentor(7)], trellis_domain::workspace::Role::Mentor),
+            (ids[mentee(3)], trellis_domain::workspace::Role::Mentee),
+            (ids[mentee(4)], trellis_domain::workspace::Role::Mentee),
+            (ids[mentee(5)], trellis_domain::workspace::Role::Mentee),
+        ],
+    )
+    .await
+    .map_err(fail)?;
     Ok(())
 }
 
