@@ -63,6 +63,21 @@ pub enum Command {
     },
     /// Print the effective configuration, with secrets hidden.
     Config,
+    /// The keys that encrypt workspace content at rest.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print a new random key entry (`id:hex`) to put first in TRELLIS_CONTENT_KEYS.
+    Generate {
+        #[arg(long, default_value = "k2")]
+        id: String,
+    },
+    /// Re-encrypt everything sealed with an older key under the current (first) one; then the
+    /// older keys can be removed from the configuration.
+    Reseal,
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +274,20 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Config => {
             print!("{}", config.to_display_toml());
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Generate { id }) => {
+            println!("{}", trellis_store::sealed::Keys::generate(&id));
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Reseal) => {
+            let parts = assemble(&config, system).await?;
+            let store = &parts.state.store;
+            let n = trellis_store::workspace::reseal_all(&store.db, &store.keys).await?;
+            println!(
+                "Re-sealed {n} values with key {}.",
+                store.keys.current_id().unwrap_or("?")
+            );
             Ok(())
         }
     }

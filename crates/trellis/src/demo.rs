@@ -423,7 +423,9 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
         .ok_or_else(|| anyhow::anyhow!("the demo relationship"))?
         .id;
     let (mentee_u, mentor_u) = (who(mentee(2)).await?, who(mentor(6)).await?);
-    ws::move_phase(state, &mentee_u, rel, "negotiating").await.map_err(fail)?;
+    ws::move_phase(state, &mentee_u, rel, "negotiating")
+        .await
+        .map_err(fail)?;
     let agreement = trellis_domain::workspace::Agreement {
         goals: "Be ready for consultant interviews in the spring: two practice interviews, feedback on my portfolio".into(),
         meeting_schedule: "Every three weeks, an hour, by video; in person at the annual meeting".into(),
@@ -433,11 +435,17 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
         channels: "Video calls and email".into(),
         ..Default::default()
     };
-    ws::propose(state, &mentee_u, rel, &agreement).await.map_err(fail)?;
+    ws::propose(state, &mentee_u, rel, &agreement)
+        .await
+        .map_err(fail)?;
     for u in [&mentee_u, &mentor_u] {
-        ws::sign(state, u, rel, 1, &u.user.name).await.map_err(fail)?;
+        ws::sign(state, u, rel, 1, &u.user.name)
+            .await
+            .map_err(fail)?;
     }
-    ws::move_phase(state, &mentor_u, rel, "enabling").await.map_err(fail)?;
+    ws::move_phase(state, &mentor_u, rel, "enabling")
+        .await
+        .map_err(fail)?;
     let next_week = (state.now() + Duration::days(7)).date_naive();
     meetings::schedule(
         state,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn trellis(dir: &Path) -> Command {
+pub(crate) fn trellis(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_trellis"));
     c.current_dir(dir);
     for (k, _) in std::env::vars() {

@@ -22,7 +22,16 @@ pub(crate) struct Setup {
 }
 
 pub(crate) async fn setup(b: Backend, n_mentors: usize) -> Option<Setup> {
-    let app = TestApp::spawn(b).await?;
+    setup_with(b, n_mentors, |_| {}).await
+}
+
+/// As [`setup`], with the configuration changed first.
+pub(crate) async fn setup_with(
+    b: Backend,
+    n_mentors: usize,
+    tweak: impl FnOnce(&mut trellis::Config),
+) -> Option<Setup> {
+    let app = TestApp::spawn_with(b, tweak).await?;
     let (_, director) = programme_with_director(&app, "imp", json!({})).await;
     let mut mentors = Vec::new();
     for i in 0..n_mentors {

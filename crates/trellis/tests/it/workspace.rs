@@ -14,6 +14,7 @@ both_backends!(
     plan_skills_and_checklist,
     evaluations_reminders_and_staff_totals,
     groups_peer_circles_joining_and_leaving,
+    rotating_the_content_key,
 );
 
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
@@ -1511,5 +1512,112 @@ async fn groups_peer_circles_joining_and_leaving(b: Backend) {
             .all(|m| m["email"].is_null()),
         "the office sees no addresses"
     );
+    st.app.stop().await;
+}
+
+async fn rotating_the_content_key(b: Backend) {
+    use sea_orm::{ConnectionTrait, Statement};
+    use trellis_store::sealed::Keys;
+    let k1 = Keys::generate("k1");
+    let Some(st) = crate::requests::setup_with(b, 1, |c| c.content_keys = Some(k1.clone())).await
+    else {
+        return;
+    };
+    let (app, mo) = (&st.app, &st.mentee);
+    let r: Value = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            request_body(&[st.mentors[0].1]),
+            Some(mo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r: Value = app
+        .post(
+            &format!("/api/v1/requests/{}/accept", r["id"]),
+            json!({}),
+            Some(&st.mentors[0].0),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rel = r["relationship_id"].as_i64().unwrap();
+    let today = app.clock_now().date_naive().to_string();
+    app.post(
+        &format!("/api/v1/relationships/{rel}/log"),
+        json!({"on": today, "activity": "Sealed with k1"}),
+        Some(mo),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/relationships/{rel}/agreement"),
+        agreement("Goals under k1"),
+        Some(mo),
+    )
+    .await;
+    let db = &app.parts.state.store.db;
+    let bodies = || async {
+        let mut out = Vec::new();
+        for table in ["log_entries", "agreement_versions"] {
+            for row in db
+                .query_all_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT body FROM {table}"),
+                ))
+                .await
+                .unwrap()
+            {
+                out.push(row.try_get::<String>("", "body").unwrap());
+            }
+        }
+        out
+    };
+    assert!(bodies().await.iter().all(|b| b.starts_with("tv1.k1.")));
+    // Rotate: k2 first, k1 kept; re-seal; then k2 alone opens everything.
+    let k2 = Keys::generate("k2");
+    let both = Keys::parse(&[k2.clone(), k1.clone()]).unwrap();
+    let n = trellis_store::workspace::reseal_all(db, &both)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let only_k2 = Keys::parse(std::slice::from_ref(&k2)).unwrap();
+    let ctx = format!("relationship:{rel}");
+    for b in bodies().await {
+        assert!(b.starts_with("tv1.k2."), "{b}");
+        assert!(only_k2.open(&ctx, &b).is_ok());
+    }
+    assert_eq!(
+        trellis_store::workspace::reseal_all(db, &both)
+            .await
+            .unwrap(),
+        0,
+        "nothing left to do"
+    );
+    // The command does the same on an installation's data folder.
+    if b == Backend::Sqlite {
+        let k3 = Keys::generate("k3");
+        let out = crate::cli::trellis(&app.config.data_dir)
+            .args(["keys", "reseal"])
+            .env("TRELLIS_DATA_DIR", &app.config.data_dir)
+            .env("TRELLIS_CONTENT_KEYS", format!("{k3},{k2}"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Re-sealed 2 values with key k3"));
+        assert!(bodies().await.iter().all(|b| b.starts_with("tv1.k3.")));
+        let out = crate::cli::trellis(&app.config.data_dir)
+            .args(["keys", "generate", "--id", "k4"])
+            .output()
+            .unwrap();
+        let entry = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert!(Keys::parse(&[entry]).is_ok());
+    }
     st.app.stop().await;
 }
