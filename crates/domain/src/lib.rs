@@ -7,6 +7,7 @@ pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
+pub mod concern;
 pub mod development;
 pub mod directory;
 pub mod error;
