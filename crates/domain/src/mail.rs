@@ -468,3 +468,49 @@ pub mod workspace {
             .action("Read the note", url)
     }
 }
+
+/// Letters about concerns: they never carry what was reported, only that something needs the
+/// reader, and a link.
+pub mod concerns {
+    use super::Letter;
+
+    pub fn to_handler(programme: &str, url: &str, days: i32) -> Letter {
+        Letter::new("concern_to_handler", format!("A concern needs you ({programme})"))
+            .para(format!("A member of {programme} has reported a concern, and you are one of the people who handle it. Please acknowledge it within {days} days."))
+            .action("Read the concern", url)
+    }
+
+    pub fn received(programme: &str, url: &str, days: i32) -> Letter {
+        Letter::new("concern_received", format!("We have your concern ({programme})"))
+            .para(format!("Thank you for telling us. Your concern has gone to the people who handle concerns in {programme}, never to the person it is about. They aim to acknowledge it within {days} days, and you will hear from them at each step."))
+            .action("Follow your concern", url)
+    }
+
+    pub fn update(programme: &str, status: &str, url: &str) -> Letter {
+        Letter::new("concern_update", format!("Your concern is {status} ({programme})"))
+            .para(format!("There is news about the concern you reported in {programme}: it is now {status}, and the handler has written to you."))
+            .action("Read the message", url)
+    }
+
+    pub fn reminder(programme: &str, url: &str) -> Letter {
+        Letter::new("concern_reminder", format!("Reminder: a concern waits for acknowledgement ({programme})"))
+            .para("A concern you handle has not been acknowledged yet. If it is still unacknowledged at its target, it goes to the chair.")
+            .action("Acknowledge the concern", url)
+    }
+
+    pub fn escalated(programme: &str, url: &str) -> Letter {
+        Letter::new("concern_escalated", format!("A concern was not acknowledged in time ({programme})"))
+            .para(format!("A concern reported in {programme} was not acknowledged within its target, so it now comes to you as chair."))
+            .action("Read the concern", url)
+    }
+
+    pub fn paused(programme: &str) -> Letter {
+        Letter::new("relationship_paused", format!("Your mentoring is paused for now ({programme})"))
+            .para(format!("The programme team has paused contact in one of your mentoring relationships in {programme} for the time being. Please do not arrange meetings until you hear that it resumes. This is a routine step and says nothing about anyone."))
+    }
+
+    pub fn resumed(programme: &str) -> Letter {
+        Letter::new("relationship_resumed", format!("Your mentoring can resume ({programme})"))
+            .para(format!("The pause in your mentoring relationship in {programme} has been lifted: you may arrange meetings again."))
+    }
+}

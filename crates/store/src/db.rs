@@ -111,6 +111,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_workspace.sql"),
         include_str!("../migrations/postgres/0005_workspace.sql"),
     ),
+    (
+        "0006_concerns",
+        include_str!("../migrations/sqlite/0006_concerns.sql"),
+        include_str!("../migrations/postgres/0006_concerns.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

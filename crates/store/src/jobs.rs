@@ -26,6 +26,10 @@ pub mod kinds {
     /// Remind the mentor holding a request before its window ends.
     pub const REQUEST_REMINDER: &str = "request_reminder";
     pub const EVALUATION_DUE: &str = "evaluation_due";
+    /// Remind a concern's handlers before its acknowledgement target.
+    pub const CONCERN_REMINDER: &str = "concern_reminder";
+    /// Send a concern still unacknowledged at its target to the chair.
+    pub const CONCERN_ESCALATION: &str = "concern_escalation";
 }
 
 #[derive(Debug, Clone)]

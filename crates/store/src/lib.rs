@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod concerns;
 mod db;
 pub mod jobs;
 pub mod mentors;

@@ -19,9 +19,12 @@ pub struct Relationship {
     pub model: String,
     pub phase: String,
     pub created_at: DateTime<Utc>,
+    /// Contact paused by a concern's handlers until they lift it.
+    pub paused_at: Option<DateTime<Utc>>,
 }
 
-const RELATIONSHIP_COLUMNS: &str = "id, programme_id, request_id, model, phase, created_at";
+const RELATIONSHIP_COLUMNS: &str =
+    "id, programme_id, request_id, model, phase, created_at, paused_at";
 
 pub async fn relationship(c: &impl ConnectionTrait, id: i64) -> Result<Option<Relationship>> {
     Ok(sql::one(

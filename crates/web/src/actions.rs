@@ -3,6 +3,7 @@
 //! row and mail in one transaction.
 
 pub mod accounts;
+pub mod concerns;
 pub mod development;
 pub mod meetings;
 pub mod mentors;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod concerns;
 mod json;
 mod mentoring;
 mod notifications;
@@ -113,6 +114,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(relationships::create))
         .routes(routes!(relationships::add_member))
         .routes(routes!(relationships::leave))
+        .routes(routes!(concerns::report))
+        .routes(routes!(concerns::mine))
+        .routes(routes!(concerns::get))
+        .routes(routes!(concerns::step))
+        .routes(routes!(concerns::note))
+        .routes(routes!(concerns::lift_pause))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(requests::put_cv, requests::get_cv))

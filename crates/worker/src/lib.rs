@@ -1,6 +1,7 @@
 //! Trellis background work: the job runner that `serve` runs in the background and
 //! `jobs run --as-of` runs once, and mail delivery through lettre.
 
+mod concerns;
 pub mod mailer;
 mod mentoring;
 mod requests;

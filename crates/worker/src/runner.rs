@@ -146,6 +146,8 @@ impl Runner {
             kinds::REQUEST_DEADLINE => self.request_deadline(job).await,
             kinds::REQUEST_REMINDER => self.request_reminder(job).await,
             kinds::EVALUATION_DUE => self.evaluation_due(job).await,
+            kinds::CONCERN_REMINDER => self.concern_reminder(job).await,
+            kinds::CONCERN_ESCALATION => self.concern_escalation(job).await,
             other => Err(anyhow!("unknown job kind '{other}'")),
         }
     }

@@ -25,10 +25,12 @@ impl Runner {
             && rel.phase != "closed"
             && let Some(prog) = programmes::by_id(&tx, rel.programme_id).await?
         {
+            // Paused (a concern): no reminder now; the next one is still set up.
+            let paused = rel.paused_at.is_some();
             let members = workspace::members(&tx, id).await?;
             let current: Vec<_> = members.iter().filter(|m| m.left_at.is_none()).collect();
             let url = format!("{}/relationships/{id}/evaluations", self.site.public_url);
-            for m in &current {
+            for m in current.iter().filter(|_| !paused) {
                 let others: Vec<&str> = current
                     .iter()
                     .filter(|o| o.user_id != m.user_id)

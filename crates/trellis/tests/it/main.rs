@@ -11,6 +11,7 @@ mod smtp_sink;
 mod accounts;
 mod browser;
 mod cli;
+mod concerns;
 mod jobs;
 mod mentoring;
 mod pages;

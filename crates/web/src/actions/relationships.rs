@@ -150,6 +150,9 @@ pub(crate) async fn writable(s: &AppState, who: &CurrentUser, id: i64) -> AppRes
         Seat::Member { .. } if ws.phase() == Phase::Closed => Err(AppError::Conflict(
             "This relationship is closed; its workspace can be read but no longer changed.".into(),
         )),
+        Seat::Member { .. } if ws.rel.paused_at.is_some() => Err(AppError::Conflict(
+            "The programme team has paused this relationship for now: it can be read, and you will hear when it resumes.".into(),
+        )),
         Seat::Member { .. } => Ok(ws),
     }
 }

@@ -1,0 +1,458 @@
+//! Concerns on both databases: routing around a conflicted officer, who sees what, the
+//! workflow, escalation with the one clock, and pausing a relationship.
+
+use crate::both_backends;
+use crate::helpers::{Backend, error_of};
+use crate::requests::{Setup, request_body, setup};
+use serde_json::{Value, json};
+
+both_backends!(
+    routing_visibility_and_the_workflow,
+    unacknowledged_concerns_escalate_to_the_chair,
+    pausing_contact_in_a_relationship,
+);
+
+struct Staff {
+    officer: String,
+    officer_id: i64,
+    chair: String,
+    office: String,
+}
+
+async fn staff(st: &Setup) -> Staff {
+    let app = &st.app;
+    let admin = app.admin_or_existing().await;
+    let mut tokens = Vec::new();
+    for (name, email, role) in [
+        ("Cora Concerns", "cora@example.org", "concerns_officer"),
+        ("Pat Chair", "pat@example.org", "chair"),
+        ("Olu Office", "olu@example.org", "office"),
+    ] {
+        let t = app.member(name, email).await;
+        crate::mentoring::join(app, "imp", &t).await;
+        let r = app
+            .post(
+                "/api/v1/programmes/imp/staff",
+                json!({"email": email, "role": role}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        tokens.push(t);
+    }
+    let officer_id = app
+        .get("/api/v1/me", Some(&tokens[0]))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    Staff {
+        officer: tokens[0].clone(),
+        officer_id,
+        chair: tokens[1].clone(),
+        office: tokens[2].clone(),
+    }
+}
+
+async fn report(st: &Setup, token: &str, body: Value) -> reqwest::Response {
+    st.app
+        .post("/api/v1/programmes/imp/concerns", body, Some(token))
+        .await
+}
+
+const WHAT: &str = "He sent me messages late at night that made me uncomfortable";
+
+async fn routing_visibility_and_the_workflow(b: Backend) {
+    let Some(st) = setup(b, 1).await else {
+        return;
+    };
+    let s = staff(&st).await;
+    let app = &st.app;
+    let (mentor, mentor_id) = (&st.mentors[0].0, st.mentors[0].1);
+
+    // Bad input: nobody outside the programme; something must be said.
+    let outsider = app.member("Olga Outside", "olga@example.org").await;
+    let olga = app
+        .get("/api/v1/me", Some(&outsider))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (code, _, field, _) = error_of(
+        report(
+            &st,
+            &st.mentee,
+            json!({"about": "person", "about_id": olga, "what_happened": WHAT}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, field.as_deref()), (422, Some("about_id")));
+    let (code, _, field, _) = error_of(
+        report(
+            &st,
+            &st.mentee,
+            json!({"about": "person", "about_id": mentor_id, "what_happened": "  "}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, field.as_deref()), (422, Some("what_happened")));
+
+    // About a mentor: to the concerns officer.
+    let c: Value = report(
+        &st,
+        &st.mentee,
+        json!({"about": "person", "about_id": mentor_id, "what_happened": WHAT}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = c["id"].as_i64().unwrap();
+    let path = format!("/api/v1/concerns/{id}");
+    assert_eq!(c["status"], "open");
+    let seen: Value = app.get(&path, Some(&s.officer)).await.json().await.unwrap();
+    assert_eq!(seen["what_happened"], WHAT);
+    assert_eq!(seen["subject_id"], mentor_id);
+    // The person concerned, other staff, the chair it was not routed to: nothing.
+    for (who, t) in [
+        ("subject", mentor),
+        ("director", &st.director),
+        ("office", &s.office),
+        ("chair", &s.chair),
+    ] {
+        let r = app.get(&path, Some(t)).await;
+        assert_eq!(r.status(), 404, "{who}");
+        assert!(!r.text().await.unwrap().contains("late at night"));
+        let list: Value = app
+            .get("/api/v1/concerns", Some(t))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            list["reported"].as_array().unwrap().is_empty()
+                && list["handling"].as_array().unwrap().is_empty(),
+            "{who}: {list}"
+        );
+    }
+    // The chair holds a handling role but it was routed elsewhere: 403 when acting.
+    let (code, _, _, _) = error_of(
+        app.post(
+            &format!("{path}/steps"),
+            json!({"status": "acknowledged", "message": "Seen"}),
+            Some(&s.chair),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        app.post(
+            &format!("{path}/steps"),
+            json!({"status": "acknowledged", "message": "Seen"}),
+            Some(mentor)
+        )
+        .await
+        .status(),
+        404
+    );
+    // No email carries what was reported.
+    let to_officer = app
+        .last_mail_to("cora@example.org", "concern_to_handler")
+        .await;
+    assert!(!to_officer.text.contains("late at night"));
+
+    // The workflow: acknowledged once, with a message to the reporter; handler notes stay with
+    // the handlers.
+    let (code, _, field, _) = error_of(
+        app.post(
+            &format!("{path}/steps"),
+            json!({"status": "acknowledged", "message": ""}),
+            Some(&s.officer),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, field.as_deref()), (422, Some("message")));
+    assert_eq!(
+        app.post(
+            &format!("{path}/steps"),
+            json!({"status": "acknowledged", "message": "Thank you; I will call you this week."}),
+            Some(&s.officer)
+        )
+        .await
+        .status(),
+        200
+    );
+    let (code, _, _, msg) = error_of(
+        app.post(
+            &format!("{path}/steps"),
+            json!({"status": "acknowledged", "message": "Again"}),
+            Some(&s.officer),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 409, "{msg}");
+    app.post(
+        &format!("{path}/notes"),
+        json!({"note": "Spoke to the mentor's head of department"}),
+        Some(&s.officer),
+    )
+    .await;
+    let mine: Value = app.get(&path, Some(&st.mentee)).await.json().await.unwrap();
+    assert_eq!(mine["status"], "acknowledged");
+    assert_eq!(mine["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        mine["messages"][0]["text"],
+        "Thank you; I will call you this week."
+    );
+    assert!(mine["subject_id"].is_null() && !mine.to_string().contains("head of department"));
+    app.last_mail_to("mo@example.org", "concern_update").await;
+    let theirs: Value = app.get(&path, Some(&s.officer)).await.json().await.unwrap();
+    assert_eq!(theirs["messages"].as_array().unwrap().len(), 2);
+    // Every read by a handler is in the audit log.
+    let admin = app.admin_or_existing().await;
+    let log: Value = app
+        .get("/api/v1/audit?action=concern.read", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        log.to_string().matches("concern.read").count() >= 2,
+        "{log}"
+    );
+
+    // About the concerns officer: to the chair, and the officer never sees it.
+    let c: Value = report(&st, &st.mentee, json!({"about": "person", "about_id": s.officer_id, "what_happened": "She shared my concern with others"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id2 = c["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/concerns/{id2}"), Some(&s.officer))
+            .await
+            .status(),
+        404
+    );
+    let chair_view: Value = app
+        .get(&format!("/api/v1/concerns/{id2}"), Some(&s.chair))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(chair_view["to_chair"], true);
+    let list: Value = app
+        .get("/api/v1/concerns", Some(&s.officer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["handling"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != id2)
+    );
+    // The reporter says a concern is about staff: the chair.
+    let c: Value = report(&st, &st.mentee, json!({"about": "programme", "about_staff": true, "what_happened": "The office ignores my emails"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id3 = c["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/concerns/{id3}"), Some(&s.chair))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/concerns/{id3}"), Some(&s.office))
+            .await
+            .status(),
+        404
+    );
+    st.app.stop().await;
+}
+
+async fn unacknowledged_concerns_escalate_to_the_chair(b: Backend) {
+    let Some(st) = setup(b, 1).await else {
+        return;
+    };
+    let s = staff(&st).await;
+    let app = &st.app;
+    let c: Value = report(
+        &st,
+        &st.mentee,
+        json!({"about": "person", "about_id": st.mentors[0].1, "what_happened": WHAT}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = format!("/api/v1/concerns/{}", c["id"]);
+    let count = |email: &'static str, template: &'static str| async move {
+        app.mails_to(email)
+            .await
+            .iter()
+            .filter(|m| m.template == template)
+            .count()
+    };
+    app.clock.advance(chrono::Duration::days(4));
+    app.run_jobs().await;
+    assert_eq!(count("cora@example.org", "concern_reminder").await, 0);
+    app.clock.advance(chrono::Duration::days(1));
+    app.run_jobs().await;
+    assert_eq!(
+        count("cora@example.org", "concern_reminder").await,
+        1,
+        "day 5"
+    );
+    assert_eq!(
+        app.get(&path, Some(&s.chair)).await.status(),
+        404,
+        "not yet the chair's"
+    );
+    app.clock.advance(chrono::Duration::days(2));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(
+        count("pat@example.org", "concern_escalated").await,
+        1,
+        "day 7, once"
+    );
+    let seen: Value = app.get(&path, Some(&s.chair)).await.json().await.unwrap();
+    assert_eq!(seen["to_chair"], true);
+    assert_eq!(seen["what_happened"], WHAT);
+    // The officer still handles it too; the subject still cannot see it.
+    assert_eq!(app.get(&path, Some(&s.officer)).await.status(), 200);
+    assert_eq!(app.get(&path, Some(&st.mentors[0].0)).await.status(), 404);
+    // An acknowledged concern does not escalate.
+    let c: Value = report(
+        &st,
+        &st.mentee,
+        json!({"about": "programme", "what_happened": "Meetings keep being cancelled"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    app.post(
+        &format!("/api/v1/concerns/{}/steps", c["id"]),
+        json!({"status": "acknowledged", "message": "On it"}),
+        Some(&s.officer),
+    )
+    .await;
+    app.clock.advance(chrono::Duration::days(8));
+    app.run_jobs().await;
+    assert_eq!(count("pat@example.org", "concern_escalated").await, 1);
+    st.app.stop().await;
+}
+
+async fn pausing_contact_in_a_relationship(b: Backend) {
+    let Some(st) = setup(b, 1).await else {
+        return;
+    };
+    let s = staff(&st).await;
+    let app = &st.app;
+    let r: Value = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            request_body(&[st.mentors[0].1]),
+            Some(&st.mentee),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r: Value = app
+        .post(
+            &format!("/api/v1/requests/{}/accept", r["id"]),
+            json!({}),
+            Some(&st.mentors[0].0),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rel = r["relationship_id"].as_i64().unwrap();
+    let (code, _, field, _) = error_of(
+        report(
+            &st,
+            &st.mentee,
+            json!({"about": "programme", "what_happened": WHAT, "pause_contact": true}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, field.as_deref()), (422, Some("pause_contact")));
+    let c: Value = report(&st, &st.mentee, json!({"about": "relationship", "about_id": rel, "what_happened": WHAT, "pause_contact": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Both members are told neutrally; the workspace can be read, not changed.
+    let paused = app
+        .last_mail_to("mentor0@example.org", "relationship_paused")
+        .await;
+    assert!(
+        !paused.text.contains("concern") && !paused.text.contains("late at night"),
+        "{}",
+        paused.text
+    );
+    let today = app.clock_now().date_naive().to_string();
+    let log_path = format!("/api/v1/relationships/{rel}/log");
+    let entry = json!({"on": today, "activity": "Met"});
+    assert_eq!(
+        app.post(&log_path, entry.clone(), Some(&st.mentors[0].0))
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/relationships/{rel}"), Some(&st.mentee))
+            .await
+            .status(),
+        200
+    );
+    // A handler lifts it.
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/concerns/{}/lift-pause", c["id"]),
+            json!({}),
+            Some(&st.mentee)
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/concerns/{}/lift-pause", c["id"]),
+            json!({}),
+            Some(&s.officer)
+        )
+        .await
+        .status(),
+        200
+    );
+    app.last_mail_to("mo@example.org", "relationship_resumed")
+        .await;
+    assert_eq!(
+        app.post(&log_path, entry.clone(), Some(&st.mentors[0].0))
+            .await
+            .status(),
+        201
+    );
+    st.app.stop().await;
+}
