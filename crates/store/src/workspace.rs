@@ -839,3 +839,19 @@ pub async fn reseal_all(
     }
     Ok(n)
 }
+
+/// The relationships a member is currently in within a programme, newest first.
+pub async fn relationships_of_member(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+) -> Result<Vec<Relationship>> {
+    Ok(sql::all(
+        c,
+        "SELECT r.id, r.programme_id, r.request_id, r.model, r.phase, r.created_at, r.paused_at FROM relationships r \
+         JOIN relationship_members m ON m.relationship_id = r.id \
+         WHERE r.programme_id = $1 AND m.user_id = $2 AND m.left_at IS NULL ORDER BY r.id DESC",
+        vec![programme_id.into(), user_id.into()],
+    )
+    .await?)
+}

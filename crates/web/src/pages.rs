@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod concerns;
 mod mentoring;
 mod programmes;
 mod relationships;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(mentoring::routes())
         .merge(requests::routes())
         .merge(relationships::routes())
+        .merge(concerns::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

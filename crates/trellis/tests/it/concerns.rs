@@ -10,6 +10,7 @@ both_backends!(
     routing_visibility_and_the_workflow,
     unacknowledged_concerns_escalate_to_the_chair,
     pausing_contact_in_a_relationship,
+    concern_pages,
 );
 
 struct Staff {
@@ -454,5 +455,121 @@ async fn pausing_contact_in_a_relationship(b: Backend) {
             .status(),
         201
     );
+    st.app.stop().await;
+}
+
+async fn concern_pages(b: Backend) {
+    let Some(st) = setup(b, 1).await else {
+        return;
+    };
+    let s = staff(&st).await;
+    let app = &st.app;
+    let (browser, csrf) = crate::pages::signed_in(app, "mo@example.org").await;
+    let form = browser
+        .get(app.url("/programmes/imp/concerns/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("Report a concern"));
+    // Nothing said: re-shown with what was typed.
+    let r = browser
+        .post(app.url("/programmes/imp/concerns/new"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("about", "person"),
+            ("person_email", "mentor0@example.org"),
+            ("what_happened", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("value=\"mentor0@example.org\"")
+    );
+    // An address nobody in the programme has.
+    let r = browser
+        .post(app.url("/programmes/imp/concerns/new"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("about", "person"),
+            ("person_email", "nobody@example.org"),
+            ("what_happened", WHAT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = browser
+        .post(app.url("/programmes/imp/concerns/new"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("about", "person"),
+            ("person_email", "mentor0@example.org"),
+            ("what_happened", WHAT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let at = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mine = browser
+        .get(app.url(&at))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Your concern") && mine.contains("late at night"));
+    // The mentor it is about: no such page.
+    let (mentor_browser, _) = crate::pages::signed_in(app, "mentor0@example.org").await;
+    let r = mentor_browser.get(app.url(&at)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(!r.text().await.unwrap().contains("late at night"));
+    // The officer acknowledges from the page.
+    let (officer, officer_csrf) = crate::pages::signed_in(app, "cora@example.org").await;
+    let page = officer
+        .get(app.url(&at))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Next step"));
+    let r = officer
+        .post(app.url(&format!("{at}/steps")))
+        .form(&[
+            ("csrf_token", officer_csrf.as_str()),
+            ("status", "acknowledged"),
+            ("message", "Thank you, we are on it"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let mine = browser
+        .get(app.url(&at))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Thank you, we are on it"));
+    let _ = s;
     st.app.stop().await;
 }

@@ -1,0 +1,329 @@
+//! Pages for concerns: report one, follow the ones you reported, handle the ones routed to you.
+
+use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use crate::actions::concerns::{self as act, ConcernView};
+use crate::actions::programmes::find;
+use crate::auth::{CurrentUser, PageUser};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_domain::concern::ReportInput;
+use trellis_store::programmes::Programme;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/concerns", get(list))
+        .route(
+            "/programmes/{slug}/concerns/new",
+            get(new_form).post(create),
+        )
+        .route("/concerns/{id}", get(show))
+        .route("/concerns/{id}/steps", post(step))
+        .route("/concerns/{id}/notes", post(note))
+        .route("/concerns/{id}/lift-pause", post(lift_pause))
+}
+
+fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+    move |e| PageError::new(e, c.clone())
+}
+
+fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+#[derive(Template)]
+#[template(path = "concerns/list.html")]
+struct ListPage {
+    c: Chrome,
+    programmes: Vec<Programme>,
+    reported: Vec<ConcernView>,
+    handling: Vec<ConcernView>,
+}
+
+impl ListPage {
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        when(t)
+    }
+}
+
+async fn list(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let (reported, handling) = act::mine(&s, &me).await.map_err(page_err(&c))?;
+    let programmes = trellis_store::programmes::memberships_of(&s.store.db, me.id()).await?;
+    Ok(ok(&ListPage {
+        c,
+        programmes,
+        reported,
+        handling,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "concerns/new.html")]
+struct NewPage {
+    c: Chrome,
+    p: Programme,
+    f: FormState,
+    /// The reporter's relationships in the programme: (id, label).
+    relationships: Vec<(i64, String)>,
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    about: Option<String>,
+    about_id: Option<i64>,
+}
+
+async fn new_page(
+    s: &AppState,
+    me: &CurrentUser,
+    p: Programme,
+    f: FormState,
+) -> Result<NewPage, PageError> {
+    let mut relationships = Vec::new();
+    for r in trellis_store::workspace::relationships_of_member(&s.store.db, p.id, me.id()).await? {
+        let others: Vec<String> = trellis_store::workspace::members(&s.store.db, r.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.user_id != me.id() && m.left_at.is_none())
+            .map(|m| m.name)
+            .collect();
+        relationships.push((r.id, format!("With {}", others.join(", "))));
+    }
+    Ok(NewPage {
+        c: Chrome::new(s, Some(me)),
+        p,
+        f,
+        relationships,
+    })
+}
+
+async fn new_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let about = q.about.unwrap_or_else(|| "person".into());
+    let id = q.about_id.map(|i| i.to_string()).unwrap_or_default();
+    let f = FormState::with(&[("about", &about), ("relationship_id", &id)]);
+    Ok(ok(&new_page(&s, &me, p, f).await?))
+}
+
+#[derive(Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    about: String,
+    #[serde(default)]
+    person_email: String,
+    #[serde(default)]
+    relationship_id: String,
+    #[serde(default)]
+    what_happened: String,
+    #[serde(default)]
+    about_staff: Option<String>,
+    #[serde(default)]
+    pause_contact: Option<String>,
+}
+
+async fn create(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<ReportForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    // The person is named by their email address; an address nobody has is "not in the
+    // programme" like anyone else outside it.
+    let about_id = match f.about.as_str() {
+        "person" => match trellis_domain::account::Email::parse("about_id", &f.person_email) {
+            Ok(e) => Some(
+                trellis_store::accounts::user_by_email(&s.store.db, &e)
+                    .await?
+                    .map_or(-1, |u| u.id),
+            ),
+            Err(_) => None,
+        },
+        "relationship" => f.relationship_id.trim().parse().ok(),
+        _ => None,
+    };
+    let input = ReportInput {
+        about: f.about.clone(),
+        about_id,
+        what_happened: f.what_happened.clone(),
+        about_staff: f.about_staff.is_some(),
+        pause_contact: f.pause_contact.is_some(),
+    };
+    match act::report(&s, &me, &p, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/concerns/{id}?sent=1")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let form = FormState::with(&[
+                ("about", &f.about),
+                ("person_email", &f.person_email),
+                ("relationship_id", &f.relationship_id),
+                ("what_happened", &f.what_happened),
+                (
+                    "about_staff",
+                    if f.about_staff.is_some() { "1" } else { "" },
+                ),
+                (
+                    "pause_contact",
+                    if f.pause_contact.is_some() { "1" } else { "" },
+                ),
+            ])
+            .failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &new_page(&s, &me, p, form).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "concerns/show.html")]
+struct ShowPage {
+    c: Chrome,
+    v: ConcernView,
+    handler: bool,
+    sent: bool,
+    f: FormState,
+}
+
+impl ShowPage {
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        when(t)
+    }
+    fn next_steps(&self) -> Vec<&'static str> {
+        trellis_domain::concern::Status::parse(&self.v.status)
+            .map(|s| s.moves().iter().map(|m| m.as_str()).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ShowQuery {
+    sent: Option<String>,
+}
+
+async fn show_page(
+    s: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    sent: bool,
+    f: FormState,
+) -> Result<ShowPage, PageError> {
+    let c = Chrome::new(s, Some(me));
+    let v = act::get(s, me, id).await.map_err(page_err(&c))?;
+    let handler = v.to_chair.is_some();
+    Ok(ShowPage {
+        c,
+        v,
+        handler,
+        sent,
+        f,
+    })
+}
+
+async fn show(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    Ok(ok(&show_page(
+        &s,
+        &me,
+        id,
+        q.sent.is_some(),
+        FormState::default(),
+    )
+    .await?))
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    message: String,
+}
+
+async fn step(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match act::step(&s, &me, id, &f.status, &f.message).await {
+        Ok(_) => Ok(Redirect::to(&format!("/concerns/{id}")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let form =
+                FormState::with(&[("status", &f.status), ("message", &f.message)]).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &show_page(&s, &me, id, false, form).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn note(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<NoteForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    match act::note(&s, &me, id, &f.note).await {
+        Ok(()) => Ok(Redirect::to(&format!("/concerns/{id}")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let form = FormState::with(&[("note", &f.note)]).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &show_page(&s, &me, id, false, form).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn lift_pause(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<super::CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
+    act::lift_pause(&s, &me, id).await.map_err(page_err(&c))?;
+    Ok(Redirect::to(&format!("/concerns/{id}")).into_response())
+}
