@@ -7,6 +7,7 @@ pub mod concerns;
 pub mod development;
 pub mod meetings;
 pub mod mentors;
+pub mod my_data;
 pub mod notifications;
 pub mod programmes;
 pub mod relationships;

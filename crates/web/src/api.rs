@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use accounts::my_data_download;
 pub use audit::AuditQuery;
 pub use json::ErrorBody;
 
@@ -55,6 +56,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::create_token, accounts::list_tokens))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::me, accounts::patch_me))
+        .routes(routes!(accounts::export))
         .routes(routes!(programmes::list, programmes::create))
         .routes(routes!(programmes::get, programmes::patch))
         .routes(routes!(programmes::join, programmes::members))

@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
             "/profile",
             get(accounts::profile_form).post(accounts::profile_save),
         )
+        .route("/my-data.json", get(accounts::my_data))
         .route(
             "/tokens",
             get(accounts::tokens).post(accounts::token_create),

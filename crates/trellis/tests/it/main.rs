@@ -14,6 +14,7 @@ mod cli;
 mod concerns;
 mod jobs;
 mod mentoring;
+mod my_data;
 mod pages;
 mod programmes;
 mod request_tools;

@@ -297,3 +297,34 @@ pub async fn patch_me(
         .ok_or(crate::error::AppError::NotFound("account"))?;
     Ok(Json(me_out(&s, &user).await?))
 }
+
+/// Everything Trellis holds about you, as one JSON archive: profile, memberships and roles,
+/// mentor applications and listing, requests, your relationships with the workspace entries
+/// you wrote, the concerns you reported, and your notifications.
+#[utoipa::path(get, path = "/me/export", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 401, body = ErrorBody)))]
+pub async fn export(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> ApiResult<axum::response::Response> {
+    Ok(my_data_download(
+        crate::actions::my_data::export(&s, &me).await?,
+    ))
+}
+
+/// The archive as a download.
+pub fn my_data_download(v: serde_json::Value) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-trellis-data.json\"",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        serde_json::to_string_pretty(&v).unwrap_or_default(),
+    )
+        .into_response()
+}

@@ -605,3 +605,12 @@ pub async fn token_revoke(
     act::revoke_token(&s, &me.user, id).await?;
     Ok(Redirect::to("/tokens").into_response())
 }
+
+/// The member's own archive (see `actions::my_data`), from their profile page.
+pub(super) async fn my_data(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let v = crate::actions::my_data::export(&s, &me)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(crate::api::my_data_download(v))
+}
