@@ -57,6 +57,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::me, accounts::patch_me))
         .routes(routes!(accounts::export))
+        .routes(routes!(accounts::erase))
         .routes(routes!(programmes::list, programmes::create))
         .routes(routes!(programmes::get, programmes::patch))
         .routes(routes!(programmes::join, programmes::members))

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             get(accounts::profile_form).post(accounts::profile_save),
         )
         .route("/my-data.json", get(accounts::my_data))
+        .route("/erase-account", post(accounts::erase_account))
         .route(
             "/tokens",
             get(accounts::tokens).post(accounts::token_create),

@@ -156,9 +156,13 @@ impl Runner {
         let id = job.payload_json()["outbox_id"]
             .as_i64()
             .ok_or_else(|| anyhow!("payload has no outbox_id"))?;
-        let mail = outbox::by_id(&self.store.db, id)
-            .await?
-            .ok_or_else(|| anyhow!("outbox message {id} is gone"))?;
+        let Some(mail) = outbox::by_id(&self.store.db, id).await? else {
+            // Deleted (its recipient was erased): nothing to send.
+            let tx = self.store.db.begin().await?;
+            jobs::complete(&tx, job.id, &self.id, self.clock.now()).await?;
+            tx.commit().await?;
+            return Ok(());
+        };
         if mail.sent_at.is_none() {
             self.mailer.deliver(&mail).await?;
         }

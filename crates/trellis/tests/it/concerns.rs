@@ -120,12 +120,18 @@ async fn routing_visibility_and_the_workflow(b: Backend) {
     let seen: Value = app.get(&path, Some(&s.officer)).await.json().await.unwrap();
     assert_eq!(seen["what_happened"], WHAT);
     assert_eq!(seen["subject_id"], mentor_id);
-    // The person concerned, other staff, the chair it was not routed to: nothing.
+    // The person concerned, other staff (admin included), the chair it was not routed to, any
+    // other member: nothing.
+    let admin = app.admin_or_existing().await;
+    let member = app.member("Sam Member", "sam@example.org").await;
+    crate::mentoring::join(app, "imp", &member).await;
     for (who, t) in [
         ("subject", mentor),
         ("director", &st.director),
         ("office", &s.office),
         ("chair", &s.chair),
+        ("admin", &admin),
+        ("member", &member),
     ] {
         let r = app.get(&path, Some(t)).await;
         assert_eq!(r.status(), 404, "{who}");

@@ -166,3 +166,49 @@ async fn relationship_entries(
         },
     }))
 }
+
+/// A member erases their account: held while they are the subject of an open concern;
+/// otherwise, in one transaction, their account becomes a placeholder that cannot sign in,
+/// their own private entries are deleted, and records others need keep the placeholder name
+/// (see docs/concerns.md, "Erasure").
+pub async fn erase(s: &AppState, who: &CurrentUser) -> AppResult<()> {
+    let db = &s.store.db;
+    if trellis_store::erasure::open_concerns_about(db, who.id()).await? > 0 {
+        return Err(crate::error::AppError::Conflict(
+            "We cannot erase your account just now: a matter that involves you is still open with the programme. We will be able to once it is resolved; please ask again then.".into(),
+        ));
+    }
+    let placeholder_name = format!("Former member {}", who.id());
+    let placeholder_email = format!("erased-{}@erased.invalid", who.id());
+    let now = s.now();
+    let tx = {
+        use trellis_store::TransactionTrait;
+        db.begin().await?
+    };
+    trellis_store::erasure::erase(
+        &tx,
+        &trellis_store::erasure::Former {
+            user_id: who.id(),
+            name: &who.user.name,
+            email: &who.user.email,
+            placeholder_name: &placeholder_name,
+            placeholder_email: &placeholder_email,
+        },
+        now,
+    )
+    .await?;
+    trellis_store::audit::record(
+        &tx,
+        &trellis_domain::audit::AuditEntry::new(
+            "account.erased",
+            "user",
+            Some(who.id()),
+            "account erased at the member's request",
+        )
+        .by(Some(who.id())),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -328,3 +328,30 @@ pub fn my_data_download(v: serde_json::Value) -> axum::response::Response {
     )
         .into_response()
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct EraseBody {
+    /// Must be `erase my account`.
+    confirm: String,
+}
+
+/// Erase your account: it becomes a placeholder that cannot sign in; your private entries are
+/// deleted; records others need keep a placeholder name. Held (409) while a matter that
+/// involves you is open with the programme.
+#[utoipa::path(post, path = "/me/erase", tag = "accounts", security(("bearer" = [])), request_body = EraseBody,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn erase(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    ApiJson(b): ApiJson<EraseBody>,
+) -> ApiResult<StatusCode> {
+    if b.confirm.trim() != "erase my account" {
+        return Err(crate::error::AppError::invalid(
+            "confirm",
+            "Type \"erase my account\" to confirm",
+        )
+        .into());
+    }
+    crate::actions::my_data::erase(&s, &me).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -614,3 +614,40 @@ pub(super) async fn my_data(State(s): State<AppState>, PageUser(me): PageUser) -
         .map_err(|e| PageError::new(e, c.clone()))?;
     Ok(crate::api::my_data_download(v))
 }
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The member erases their account from the profile page; the session ends with it.
+pub(super) async fn erase_account(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    PageUser(me): PageUser,
+    Form(f): Form<EraseForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    if f.confirm.trim() != "erase my account" {
+        return Err(PageError::new(
+            AppError::invalid("confirm", "Type \"erase my account\" to confirm"),
+            c,
+        ));
+    }
+    crate::actions::my_data::erase(&s, &me)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let page = MessagePage {
+        c: Chrome::new(&s, None),
+        title: "Your account is erased".into(),
+        paragraphs: vec![
+            "Your account and your private entries are gone. Records others need, such as your partner's copy of what you wrote together, now carry a placeholder name.".into(),
+        ],
+        link: Some(("/".into(), "Home".into())),
+    };
+    Ok((jar.add(auth::clear_session_cookie(&s)), ok(&page)).into_response())
+}
