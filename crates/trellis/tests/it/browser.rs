@@ -559,6 +559,20 @@ async fn choose_three_first_declines_second_accepts_both_see_the_relationship() 
     click_and_wait(&c, go).await;
     assert_eq!(heading(&c).await, "You and Ben Mentor");
     assert!(c.source().await.unwrap().contains("ben@example.org"));
+    // Reporting a concern is one link away, and its pages pass the checks too.
+    let report = c
+        .find(Locator::LinkText(
+            "Report a concern about this relationship",
+        ))
+        .await
+        .unwrap();
+    click_and_wait(&c, report).await;
+    assert_eq!(heading(&c).await, "Report a concern");
+    assert_accessible(&c, "report a concern").await;
+    c.goto(&app.url("/concerns")).await.unwrap();
+    assert_accessible(&c, "concerns").await;
+    c.goto(&app.url("/profile")).await.unwrap();
+    assert_accessible(&c, "profile with my data").await;
 
     // And both have the allocation email with the other's address.
     let to_mo = app
