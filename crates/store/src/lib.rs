@@ -15,6 +15,7 @@ pub mod mentors;
 pub mod notifications;
 pub mod outbox;
 pub mod programmes;
+pub mod queues;
 pub mod requests;
 pub mod sealed;
 pub mod secrets;

@@ -10,6 +10,7 @@ pub mod mentors;
 pub mod my_data;
 pub mod notifications;
 pub mod programmes;
+pub mod queues;
 pub mod relationships;
 pub mod requests;
 pub mod taxonomy;

@@ -63,6 +63,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::join, programmes::members))
         .routes(routes!(programmes::staff, programmes::grant_role))
         .routes(routes!(programmes::revoke_role))
+        .routes(routes!(programmes::queues))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))

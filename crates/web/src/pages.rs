@@ -6,6 +6,7 @@ mod admin;
 mod concerns;
 mod mentoring;
 mod programmes;
+mod queues;
 mod relationships;
 mod requests;
 
@@ -64,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .merge(requests::routes())
         .merge(relationships::routes())
         .merge(concerns::routes())
+        .merge(queues::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

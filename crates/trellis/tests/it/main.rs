@@ -17,6 +17,7 @@ mod mentoring;
 mod my_data;
 mod pages;
 mod programmes;
+mod queues;
 mod request_tools;
 mod requests;
 mod upgrade;

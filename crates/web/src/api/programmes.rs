@@ -325,3 +325,27 @@ pub async fn import_member_list(
     };
     Ok((status, Json(report)))
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct QueuesQuery {
+    /// Days without activity that make a relationship quiet (default 45).
+    quiet_days: Option<i64>,
+}
+
+/// The programme's work queues (office, director, admin): mentor applications against their
+/// target, requests waiting for mentors and with the director, mentors who have not confirmed
+/// the annual refresh, concerns you handle, and quiet relationships. Names, dates and states
+/// only.
+#[utoipa::path(get, path = "/programmes/{slug}/queues", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), QueuesQuery),
+    responses((status = 200, body = crate::actions::queues::Queues), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn queues(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<QueuesQuery>,
+) -> ApiResult<Json<crate::actions::queues::Queues>> {
+    let p = crate::actions::programmes::find(&s, &slug).await?;
+    Ok(Json(
+        crate::actions::queues::queues(&s, &me, &p, q.quiet_days).await?,
+    ))
+}

@@ -1,0 +1,79 @@
+//! The work queues page of a programme, for its office, mentorship director and admins.
+
+use super::{Chrome, PageError, PageResult, ok};
+use crate::actions::programmes::find;
+use crate::actions::queues::{self as act, Item, Queues};
+use crate::auth::PageUser;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use serde::Deserialize;
+use trellis_store::programmes::Programme;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/programmes/{slug}/queues", get(queues))
+}
+
+#[derive(Template)]
+#[template(path = "admin/queues.html")]
+struct QueuesPage {
+    c: Chrome,
+    p: Programme,
+    q: Queues,
+}
+
+impl QueuesPage {
+    /// (heading, items, what to say when empty)
+    fn sections(&self) -> Vec<(&'static str, &Vec<Item>, &'static str)> {
+        vec![
+            (
+                "Mentor applications",
+                &self.q.applications,
+                "No application is waiting.",
+            ),
+            (
+                "Requests with the director",
+                &self.q.requests_with_director,
+                "None.",
+            ),
+            (
+                "Requests waiting for a mentor's reply",
+                &self.q.requests_with_mentors,
+                "None.",
+            ),
+            (
+                "Mentors who have not confirmed the directory refresh",
+                &self.q.refresh_unconfirmed,
+                "Everyone has confirmed.",
+            ),
+            ("Concerns you handle", &self.q.concerns, "None."),
+            ("Quiet relationships", &self.q.quiet_relationships, "None."),
+        ]
+    }
+    fn day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.format("%-d %b %Y").to_string()
+    }
+}
+
+#[derive(Deserialize)]
+struct QueuesQuery {
+    quiet_days: Option<i64>,
+}
+
+async fn queues(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Query(q): Query<QueuesQuery>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let q = act::queues(&s, &me, &p, q.quiet_days)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ok(&QueuesPage { c, p, q }))
+}
