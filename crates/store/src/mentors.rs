@@ -799,3 +799,21 @@ pub async fn unconfirmed_count(
     .await?
     .map_or(0, |r| r.n))
 }
+
+/// Every mentor of the programme (listed or not) after `after` (by mentor id), at most `limit`.
+pub async fn mentors_after(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<MentorRow>> {
+    Ok(sql::all(
+        c,
+        &format!(
+            "SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id \
+             WHERE m.programme_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3"
+        ),
+        vec![programme_id.into(), after.into(), limit.into()],
+    )
+    .await?)
+}

@@ -417,3 +417,20 @@ pub async fn join_many(
     }
     Ok(())
 }
+
+/// The programme's members after `after` (by user id), at most `limit`: for exports that page
+/// through any number of members in bounded memory.
+pub async fn members_after(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<MemberSummary>> {
+    Ok(sql::all(
+        c,
+        "SELECT u.id AS user_id, u.name, u.email, m.joined_at FROM programme_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.programme_id = $1 AND u.id > $2 ORDER BY u.id LIMIT $3",
+        vec![programme_id.into(), after.into(), limit.into()],
+    )
+    .await?)
+}

@@ -66,6 +66,17 @@ pub enum Command {
     /// The keys that encrypt workspace content at rest.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Write a programme's members or mentors as CSV.
+    Export {
+        /// members or mentors
+        #[arg(value_parser = ["members", "mentors"])]
+        list: String,
+        #[arg(long)]
+        programme: String,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,6 +285,44 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Config => {
             print!("{}", config.to_display_toml());
+            Ok(())
+        }
+        Command::Export {
+            list,
+            programme,
+            out,
+        } => {
+            use trellis_web::actions::exports::{Export, write};
+            let parts = assemble(&config, system).await?;
+            let db = &parts.state.store.db;
+            let p = trellis_store::programmes::by_slug(db, &programme)
+                .await?
+                .with_context(|| format!("no programme {programme}"))?;
+            let what = if list == "members" {
+                Export::Members
+            } else {
+                Export::Mentors
+            };
+            let n = match out {
+                Some(path) => {
+                    let mut f = std::io::BufWriter::new(
+                        std::fs::File::create(&path)
+                            .with_context(|| format!("creating {}", path.display()))?,
+                    );
+                    let n = write(db, &p, what, &mut f)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    std::io::Write::flush(&mut f)?;
+                    n
+                }
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    write(db, &p, what, &mut stdout)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                }
+            };
+            eprintln!("Exported {n} {list} of {programme}.");
             Ok(())
         }
         Command::Keys(KeysCommand::Generate { id }) => {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod concerns;
 pub mod development;
+pub mod exports;
 pub mod meetings;
 pub mod mentors;
 pub mod my_data;

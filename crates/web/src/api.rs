@@ -64,6 +64,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::staff, programmes::grant_role))
         .routes(routes!(programmes::revoke_role))
         .routes(routes!(programmes::queues))
+        .routes(routes!(programmes::export))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))

@@ -467,3 +467,35 @@ async fn generate_fills_a_programme() {
         found.total
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_members_and_mentors_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(trellis(dir.path()).args([
+        "generate",
+        "--programme",
+        "csv",
+        "--members",
+        "30",
+        "--mentors",
+        "7",
+    ]));
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(trellis(dir.path()).args(["export", "mentors", "--programme", "csv"]));
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(csv.starts_with("user_id,name,organisation,"), "{csv}");
+    assert_eq!(csv.lines().count(), 8, "a header and seven mentors");
+    let file = dir.path().join("members.csv");
+    let out = run(trellis(dir.path())
+        .args(["export", "members", "--programme", "csv", "--out"])
+        .arg(&file));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Exported 30 members"));
+    let members = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(members.lines().count(), 31);
+    assert!(members.contains("@generated.trellis.test"));
+    let out = run(trellis(dir.path()).args(["export", "members", "--programme", "nope"]));
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no programme nope"));
+}

@@ -172,6 +172,45 @@ async fn queues_show_what_waits_and_what_is_late(b: Backend) {
     .await;
     let q: Value = get(office.clone(), "").await.json().await.unwrap();
     assert!(q["quiet_relationships"].as_array().unwrap().is_empty());
+    // CSV exports for the office; not for members.
+    let r = app
+        .get("/api/v1/programmes/imp/export/mentors.csv", Some(&office))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.starts_with("user_id,name,")
+            && csv.contains("Ana Mentor")
+            && csv.contains("Ben Mentor")
+    );
+    let members = app
+        .get("/api/v1/programmes/imp/export/members.csv", Some(&office))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(members.contains("mo@example.org"));
+    assert_eq!(
+        app.get(
+            "/api/v1/programmes/imp/export/members.csv",
+            Some(&st.mentee)
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/export/secrets.csv", Some(&office))
+            .await
+            .status(),
+        404
+    );
     // The page.
     let (browser, _) = crate::pages::signed_in(app, "olu@example.org").await;
     let html = browser

@@ -349,3 +349,37 @@ pub async fn queues(
         crate::actions::queues::queues(&s, &me, &p, q.quiet_days).await?,
     ))
 }
+
+/// Download the programme's members (`members.csv`) or mentors with their directory profile
+/// (`mentors.csv`) as CSV (office, director, admin).
+#[utoipa::path(get, path = "/programmes/{slug}/export/{file}", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), ("file" = String, Path, description = "members.csv or mentors.csv")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn export(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, file)): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    use crate::actions::exports::{self as ex, Export};
+    use axum::response::IntoResponse;
+    let what = match file.as_str() {
+        "members.csv" => Export::Members,
+        "mentors.csv" => Export::Mentors,
+        _ => return Err(AppError::NotFound("export").into()),
+    };
+    let p = crate::actions::programmes::find(&s, &slug).await?;
+    let body = ex::for_staff(&s, &me, &p, what).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}-{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
