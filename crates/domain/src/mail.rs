@@ -18,13 +18,6 @@ pub struct Message {
     pub calendar: Option<String>,
 }
 
-impl Message {
-    pub fn with_calendar(mut self, ics: String) -> Self {
-        self.calendar = Some(ics);
-        self
-    }
-}
-
 /// Everything a mail template may need about where the installation lives.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -504,13 +497,15 @@ pub mod concerns {
             .action("Read the concern", url)
     }
 
-    pub fn paused(programme: &str) -> Letter {
+    pub fn paused(programme: &str, url: &str) -> Letter {
         Letter::new("relationship_paused", format!("Your mentoring is paused for now ({programme})"))
             .para(format!("The programme team has paused contact in one of your mentoring relationships in {programme} for the time being. Please do not arrange meetings until you hear that it resumes. This is a routine step and says nothing about anyone."))
+            .action("See the relationship", url)
     }
 
-    pub fn resumed(programme: &str) -> Letter {
+    pub fn resumed(programme: &str, url: &str) -> Letter {
         Letter::new("relationship_resumed", format!("Your mentoring can resume ({programme})"))
             .para(format!("The pause in your mentoring relationship in {programme} has been lifted: you may arrange meetings again."))
+            .action("Open the relationship", url)
     }
 }

@@ -112,3 +112,77 @@ pub async fn mark_all_read(
     )
     .await?)
 }
+
+/// Who sends, and when: the installation's site (for links) and mail host (for Message-IDs).
+#[derive(Debug, Clone, Copy)]
+pub struct From<'a> {
+    pub site: &'a trellis_domain::mail::Site,
+    pub mail_host: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Who a letter goes to.
+#[derive(Debug, Clone, Copy)]
+pub struct To<'a> {
+    pub user_id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+}
+
+/// The one way Trellis tells a member something: the letter (with an `.ics` invitation when
+/// `calendar` is given) is queued in the outbox and its in-app copy (subject, first paragraph, and the letter's link as a path inside Trellis) goes
+/// to their notification centre, both in the caller's transaction.
+pub async fn tell(
+    c: &impl ConnectionTrait,
+    from: From<'_>,
+    to: To<'_>,
+    programme_id: Option<i64>,
+    letter: &trellis_domain::mail::Letter,
+    calendar: Option<&str>,
+) -> Result<()> {
+    let From {
+        site,
+        mail_host,
+        now,
+    } = from;
+    let mut message = letter.to(site, to.email, to.name);
+    message.calendar = calendar.map(str::to_owned);
+    crate::outbox::queue(c, &message, mail_host, now).await?;
+    let link = letter.action.as_ref().map(|(_, url)| {
+        url.strip_prefix(site.public_url.trim_end_matches('/'))
+            .unwrap_or(url)
+            .to_owned()
+    });
+    add(
+        c,
+        &NewNotification {
+            user_id: to.user_id,
+            programme_id,
+            subject: &letter.subject,
+            body: letter.paragraphs.first().map_or("", String::as_str),
+            link: link.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// [`tell`] a member known by id (nothing when the account is gone).
+pub async fn tell_user(
+    c: &impl ConnectionTrait,
+    from: From<'_>,
+    user_id: i64,
+    programme_id: Option<i64>,
+    letter: &trellis_domain::mail::Letter,
+) -> Result<()> {
+    if let Some(u) = crate::accounts::user_by_id(c, user_id).await? {
+        let to = To {
+            user_id,
+            email: &u.email,
+            name: &u.name,
+        };
+        tell(c, from, to, programme_id, letter, None).await?;
+    }
+    Ok(())
+}

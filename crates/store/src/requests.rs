@@ -8,7 +8,7 @@
 use crate::jobs::{self, NewJob, kinds};
 use crate::programmes::{self, Programme};
 use crate::sql::{self, duplicate};
-use crate::{Result, StoreError, notifications, outbox};
+use crate::{Result, StoreError, notifications};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -442,44 +442,18 @@ impl Effects<'_> {
         user_id: i64,
         letter: &trellis_domain::mail::Letter,
     ) -> Result<()> {
-        if let Some(u) = crate::accounts::user_by_id(c, user_id).await? {
-            outbox::queue(
-                c,
-                &letter.to(self.site, &u.email, &u.name),
-                self.mail_host,
-                self.now,
-            )
-            .await?;
-            self.notify(c, user_id, letter).await?;
-        }
-        Ok(())
-    }
-
-    /// The in-app copy of a letter: its subject, first paragraph and link.
-    async fn notify(
-        &self,
-        c: &impl ConnectionTrait,
-        user_id: i64,
-        letter: &trellis_domain::mail::Letter,
-    ) -> Result<()> {
-        let link = letter.action.as_ref().map(|(_, url)| {
-            url.strip_prefix(self.site.public_url.trim_end_matches('/'))
-                .unwrap_or(url)
-                .to_owned()
-        });
-        notifications::add(
+        notifications::tell_user(
             c,
-            &notifications::NewNotification {
-                user_id,
-                programme_id: Some(self.programme.id),
-                subject: &letter.subject,
-                body: letter.paragraphs.first().map_or("", String::as_str),
-                link: link.as_deref(),
+            notifications::From {
+                site: self.site,
+                mail_host: self.mail_host,
+                now: self.now,
             },
-            self.now,
+            user_id,
+            Some(self.programme.id),
+            letter,
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn name(&self, c: &impl ConnectionTrait, user_id: i64) -> Result<String> {

@@ -9,7 +9,7 @@ use trellis_domain::concern::route;
 use trellis_domain::mail::concerns as letters;
 use trellis_domain::role::StaffRole;
 use trellis_store::jobs::{self, Job};
-use trellis_store::{audit, concerns, notifications, outbox, programmes};
+use trellis_store::{audit, concerns, notifications, programmes};
 
 impl Runner {
     async fn tell(
@@ -18,30 +18,19 @@ impl Runner {
         programme_id: i64,
         user_id: i64,
         letter: &trellis_domain::mail::Letter,
-        link: &str,
     ) -> Result<()> {
-        let now = self.clock.now();
-        if let Some(u) = trellis_store::accounts::user_by_id(tx, user_id).await? {
-            outbox::queue(
-                tx,
-                &letter.to(&self.site, &u.email, &u.name),
-                &self.mail_host,
-                now,
-            )
-            .await?;
-            notifications::add(
-                tx,
-                &notifications::NewNotification {
-                    user_id,
-                    programme_id: Some(programme_id),
-                    subject: &letter.subject,
-                    body: letter.paragraphs.first().map_or("", String::as_str),
-                    link: Some(link),
-                },
-                now,
-            )
-            .await?;
-        }
+        notifications::tell_user(
+            tx,
+            notifications::From {
+                site: &self.site,
+                mail_host: &self.mail_host,
+                now: self.clock.now(),
+            },
+            user_id,
+            Some(programme_id),
+            letter,
+        )
+        .await?;
         Ok(())
     }
 
@@ -62,7 +51,7 @@ impl Runner {
             let link = format!("/concerns/{id}");
             let url = format!("{}{link}", self.site.public_url);
             for h in concerns::handlers(&tx, id).await? {
-                self.tell(&tx, p.id, h, &letters::reminder(&p.name, &url), &link)
+                self.tell(&tx, p.id, h, &letters::reminder(&p.name, &url))
                     .await?;
             }
         }
@@ -92,7 +81,7 @@ impl Runner {
                 let link = format!("/concerns/{id}");
                 let url = format!("{}{link}", self.site.public_url);
                 for h in routing.handlers.iter().filter(|h| !already.contains(h)) {
-                    self.tell(&tx, p.id, *h, &letters::escalated(&p.name, &url), &link)
+                    self.tell(&tx, p.id, *h, &letters::escalated(&p.name, &url))
                         .await?;
                 }
             }

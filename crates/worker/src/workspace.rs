@@ -6,7 +6,7 @@ use sea_orm::TransactionTrait;
 use trellis_domain::evaluation::next_due;
 use trellis_domain::mail::workspace as letters;
 use trellis_store::jobs::{self, Job};
-use trellis_store::{notifications, outbox, programmes, workspace};
+use trellis_store::{notifications, programmes, workspace};
 
 impl Runner {
     /// A relationship's periodic evaluation is due: remind its current members (email and
@@ -37,23 +37,22 @@ impl Runner {
                     .map(|o| o.name.as_str())
                     .collect();
                 let letter = letters::evaluation_due(&prog.name, &others.join(" and "), &url);
-                outbox::queue(
+                let to = notifications::To {
+                    user_id: m.user_id,
+                    email: &m.email,
+                    name: &m.name,
+                };
+                notifications::tell(
                     &tx,
-                    &letter.to(&self.site, &m.email, &m.name),
-                    &self.mail_host,
-                    now,
-                )
-                .await?;
-                notifications::add(
-                    &tx,
-                    &notifications::NewNotification {
-                        user_id: m.user_id,
-                        programme_id: Some(prog.id),
-                        subject: &letter.subject,
-                        body: letter.paragraphs.first().map_or("", String::as_str),
-                        link: Some(&format!("/relationships/{id}/evaluations")),
+                    notifications::From {
+                        site: &self.site,
+                        mail_host: &self.mail_host,
+                        now,
                     },
-                    now,
+                    to,
+                    Some(prog.id),
+                    &letter,
+                    None,
                 )
                 .await?;
             }

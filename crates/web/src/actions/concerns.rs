@@ -15,7 +15,7 @@ use trellis_domain::role::StaffRole;
 use trellis_store::concerns::{self as store, ConcernRow, NewConcern};
 use trellis_store::jobs::{self, NewJob, kinds};
 use trellis_store::programmes::Programme;
-use trellis_store::{DatabaseTransaction, TransactionTrait, audit, notifications, outbox};
+use trellis_store::{DatabaseTransaction, TransactionTrait, audit, notifications};
 
 fn context(id: i64) -> String {
     format!("concern:{id}")
@@ -54,29 +54,19 @@ async fn tell(
     p: &Programme,
     user_id: i64,
     letter: &trellis_domain::mail::Letter,
-    link: &str,
 ) -> AppResult<()> {
-    if let Some(u) = trellis_store::accounts::user_by_id(tx, user_id).await? {
-        outbox::queue(
-            tx,
-            &letter.to(&s.config.site, &u.email, &u.name),
-            &s.config.mail_host,
-            s.now(),
-        )
-        .await?;
-        notifications::add(
-            tx,
-            &notifications::NewNotification {
-                user_id,
-                programme_id: Some(p.id),
-                subject: &letter.subject,
-                body: letter.paragraphs.first().map_or("", String::as_str),
-                link: Some(link),
-            },
-            s.now(),
-        )
-        .await?;
-    }
+    notifications::tell_user(
+        tx,
+        notifications::From {
+            site: &s.config.site,
+            mail_host: &s.config.mail_host,
+            now: s.now(),
+        },
+        user_id,
+        Some(p.id),
+        letter,
+    )
+    .await?;
     Ok(())
 }
 
@@ -151,8 +141,7 @@ pub async fn report(
     .await?;
     store::set_body(&tx, id, &seal(s, id, &r.what_happened)?).await?;
     store::add_handlers(&tx, id, &routing.handlers, now).await?;
-    let link = format!("/concerns/{id}");
-    let url = format!("{}{link}", s.config.site.public_url);
+    let url = format!("{}/concerns/{id}", s.config.site.public_url);
     for h in &routing.handlers {
         tell(
             s,
@@ -160,7 +149,6 @@ pub async fn report(
             p,
             *h,
             &trellis_domain::mail::concerns::to_handler(&p.name, &url, p.concern_ack_days),
-            &link,
         )
         .await?;
     }
@@ -170,7 +158,6 @@ pub async fn report(
         p,
         who.id(),
         &trellis_domain::mail::concerns::received(&p.name, &url, p.concern_ack_days),
-        &link,
     )
     .await?;
     if let (true, Some(rel)) = (r.pause_contact, relationship) {
@@ -185,8 +172,10 @@ pub async fn report(
                 &tx,
                 p,
                 m.user_id,
-                &trellis_domain::mail::concerns::paused(&p.name),
-                &format!("/relationships/{rel}"),
+                &trellis_domain::mail::concerns::paused(
+                    &p.name,
+                    &format!("{}/relationships/{rel}", s.config.site.public_url),
+                ),
             )
             .await?;
         }
@@ -413,15 +402,13 @@ pub async fn step(
     )
     .await?;
     if let Some(reporter) = c.reporter_id {
-        let link = format!("/concerns/{id}");
-        let url = format!("{}{link}", s.config.site.public_url);
+        let url = format!("{}/concerns/{id}", s.config.site.public_url);
         tell(
             s,
             &tx,
             &p,
             reporter,
             &trellis_domain::mail::concerns::update(&p.name, to.as_str(), &url),
-            &link,
         )
         .await?;
     }
@@ -502,8 +489,10 @@ pub async fn lift_pause(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<(
             &tx,
             &p,
             m.user_id,
-            &trellis_domain::mail::concerns::resumed(&p.name),
-            &format!("/relationships/{rel}"),
+            &trellis_domain::mail::concerns::resumed(
+                &p.name,
+                &format!("{}/relationships/{rel}", s.config.site.public_url),
+            ),
         )
         .await?;
     }

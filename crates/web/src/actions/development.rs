@@ -15,7 +15,7 @@ use trellis_domain::role::StaffRole;
 use trellis_domain::workspace::Phase;
 use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, DocRow};
-use trellis_store::{TransactionTrait, notifications, outbox};
+use trellis_store::{TransactionTrait, notifications};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GoalView {
@@ -350,23 +350,22 @@ pub async fn add_evaluation(
                 &who.user.name,
                 &url,
             );
-            outbox::queue(
+            let to = notifications::To {
+                user_id: m.user_id,
+                email: &m.email,
+                name: &m.name,
+            };
+            notifications::tell(
                 &tx,
-                &letter.to(&s.config.site, &m.email, &m.name),
-                &s.config.mail_host,
-                now,
-            )
-            .await?;
-            notifications::add(
-                &tx,
-                &notifications::NewNotification {
-                    user_id: m.user_id,
-                    programme_id: Some(ws.programme.id),
-                    subject: &letter.subject,
-                    body: letter.paragraphs.first().map_or("", String::as_str),
-                    link: Some(&format!("/relationships/{id}/evaluations")),
+                notifications::From {
+                    site: &s.config.site,
+                    mail_host: &s.config.mail_host,
+                    now,
                 },
-                now,
+                to,
+                Some(ws.programme.id),
+                &letter,
+                None,
             )
             .await?;
         }

@@ -15,7 +15,7 @@ use trellis_domain::calendar::{self, Event, Method};
 use trellis_domain::mail::meetings as letters;
 use trellis_domain::meeting::{self as rules, MeetingInput, MeetingText, Schedule};
 use trellis_store::workspace::{self as store, MeetingRow, When};
-use trellis_store::{DatabaseTransaction, TransactionTrait, notifications, outbox, secrets};
+use trellis_store::{DatabaseTransaction, TransactionTrait, notifications, secrets};
 
 /// A meeting as a reader sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -170,24 +170,22 @@ async fn send(
                 changed,
             ),
         };
-        let message = letter
-            .to(&s.config.site, &member.email, &member.name)
-            .with_calendar(ics.clone());
-        outbox::queue(tx, &message, &s.config.mail_host, now).await?;
-        let link = url
-            .strip_prefix(s.config.site.public_url.trim_end_matches('/'))
-            .unwrap_or(&url)
-            .to_owned();
-        notifications::add(
+        let to = notifications::To {
+            user_id: member.user_id,
+            email: &member.email,
+            name: &member.name,
+        };
+        notifications::tell(
             tx,
-            &notifications::NewNotification {
-                user_id: member.user_id,
-                programme_id: Some(ws.programme.id),
-                subject: &letter.subject,
-                body: letter.paragraphs.first().map_or("", String::as_str),
-                link: Some(&link),
+            notifications::From {
+                site: &s.config.site,
+                mail_host: &s.config.mail_host,
+                now,
             },
-            now,
+            to,
+            Some(ws.programme.id),
+            &letter,
+            Some(&ics),
         )
         .await?;
     }

@@ -620,23 +620,22 @@ async fn welcome(
             .map(|o| format!("{} ({}, {})", o.name, o.role, o.email))
             .collect();
         let letter = trellis_domain::mail::workspace::welcome(&p.name, &others.join("; "), &url);
-        trellis_store::outbox::queue(
+        let to = trellis_store::notifications::To {
+            user_id: m.user_id,
+            email: &m.email,
+            name: &m.name,
+        };
+        trellis_store::notifications::tell(
             tx,
-            &letter.to(&s.config.site, &m.email, &m.name),
-            &s.config.mail_host,
-            now,
-        )
-        .await?;
-        trellis_store::notifications::add(
-            tx,
-            &trellis_store::notifications::NewNotification {
-                user_id: m.user_id,
-                programme_id: Some(p.id),
-                subject: &letter.subject,
-                body: letter.paragraphs.first().map_or("", String::as_str),
-                link: Some(&format!("/relationships/{ws_id}")),
+            trellis_store::notifications::From {
+                site: &s.config.site,
+                mail_host: &s.config.mail_host,
+                now,
             },
-            now,
+            to,
+            Some(p.id),
+            &letter,
+            None,
         )
         .await?;
     }
