@@ -10,27 +10,27 @@ use trellis_domain::directory;
 use trellis_domain::mail::{Letter, mentoring as letters};
 use trellis_store::jobs::{self, Job, NewJob, kinds};
 use trellis_store::mentors;
-use trellis_store::{audit, outbox, programmes};
+use trellis_store::{audit, notifications, programmes};
 
 fn day(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%-d %B %Y").to_string()
 }
 
 impl Runner {
+    /// Emails a member and puts the in-app copy in their notification centre.
     async fn send(
         &self,
         c: &impl ConnectionTrait,
-        email: &str,
-        name: &str,
+        programme_id: i64,
+        user_id: i64,
         letter: &Letter,
     ) -> Result<()> {
-        outbox::queue(
-            c,
-            &letter.to(&self.site, email, name),
-            &self.mail_host,
-            self.clock.now(),
-        )
-        .await?;
+        let from = notifications::From {
+            site: &self.site,
+            mail_host: &self.mail_host,
+            now: self.clock.now(),
+        };
+        notifications::tell_user(c, from, user_id, Some(programme_id), letter).await?;
         Ok(())
     }
 
@@ -67,7 +67,7 @@ impl Runner {
             for m in programmes::staff(&tx, p.id).await? {
                 if (m.role == "director" || m.role == "office") && !sent.contains(&m.user_id) {
                     sent.push(m.user_id);
-                    self.send(&tx, &m.email, &m.name, &letter).await?;
+                    self.send(&tx, p.id, m.user_id, &letter).await?;
                 }
             }
             audit::record(
@@ -151,14 +151,10 @@ impl Runner {
         let mut asked = 0;
         for m in mentors::listed_mentors(&tx, pid).await? {
             if let Some(token) = mentors::ask_refresh(&tx, pid, m.id, year, deadline, now).await? {
-                let email = trellis_store::accounts::user_by_id(&tx, m.user_id)
-                    .await?
-                    .map(|u| u.email)
-                    .unwrap_or_default();
                 self.send(
                     &tx,
-                    &email,
-                    &m.name,
+                    p.id,
+                    m.user_id,
                     &letters::refresh_request(
                         &p.name,
                         &day(deadline),
@@ -229,15 +225,11 @@ impl Runner {
             let Some(m) = mentors::mentor_by_id(&tx, r.mentor_id).await? else {
                 continue;
             };
-            let email = trellis_store::accounts::user_by_id(&tx, m.user_id)
-                .await?
-                .map(|u| u.email)
-                .unwrap_or_default();
             let url = self.url(&format!("/programmes/{}/mentoring", p.slug));
             self.send(
                 &tx,
-                &email,
-                &m.name,
+                p.id,
+                m.user_id,
                 &letters::refresh_reminder(&p.name, &day(r.deadline), &url),
             )
             .await?;
@@ -266,14 +258,10 @@ impl Runner {
             };
             if mentors::set_listed(&tx, m.id, false, Some("refresh"), now).await? {
                 unlisted += 1;
-                let email = trellis_store::accounts::user_by_id(&tx, m.user_id)
-                    .await?
-                    .map(|u| u.email)
-                    .unwrap_or_default();
                 self.send(
                     &tx,
-                    &email,
-                    &m.name,
+                    p.id,
+                    m.user_id,
                     &letters::refresh_unlisted(
                         &p.name,
                         &self.url(&format!("/programmes/{}/mentoring", p.slug)),

@@ -232,6 +232,24 @@ async fn notification_centre_counts_and_marks(b: Backend) {
         .await
         .unwrap();
     assert_eq!(empty["unread"], 0);
+    // The mentors' applications were answered in the app as well as by email; they read those
+    // first, so that what follows counts the request's notifications only.
+    let ben: Value = app
+        .get("/api/v1/notifications", Some(&mentors[1].0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        ben["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["link"] == "/programmes/imp/mentoring"),
+        "the approval reached the notification centre: {ben}"
+    );
+    app.post("/api/v1/notifications/read-all", json!({}), Some(&mentors[1].0))
+        .await;
     let id = new_request(&app, &mentee, &[mentors[0].1, mentors[1].1]).await;
     app.post(
         &format!("/api/v1/requests/{id}/decline"),

@@ -18,7 +18,7 @@ use trellis_store::jobs::{self, NewJob, kinds};
 use trellis_store::mentors::{self as store, ApplicationRow, MentorRow};
 use trellis_store::programmes::{self, Programme};
 use trellis_store::taxonomy::{self, Term};
-use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit, outbox};
+use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit, notifications};
 
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
@@ -47,7 +47,7 @@ fn conflict(message: impl Into<String>) -> AppError {
     AppError::Conflict(message.into())
 }
 
-/// Sends a letter to everyone holding `roles` in the programme (inside the caller's transaction).
+/// Tells everyone holding `roles` in the programme (inside the caller's transaction).
 async fn tell_staff(
     s: &AppState,
     c: &impl ConnectionTrait,
@@ -55,37 +55,30 @@ async fn tell_staff(
     roles: &[StaffRole],
     letter: &Letter,
 ) -> AppResult<()> {
-    let now = s.now();
     let mut sent: Vec<i64> = Vec::new();
     for m in programmes::staff(c, p.id).await? {
         if roles.iter().any(|r| r.as_str() == m.role) && !sent.contains(&m.user_id) {
             sent.push(m.user_id);
-            outbox::queue(
-                c,
-                &letter.to(&s.config.site, &m.email, &m.name),
-                &s.config.mail_host,
-                now,
-            )
-            .await?;
+            tell(s, c, p.id, m.user_id, letter).await?;
         }
     }
     Ok(())
 }
 
+/// Emails a member and puts the in-app copy in their notification centre.
 async fn tell(
     s: &AppState,
     c: &impl ConnectionTrait,
-    email: &str,
-    name: &str,
+    programme_id: i64,
+    user_id: i64,
     letter: &Letter,
 ) -> AppResult<()> {
-    outbox::queue(
-        c,
-        &letter.to(&s.config.site, email, name),
-        &s.config.mail_host,
-        s.now(),
-    )
-    .await?;
+    let from = notifications::From {
+        site: &s.config.site,
+        mail_host: &s.config.mail_host,
+        now: s.now(),
+    };
+    notifications::tell_user(c, from, user_id, Some(programme_id), letter).await?;
     Ok(())
 }
 
@@ -178,8 +171,8 @@ pub async fn apply(
         tell(
             s,
             &tx,
-            &who.user.email,
-            &who.user.name,
+            p.id,
+            who.id(),
             &letters::application_received(&p.name, &url(s, &format!("/applications/{id}")), true),
         )
         .await?;
@@ -252,8 +245,8 @@ pub async fn apply(
         tell(
             s,
             &tx,
-            &who.user.email,
-            &who.user.name,
+            p.id,
+            who.id(),
             &letters::application_received(
                 &p.name,
                 &url(s, &format!("/programmes/{}/mentoring", p.slug)),
@@ -365,8 +358,8 @@ pub async fn decide(
             tell(
                 s,
                 &tx,
-                &app.applicant_email,
-                &app.applicant_name,
+                p.id,
+                app.user_id,
                 &letters::clarification_requested(&p.name, question, &applicant_url),
             )
             .await?;
@@ -390,8 +383,8 @@ pub async fn decide(
             tell(
                 s,
                 &tx,
-                &app.applicant_email,
-                &app.applicant_name,
+                p.id,
+                app.user_id,
                 &letters::approved(
                     &p.name,
                     &url(s, &format!("/programmes/{}/mentoring", p.slug)),
@@ -404,8 +397,8 @@ pub async fn decide(
             tell(
                 s,
                 &tx,
-                &app.applicant_email,
-                &app.applicant_name,
+                p.id,
+                app.user_id,
                 &letters::declined(&p.name, reason),
             )
             .await?;
