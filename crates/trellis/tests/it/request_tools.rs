@@ -248,8 +248,12 @@ async fn notification_centre_counts_and_marks(b: Backend) {
             .any(|i| i["link"] == "/programmes/imp/mentoring"),
         "the approval reached the notification centre: {ben}"
     );
-    app.post("/api/v1/notifications/read-all", json!({}), Some(&mentors[1].0))
-        .await;
+    app.post(
+        "/api/v1/notifications/read-all",
+        json!({}),
+        Some(&mentors[1].0),
+    )
+    .await;
     let id = new_request(&app, &mentee, &[mentors[0].1, mentors[1].1]).await;
     app.post(
         &format!("/api/v1/requests/{id}/decline"),
