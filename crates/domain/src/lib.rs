@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod concern;
+pub mod dashboard;
 pub mod development;
 pub mod directory;
 pub mod error;

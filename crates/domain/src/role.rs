@@ -87,6 +87,12 @@ impl Standing {
         self.is_admin
     }
 
+    /// The programme's running: queues, dashboard, reports, exports and imports. Admins, the
+    /// office and the mentorship director.
+    pub fn runs_programme(&self) -> bool {
+        self.is_admin || self.holds(StaffRole::Director) || self.holds(StaffRole::Office)
+    }
+
     /// The member list and the membership roster: admin and office.
     pub fn may_manage_members(&self) -> bool {
         self.is_admin || self.holds(StaffRole::Office)

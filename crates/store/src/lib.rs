@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod programmes;
 pub mod queues;
+pub mod reports;
 pub mod requests;
 pub mod sealed;
 pub mod secrets;

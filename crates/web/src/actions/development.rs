@@ -11,7 +11,6 @@ use trellis_domain::development::{Assessment, CHECKLIST, Goal, checklist_item, g
 use trellis_domain::evaluation::{
     Evaluation, EvaluationInput, EvaluationText, Kind, MIN_ANSWERS_FOR_STAFF, QUESTIONS,
 };
-use trellis_domain::role::StaffRole;
 use trellis_domain::workspace::Phase;
 use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, DocRow};
@@ -401,7 +400,7 @@ pub async fn summary(
     p: &Programme,
 ) -> AppResult<Vec<QuestionResult>> {
     let st = crate::actions::programmes::standing(s, p, who).await?;
-    if !(st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)) {
+    if !(st.runs_programme()) {
         return Err(AppError::forbidden(
             "Only the programme office, the mentorship director and admins see evaluation results",
         ));

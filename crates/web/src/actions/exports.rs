@@ -5,7 +5,6 @@ use crate::actions::programmes::standing;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use trellis_domain::role::StaffRole;
 use trellis_store::DatabaseConnection;
 use trellis_store::programmes::Programme;
 
@@ -113,7 +112,7 @@ pub async fn for_staff(
     what: Export,
 ) -> AppResult<Vec<u8>> {
     let st = standing(s, p, who).await?;
-    if !(st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)) {
+    if !(st.runs_programme()) {
         return Err(AppError::forbidden(
             "Only the programme office, the mentorship director and admins export its lists",
         ));

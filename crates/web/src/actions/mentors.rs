@@ -561,7 +561,7 @@ pub async fn queue(
     p: &Programme,
 ) -> AppResult<Vec<ApplicationRow>> {
     let st = standing(s, p, who).await?;
-    if !(st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)) {
+    if !(st.runs_programme()) {
         return Err(AppError::forbidden(
             "Only the mentorship director and the programme office see the applications",
         ));

@@ -59,7 +59,7 @@ pub async fn queues(
     let st = standing(s, p, who).await?;
     // The office, the director and admins see every queue; those who handle concerns see the
     // concerns routed to them.
-    let office = st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office);
+    let office = st.runs_programme();
     let handles = st.holds(StaffRole::ConcernsOfficer) || st.holds(StaffRole::Chair);
     if !office && !handles {
         return Err(AppError::forbidden(

@@ -107,7 +107,7 @@ pub async fn visible(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Work
         },
         None => {
             let st = standing(s, &programme, who).await?;
-            if st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office) {
+            if st.runs_programme() {
                 Seat::Staff
             } else {
                 return Err(AppError::NotFound("relationship"));

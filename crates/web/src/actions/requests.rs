@@ -65,7 +65,7 @@ pub async fn visible(
         return Ok((r, p, Viewer::Holder));
     }
     let st = standing(s, &p, who).await?;
-    if st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office) {
+    if st.runs_programme() {
         let may_direct = st.is_admin || st.holds(StaffRole::Director);
         return Ok((r, p, Viewer::Staff { may_direct }));
     }

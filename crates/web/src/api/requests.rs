@@ -50,7 +50,7 @@ pub async fn list(
         out.offers.push(act::view(&s, &r, Viewer::Holder).await?);
     }
     let st = standing(&s, &p, &me).await?;
-    if st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office) {
+    if st.runs_programme() {
         let viewer = Viewer::Staff {
             may_direct: st.is_admin || st.holds(StaffRole::Director),
         };

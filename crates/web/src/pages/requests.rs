@@ -62,7 +62,7 @@ fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
 }
 
 fn is_staff(st: &trellis_domain::role::Standing) -> bool {
-    st.is_admin || st.holds(StaffRole::Director) || st.holds(StaffRole::Office)
+    st.runs_programme()
 }
 
 fn day(t: chrono::DateTime<chrono::Utc>) -> String {
