@@ -294,6 +294,7 @@ pub fn evaluation_figures(range: &Range, ratings: &[Rating]) -> EvaluationFigure
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 mod tests {
     use super::*;
     use chrono::Duration;

@@ -145,7 +145,7 @@ pub async fn ratings(
     let (cf, ct) = cohort.unwrap_or(EVER);
     Ok(sql::all(
         c,
-        "SELECT e.created_at AS at, x.question, x.rating \
+        "SELECT e.created_at AS at, x.question, CAST(x.rating AS BIGINT) AS rating \
          FROM evaluation_ratings x JOIN evaluations e ON e.id = x.evaluation_id \
          JOIN relationships r ON r.id = e.relationship_id \
          WHERE r.programme_id = $1 AND e.created_at >= $2 AND e.created_at < $3 \

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod concerns;
+pub mod dashboard;
 pub mod development;
 pub mod exports;
 pub mod meetings;

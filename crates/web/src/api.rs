@@ -65,6 +65,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::revoke_role))
         .routes(routes!(programmes::queues))
         .routes(routes!(programmes::export))
+        .routes(routes!(programmes::dashboard))
+        .routes(routes!(programmes::report))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))

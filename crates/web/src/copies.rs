@@ -1,4 +1,5 @@
-//! The copies members keep: the agreement and the development plan as PDF files.
+//! The copies members keep: the agreement and the development plan as PDF files; and the one
+//! way to send any file as a download.
 
 use crate::actions::development::GoalView;
 use crate::actions::relationships::{AgreementView, Workspace};
@@ -98,18 +99,26 @@ pub fn plan(ws: &Workspace, goals: &[GoalView]) -> Vec<u8> {
     document("Personal Development Plan", &b)
 }
 
-/// A PDF as a download.
-pub fn download(bytes: Vec<u8>, name: &str) -> Response {
+/// A file as a download: never shown inline (a file from a member is not trusted), never
+/// cached by the browser or a proxy.
+pub fn download(bytes: impl Into<axum::body::Body>, content_type: &str, name: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!(
+                    "attachment; filename=\"{}\"",
+                    name.replace(['"', '\\', '\r', '\n'], "_")
+                ),
             ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
-        bytes,
+        bytes.into(),
     )
         .into_response()
 }
+
+pub const PDF: &str = "application/pdf";
+pub const CSV: &str = "text/csv; charset=utf-8";

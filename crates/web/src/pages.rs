@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod concerns;
+mod dashboard;
 mod mentoring;
 mod programmes;
 mod queues;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(relationships::routes())
         .merge(concerns::routes())
         .merge(queues::routes())
+        .merge(dashboard::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

@@ -12,6 +12,7 @@ mod accounts;
 mod browser;
 mod cli;
 mod concerns;
+mod dashboard;
 mod jobs;
 mod mentoring;
 mod my_data;

@@ -47,7 +47,7 @@ async fn matched(b: Backend) -> Option<(Setup, i64)> {
     Some((st, rel))
 }
 
-fn agreement(goals: &str) -> Value {
+pub(crate) fn agreement(goals: &str) -> Value {
     json!({
         "goals": goals,
         "meeting_schedule": "Once a month, an hour, by video",
@@ -1109,7 +1109,7 @@ async fn plan_skills_and_checklist(b: Backend) {
     st.app.stop().await;
 }
 
-fn ratings(n: i32) -> Value {
+pub(crate) fn ratings(n: i32) -> Value {
     let map: serde_json::Map<String, Value> = trellis_domain::evaluation::QUESTIONS
         .iter()
         .map(|(q, _)| ((*q).to_owned(), json!(n)))

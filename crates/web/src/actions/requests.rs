@@ -291,21 +291,7 @@ pub async fn share(
 
 /// A stored file as a download (never shown inline: a PDF from a member is not trusted).
 pub fn download(f: store::RequestFile) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, f.content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", f.file_name),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        f.bytes,
-    )
-        .into_response()
+    crate::copies::download(f.bytes, &f.content_type, &f.file_name)
 }
 
 fn parse(

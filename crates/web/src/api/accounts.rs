@@ -314,19 +314,11 @@ pub async fn export(
 
 /// The archive as a download.
 pub fn my_data_download(v: serde_json::Value) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "application/json"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"my-trellis-data.json\"",
-            ),
-            (axum::http::header::CACHE_CONTROL, "private, no-store"),
-        ],
+    crate::copies::download(
         serde_json::to_string_pretty(&v).unwrap_or_default(),
+        "application/json",
+        "my-trellis-data.json",
     )
-        .into_response()
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -360,7 +360,6 @@ pub async fn export(
     Path((slug, file)): Path<(String, String)>,
 ) -> ApiResult<axum::response::Response> {
     use crate::actions::exports::{self as ex, Export};
-    use axum::response::IntoResponse;
     let what = match file.as_str() {
         "members.csv" => Export::Members,
         "mentors.csv" => Export::Mentors,
@@ -368,18 +367,47 @@ pub async fn export(
     };
     let p = crate::actions::programmes::find(&s, &slug).await?;
     let body = ex::for_staff(&s, &me, &p, what).await?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}-{file}\""),
-            ),
-        ],
+    Ok(crate::copies::download(
         body,
-    )
-        .into_response())
+        crate::copies::CSV,
+        &format!("{slug}-{file}"),
+    ))
+}
+
+/// The programme's dashboard figures (office, director, admin): applications and requests by
+/// month, time to match, acceptance by choice, relationships by model and phase, mentor
+/// capacity, and evaluation averages by quarter (null under 5 answers). A period (`from`, `to`,
+/// YYYY-MM-DD; by default the last twelve months) and a cohort (intake year).
+#[utoipa::path(get, path = "/programmes/{slug}/dashboard", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), crate::actions::dashboard::Filter),
+    responses((status = 200, body = crate::actions::dashboard::Dashboard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, description = "a bad date or cohort, or a period that ends before it starts", body = ErrorBody)))]
+pub async fn dashboard(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    Query(f): Query<crate::actions::dashboard::Filter>,
+) -> ApiResult<Json<crate::actions::dashboard::Dashboard>> {
+    let p = act::find(&s, &slug).await?;
+    Ok(Json(
+        crate::actions::dashboard::dashboard(&s, &me, &p, &f).await?,
+    ))
+}
+
+/// A report as CSV (office, director, admin): `figures.csv` (the dashboard's figures for the
+/// period and cohort) or `relationships.csv` (every relationship of the cohort with its model,
+/// phase, dates and members; never content).
+#[utoipa::path(get, path = "/programmes/{slug}/reports/{name}", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), ("name" = String, Path, description = "figures.csv or relationships.csv"), crate::actions::dashboard::Filter),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn report(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, name)): Path<(String, String)>,
+    Query(f): Query<crate::actions::dashboard::Filter>,
+) -> ApiResult<axum::response::Response> {
+    let p = act::find(&s, &slug).await?;
+    let body = crate::actions::dashboard::report(&s, &me, &p, &name, &f).await?;
+    Ok(crate::copies::download(
+        body,
+        crate::copies::CSV,
+        &format!("{slug}-{name}"),
+    ))
 }

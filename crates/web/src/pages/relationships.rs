@@ -1301,6 +1301,7 @@ async fn agreement_pdf(
     let a = act::agreement_of(&s, &ws).await?;
     Ok(crate::copies::download(
         crate::copies::agreement(&ws, &a),
+        crate::copies::PDF,
         "agreement.pdf",
     ))
 }
@@ -1315,6 +1316,7 @@ async fn plan_pdf(
     let goals = dev::plan_of(&s, &ws).await?;
     Ok(crate::copies::download(
         crate::copies::plan(&ws, &goals),
+        crate::copies::PDF,
         "development-plan.pdf",
     ))
 }
