@@ -13,6 +13,7 @@ pub mod development;
 pub mod directory;
 pub mod error;
 pub mod evaluation;
+pub mod import;
 pub mod mail;
 pub mod meeting;
 pub mod member_list;

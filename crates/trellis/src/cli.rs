@@ -1,4 +1,4 @@
-//! The command line: `trellis serve | demo | migrate | jobs run | user create | import members | config`.
+//! The command line: `trellis serve | demo | migrate | jobs run | user create | import | export | generate | keys | config`.
 
 use crate::{Config, assemble, demo, shutdown_signal, start};
 use anyhow::{Context, Result, bail};
@@ -41,8 +41,7 @@ pub enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Import data from CSV files.
-    #[command(subcommand)]
+    /// Import a CSV file of members, mentors or relationships into a programme.
     Import(ImportCommand),
     /// Fill a programme with generated members and mentors, for benchmarks and load tests.
     Generate {
@@ -116,26 +115,39 @@ pub enum UserCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ImportCommand {
-    /// Import a programme's member list: CSV with the header email,member_number,name[,member_type].
-    Members {
-        file: PathBuf,
-        #[arg(long)]
-        programme: String,
-        /// Import the good rows even if some rows are bad.
-        #[arg(long)]
-        skip_bad: bool,
-        /// Only report what would be imported.
-        #[arg(long)]
-        dry_run: bool,
-    },
-}
-
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.to_utc())
         .map_err(|e| format!("expected an RFC 3339 instant like 2027-01-15T09:00:00Z: {e}"))
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportKind {
+    /// The member list: email,member_number,name[,member_type].
+    Members,
+    /// Mentors with their directory profile: email,name,audiences,expertise,tags,background,
+    /// capacity,hours_per_month,languages,channels,training_course_date,training_equivalent,availability.
+    Mentors,
+    /// Existing relationships: model,phase,started_on,mentors,mentees,peers (members by email).
+    Relationships,
+}
+
+/// Import a CSV file into a programme: every row is checked first (each bad one reported with
+/// its line), then the good rows are written in one transaction.
+#[derive(Debug, clap::Args)]
+pub struct ImportCommand {
+    /// What the file holds.
+    #[arg(value_enum)]
+    kind: ImportKind,
+    file: PathBuf,
+    #[arg(long)]
+    programme: String,
+    /// Import the good rows even if some rows are bad.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Only report what would be imported.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
@@ -187,52 +199,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Import(ImportCommand::Members {
-            file,
-            programme,
-            skip_bad,
-            dry_run,
-        }) => {
-            let parts = assemble(&config, system).await?;
-            let p = programmes::by_slug(&parts.state.store.db, &programme)
-                .await?
-                .with_context(|| format!("no programme with the slug '{programme}'"))?;
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let report = trellis_web::actions::programmes::import_member_list(
-                &parts.state,
-                None,
-                &p,
-                &bytes,
-                skip_bad,
-                dry_run,
-            )
-            .await?;
-            for b in &report.bad_rows {
-                eprintln!("{}:{}: {}", file.display(), b.line, b.reason);
-            }
-            if report.dry_run {
-                println!(
-                    "Dry run: {} rows would be imported, {} rows are bad.",
-                    report.valid_rows,
-                    report.bad_rows.len()
-                );
-            } else if report.applied {
-                println!(
-                    "Imported {} rows into {}; skipped {} bad rows.",
-                    report.imported,
-                    p.name,
-                    report.bad_rows.len()
-                );
-            } else {
-                println!(
-                    "Nothing imported: {} rows are bad. Correct them, or pass --skip-bad to import the good rows.",
-                    report.bad_rows.len()
-                );
-                std::process::exit(1);
-            }
-            Ok(())
-        }
+        Command::Import(cmd) => import(&config, system, cmd).await,
         Command::Generate {
             programme,
             members,
@@ -422,4 +389,97 @@ pub async fn create_user(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+async fn import(config: &Config, system: SharedClock, cmd: ImportCommand) -> Result<()> {
+    use trellis_web::actions::imports::{self, Kind, OnDisk, Options};
+    let parts = assemble(config, system).await?;
+    let p = programmes::by_slug(&parts.state.store.db, &cmd.programme)
+        .await?
+        .with_context(|| format!("no programme with the slug '{}'", cmd.programme))?;
+    let kind = match cmd.kind {
+        ImportKind::Members => Kind::Members,
+        ImportKind::Mentors => Kind::Mentors,
+        ImportKind::Relationships => Kind::Relationships,
+    };
+    let total = count_lines(&cmd.file)?;
+    let tty = std::io::stderr().is_terminal();
+    // On a terminal the bar redraws in place; in a log, one line per tenth.
+    let shown = std::sync::atomic::AtomicU64::new(u64::MAX);
+    let progress = |pass: u8, rows: u64| {
+        let what = if pass == 1 { "checked" } else { "imported" };
+        let bar = progress_bar(rows, total);
+        let step = u64::from(pass) * 100 + (rows * 10).checked_div(total).unwrap_or(10);
+        if tty {
+            eprint!("\r{bar} {what} {rows} of {total} rows");
+        } else if shown.swap(step, std::sync::atomic::Ordering::Relaxed) != step {
+            eprintln!("{bar} {what} {rows} of {total} rows");
+        }
+    };
+    let report = imports::import(
+        &parts.state,
+        None,
+        &p,
+        kind,
+        &OnDisk(cmd.file.clone()),
+        Options {
+            dry_run: cmd.dry_run,
+            skip_bad: cmd.skip_bad,
+        },
+        &progress,
+    )
+    .await?;
+    if tty {
+        eprintln!();
+    }
+    for b in &report.bad_rows {
+        eprintln!("{}:{}: {}", cmd.file.display(), b.line, b.reason);
+    }
+    if report.bad_count > report.bad_rows.len() as u64 {
+        eprintln!(
+            "… and {} more bad rows",
+            report.bad_count - report.bad_rows.len() as u64
+        );
+    }
+    if report.dry_run {
+        println!(
+            "Dry run: {} rows would be imported, {} rows are bad.",
+            report.valid_rows, report.bad_count
+        );
+    } else if report.applied {
+        println!(
+            "Imported {} {} into {}; skipped {} bad rows.",
+            report.imported, report.kind, p.name, report.bad_count
+        );
+    } else {
+        println!(
+            "Nothing imported: {} rows are bad. Correct them, or pass --skip-bad to import the good rows.",
+            report.bad_count
+        );
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// The data lines of a file (for the progress bar), read without holding it.
+fn count_lines(path: &std::path::Path) -> Result<u64> {
+    let f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut n = 0u64;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        n += buf.iter().filter(|&&b| b == b'\n').count() as u64;
+        let len = buf.len();
+        r.consume(len);
+    }
+    Ok(n.saturating_sub(1))
+}
+
+/// `[#####-----]`, twenty steps.
+fn progress_bar(done: u64, total: u64) -> String {
+    let filled = (done.min(total) * 20).checked_div(total).unwrap_or(20) as usize;
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(20 - filled))
 }

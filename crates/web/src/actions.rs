@@ -7,6 +7,7 @@ pub mod concerns;
 pub mod dashboard;
 pub mod development;
 pub mod exports;
+pub mod imports;
 pub mod meetings;
 pub mod mentors;
 pub mod my_data;

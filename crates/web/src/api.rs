@@ -70,6 +70,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))
+                .routes(routes!(programmes::import))
                 .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .routes(routes!(audit::list))

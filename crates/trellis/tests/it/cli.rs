@@ -499,3 +499,57 @@ async fn export_writes_members_and_mentors_as_csv() {
     assert!(!out.status.success());
     assert!(text(&out).contains("no programme nope"));
 }
+
+/// A 100,000-row member list through the command line: read as it goes (twice: checked, then
+/// written), the one bad row at the very end named by its line, nothing written until asked to
+/// skip it, and the progress reported.
+#[test]
+fn a_large_member_list_is_streamed_and_all_or_nothing() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(trellis(dir.path()).args([
+        "generate",
+        "--programme",
+        "big",
+        "--members",
+        "1",
+        "--mentors",
+        "0",
+    ]));
+    assert!(out.status.success(), "{}", text(&out));
+    let path = dir.path().join("list.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "email,member_number,name,member_type").unwrap();
+    for i in 0..99_999 {
+        writeln!(f, "member{i}@example.org,M{i},Member {i},full").unwrap();
+    }
+    writeln!(f, "member7@example.org,M7b,Member seven again,full").unwrap();
+    drop(f);
+    let out =
+        run(trellis(dir.path()).args(["import", "members", "list.csv", "--programme", "big"]));
+    let said = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("list.csv:100001: email: member7@example.org appears more than once"),
+        "{said}"
+    );
+    assert!(said.contains("Nothing imported: 1 rows are bad"), "{said}");
+    assert!(said.contains("checked 100000 of 100000 rows"), "{said}");
+    let out = run(trellis(dir.path()).args([
+        "import",
+        "members",
+        "list.csv",
+        "--programme",
+        "big",
+        "--skip-bad",
+    ]));
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("Imported 99999 members into"), "{said}");
+    assert!(
+        said.contains("[##########----------] imported 50000 of 100000 rows"),
+        "{said}"
+    );
+    let out = run(trellis(dir.path()).args(["export", "members", "--programme", "big"]));
+    assert!(out.status.success());
+}

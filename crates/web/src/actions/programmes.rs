@@ -6,7 +6,6 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use trellis_domain::account::Email;
 use trellis_domain::audit::AuditEntry;
-use trellis_domain::member_list::{self, BadRow};
 use trellis_domain::programme::{Details, Membership, Settings, Slug};
 use trellis_domain::role::{StaffRole, Standing};
 use trellis_store::programmes::{self as store, Programme};
@@ -200,82 +199,4 @@ pub async fn revoke_role(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    /// Rows written (0 on a dry run or when bad rows stopped the import).
-    pub imported: u64,
-    /// Good rows found in the file.
-    pub valid_rows: usize,
-    pub bad_rows: Vec<BadRowOut>,
-    pub dry_run: bool,
-    /// Whether anything was written.
-    pub applied: bool,
-}
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct BadRowOut {
-    pub line: u64,
-    pub reason: String,
-}
-
-impl From<BadRow> for BadRowOut {
-    fn from(b: BadRow) -> Self {
-        Self {
-            line: b.line,
-            reason: b.reason,
-        }
-    }
-}
-
-/// Imports a member list. A file with any bad row imports nothing unless `skip_bad`; a dry run
-/// only reports. Admin and office only.
-pub async fn import_member_list(
-    s: &AppState,
-    who: Option<&CurrentUser>,
-    p: &Programme,
-    csv: &[u8],
-    skip_bad: bool,
-    dry_run: bool,
-) -> AppResult<ImportReport> {
-    if let Some(who) = who
-        && !standing(s, p, who).await?.may_manage_members()
-    {
-        return Err(AppError::forbidden(
-            "Only the programme office or an admin may import the member list",
-        ));
-    }
-    let parsed = member_list::parse(csv);
-    let apply = !dry_run && (parsed.bad.is_empty() || skip_bad) && !parsed.rows.is_empty();
-    let mut imported = 0;
-    if apply {
-        let now = s.now();
-        let tx = s.store.db.begin().await?;
-        imported = store::import_member_list(&tx, p.id, &parsed.rows, now).await?;
-        audit::record(
-            &tx,
-            &AuditEntry::new(
-                "programme.member_list_imported",
-                "programme",
-                Some(p.id),
-                format!(
-                    "{imported} member list rows imported, {} bad rows skipped",
-                    parsed.bad.len()
-                ),
-            )
-            .by(who.map(CurrentUser::id))
-            .in_programme(p.id),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-    }
-    Ok(ImportReport {
-        imported,
-        valid_rows: parsed.rows.len(),
-        bad_rows: parsed.bad.into_iter().map(Into::into).collect(),
-        dry_run,
-        applied: apply,
-    })
 }

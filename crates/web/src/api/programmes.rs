@@ -1,5 +1,6 @@
 use super::json::{ApiJson, ErrorBody};
-use crate::actions::programmes::{self as act, ImportReport};
+use crate::actions::imports::{self, ImportReport};
+use crate::actions::programmes as act;
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
@@ -304,7 +305,7 @@ pub struct ImportParams {
 }
 
 /// Import the member list: a CSV body with the header `email,member_number,name[,member_type]`
-/// (admin and office). A file with bad rows imports nothing unless `skip_bad=true`.
+/// (admin and office). The same as `POST …/imports/members`.
 #[utoipa::path(post, path = "/programmes/{slug}/member-list", tag = "programmes", security(("bearer" = [])),
     params(("slug" = String, Path), ImportParams), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows; nothing imported", body = ImportReport),
@@ -316,9 +317,55 @@ pub async fn import_member_list(
     Query(q): Query<ImportParams>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let p = act::find(&s, &slug).await?;
-    let report = act::import_member_list(&s, Some(&me), &p, &body, q.skip_bad, q.dry_run).await?;
-    let status = if report.bad_rows.is_empty() || report.applied || q.dry_run {
+    run_import(&s, &me, &slug, "members", &q, &body).await
+}
+
+/// Import a CSV file (admin and office): `members` (the member list:
+/// `email,member_number,name[,member_type]`), `mentors` (listed with their directory profile:
+/// `email,name,audiences,expertise,tags,background,capacity,hours_per_month,languages,channels,
+/// training_course_date,training_equivalent,availability`, lists separated by `;`, terms by
+/// their label) or `relationships` (`model,phase,started_on,mentors,mentees,peers`, members by
+/// email). Every row is checked first; a file with a bad row imports nothing unless
+/// `skip_bad=true`, and the report names each bad row's line and reason.
+#[utoipa::path(post, path = "/programmes/{slug}/imports/{kind}", tag = "programmes", security(("bearer" = [])),
+    params(("slug" = String, Path), ("kind" = String, Path, description = "members, mentors or relationships"), ImportParams), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows; nothing imported", body = ImportReport),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn import(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, kind)): Path<(String, String)>,
+    Query(q): Query<ImportParams>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    run_import(&s, &me, &slug, &kind, &q, &body).await
+}
+
+async fn run_import(
+    s: &AppState,
+    me: &crate::auth::CurrentUser,
+    slug: &str,
+    kind: &str,
+    q: &ImportParams,
+    body: &[u8],
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    let kind = imports::Kind::parse(kind).map_err(|_| AppError::NotFound("import"))?;
+    let p = act::find(s, slug).await?;
+    let opts = imports::Options {
+        dry_run: q.dry_run,
+        skip_bad: q.skip_bad,
+    };
+    let report = imports::import(
+        s,
+        Some(me),
+        &p,
+        kind,
+        &imports::InMemory(body),
+        opts,
+        &|_, _| {},
+    )
+    .await?;
+    let status = if report.bad_count == 0 || report.applied || q.dry_run {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY

@@ -2,7 +2,8 @@
 //! audit log. Each handler checks the role on the server; the links are only a convenience.
 
 use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::actions::programmes::{self as act, ImportReport};
+use crate::actions::imports::{self, ImportReport};
+use crate::actions::programmes as act;
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -537,6 +538,7 @@ async fn import(
 ) -> PageResult {
     let (c, p) = member_list_page(&s, &me, &slug).await?;
     let (mut csrf, mut file, mut skip_bad, mut dry_run) = (String::new(), Vec::new(), false, false);
+    let mut kind = String::from("members");
     while let Some(field) = mp
         .next_field()
         .await
@@ -556,6 +558,12 @@ async fn import(
                     .map_err(|e| AppError::BadRequest(e.body_text()))?
                     .to_vec()
             }
+            "kind" => {
+                kind = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+            }
             "skip_bad" => skip_bad = true,
             "dry_run" => dry_run = true,
             _ => {}
@@ -569,8 +577,19 @@ async fn import(
             Some("Choose a CSV file to upload".to_owned()),
         )
     } else {
-        let r = act::import_member_list(&s, Some(&me), &p, &file, skip_bad, dry_run).await?;
-        let status = if r.bad_rows.is_empty() || r.applied || dry_run {
+        let opts = imports::Options { dry_run, skip_bad };
+        let kind = imports::Kind::parse(&kind)?;
+        let r = imports::import(
+            &s,
+            Some(&me),
+            &p,
+            kind,
+            &imports::InMemory(&file),
+            opts,
+            &|_, _| {},
+        )
+        .await?;
+        let status = if r.bad_count == 0 || r.applied || dry_run {
             StatusCode::OK
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
