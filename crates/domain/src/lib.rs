@@ -21,6 +21,7 @@ pub mod profile;
 pub mod programme;
 pub mod request;
 pub mod role;
+pub mod webhook;
 pub mod workspace;
 
 pub use error::{FieldError, Invalid};

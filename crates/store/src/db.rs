@@ -116,6 +116,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_concerns.sql"),
         include_str!("../migrations/postgres/0006_concerns.sql"),
     ),
+    (
+        "0007_staff_tools",
+        include_str!("../migrations/sqlite/0007_staff_tools.sql"),
+        include_str!("../migrations/postgres/0007_staff_tools.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

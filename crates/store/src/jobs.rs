@@ -30,6 +30,10 @@ pub mod kinds {
     pub const CONCERN_REMINDER: &str = "concern_reminder";
     /// Send a concern still unacknowledged at its target to the chair.
     pub const CONCERN_ESCALATION: &str = "concern_escalation";
+    /// POST one webhook delivery (retried with back-off until the receiver answers 2xx).
+    pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
+    /// Send a member's weekly digest.
+    pub const WEEKLY_DIGEST: &str = "weekly_digest";
 }
 
 #[derive(Debug, Clone)]

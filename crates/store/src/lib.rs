@@ -23,6 +23,7 @@ pub mod secrets;
 pub mod shortlist;
 mod sql;
 pub mod taxonomy;
+pub mod webhooks;
 pub mod workspace;
 
 pub use db::{Backend, Store, connect};

@@ -540,6 +540,14 @@ impl Effects<'_> {
                         )),
                     )
                     .await?;
+                    crate::webhooks::emit(
+                        c,
+                        p.id,
+                        "request.offered",
+                        serde_json::json!({"request_id": id, "status": "offered", "mentor_id": mentor_id, "choice": choice.map(|r| r + 1), "due_at": due_at}),
+                        now,
+                    )
+                    .await?;
                     let mentor = self.name(c, *mentor_id).await?;
                     self.mail(
                         c,
@@ -623,6 +631,14 @@ impl Effects<'_> {
                 }
                 Event::Escalated => {
                     add_event(c, id, now, "escalated", None, None).await?;
+                    crate::webhooks::emit(
+                        c,
+                        p.id,
+                        "request.escalated",
+                        serde_json::json!({"request_id": id, "status": "with_director"}),
+                        now,
+                    )
+                    .await?;
                     self.mail(
                         c,
                         mentee,
@@ -651,6 +667,14 @@ impl Effects<'_> {
                             .await?;
                     crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;
                     crate::workspace::add_member(c, rel, mentee, "mentee", now).await?;
+                    crate::webhooks::emit(
+                        c,
+                        p.id,
+                        "request.accepted",
+                        serde_json::json!({"request_id": id, "status": "accepted", "mentor_id": mentor_id, "relationship_id": rel}),
+                        now,
+                    )
+                    .await?;
                     crate::workspace::schedule_evaluation(
                         c,
                         rel,

@@ -17,3 +17,4 @@ pub mod queues;
 pub mod relationships;
 pub mod requests;
 pub mod taxonomy;
+pub mod webhooks;

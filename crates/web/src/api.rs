@@ -67,6 +67,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::export))
         .routes(routes!(programmes::dashboard))
         .routes(routes!(programmes::report))
+        .routes(routes!(programmes::webhooks, programmes::register_webhook))
+        .routes(routes!(programmes::remove_webhook))
+        .routes(routes!(programmes::webhook_deliveries))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))

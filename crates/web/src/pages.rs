@@ -10,6 +10,7 @@ mod programmes;
 mod queues;
 mod relationships;
 mod requests;
+mod webhooks;
 
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::AppError;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(concerns::routes())
         .merge(queues::routes())
         .merge(dashboard::routes())
+        .merge(webhooks::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

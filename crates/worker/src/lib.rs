@@ -6,6 +6,7 @@ pub mod mailer;
 mod mentoring;
 mod requests;
 pub mod runner;
+mod webhooks;
 mod workspace;
 
 pub use mailer::{MailTransport, Mailer};

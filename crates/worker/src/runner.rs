@@ -148,6 +148,7 @@ impl Runner {
             kinds::EVALUATION_DUE => self.evaluation_due(job).await,
             kinds::CONCERN_REMINDER => self.concern_reminder(job).await,
             kinds::CONCERN_ESCALATION => self.concern_escalation(job).await,
+            kinds::WEBHOOK_DELIVERY => self.webhook_delivery(job).await,
             other => Err(anyhow!("unknown job kind '{other}'")),
         }
     }

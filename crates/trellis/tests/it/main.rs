@@ -23,4 +23,5 @@ mod queues;
 mod request_tools;
 mod requests;
 mod upgrade;
+mod webhooks;
 mod workspace;

@@ -141,6 +141,15 @@ pub async fn report(
     .await?;
     store::set_body(&tx, id, &seal(s, id, &r.what_happened)?).await?;
     store::add_handlers(&tx, id, &routing.handlers, now).await?;
+    // Integrations hear that a concern exists, never who or what it is about.
+    trellis_store::webhooks::emit(
+        &tx,
+        p.id,
+        "concern.opened",
+        serde_json::json!({"concern_id": id, "status": "open"}),
+        now,
+    )
+    .await?;
     let url = format!("{}/concerns/{id}", s.config.site.public_url);
     for h in &routing.handlers {
         tell(

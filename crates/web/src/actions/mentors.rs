@@ -405,6 +405,16 @@ pub async fn decide(
         }
         Event::Resubmitted | Event::Withdrawn => {}
     }
+    if matches!(event, Event::Approved | Event::Declined { .. }) {
+        trellis_store::webhooks::emit(
+            &tx,
+            p.id,
+            "application.decided",
+            serde_json::json!({"application_id": id, "user_id": app.user_id, "state": to.as_str()}),
+            now,
+        )
+        .await?;
+    }
     audit::record(
         &tx,
         &AuditEntry::new(

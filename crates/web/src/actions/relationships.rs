@@ -461,6 +461,14 @@ pub async fn move_phase(s: &AppState, who: &CurrentUser, id: i64, to: &str) -> A
             store::release_place(&tx, ws.programme.id, m.user_id, s.now()).await?;
         }
     }
+    trellis_store::webhooks::emit(
+        &tx,
+        ws.programme.id,
+        "relationship.phase_changed",
+        serde_json::json!({"relationship_id": id, "model": ws.rel.model, "from": from.as_str(), "to": to.as_str()}),
+        s.now(),
+    )
+    .await?;
     audited(
         &tx,
         s,

@@ -458,3 +458,64 @@ pub async fn report(
         &format!("{slug}-{name}"),
     ))
 }
+
+/// The programme's outgoing webhooks (admin).
+#[utoipa::path(get, path = "/programmes/{slug}/webhooks", tag = "webhooks", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn webhooks(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Vec<trellis_store::webhooks::Webhook>>> {
+    let p = act::find(&s, &slug).await?;
+    Ok(Json(crate::actions::webhooks::list(&s, &me, &p).await?))
+}
+
+/// Register a webhook (admin): a URL and the events it wants — `application.decided`,
+/// `request.offered`, `request.accepted`, `request.escalated`, `relationship.phase_changed`,
+/// `concern.opened`. Each event is POSTed as JSON (ids and states only, never content) with
+/// `Trellis-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` keyed with the
+/// secret returned here once; a delivery that does not get a 2xx is retried with back-off.
+#[utoipa::path(post, path = "/programmes/{slug}/webhooks", tag = "webhooks", security(("bearer" = [])), params(("slug" = String, Path)),
+    request_body = crate::actions::webhooks::WebhookInput,
+    responses((status = 201, body = crate::actions::webhooks::Registered), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register_webhook(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<crate::actions::webhooks::WebhookInput>,
+) -> ApiResult<(StatusCode, Json<crate::actions::webhooks::Registered>)> {
+    let p = act::find(&s, &slug).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::actions::webhooks::register(&s, &me, &p, &b).await?),
+    ))
+}
+
+/// Remove a webhook (admin); its pending deliveries are dropped.
+#[utoipa::path(delete, path = "/programmes/{slug}/webhooks/{id}", tag = "webhooks", security(("bearer" = [])), params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_webhook(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> ApiResult<StatusCode> {
+    let p = act::find(&s, &slug).await?;
+    crate::actions::webhooks::remove(&s, &me, &p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A webhook's delivery log (admin): the latest 100, each with its body, attempts, the
+/// receiver's last status or error, and when it was delivered.
+#[utoipa::path(get, path = "/programmes/{slug}/webhooks/{id}/deliveries", tag = "webhooks", security(("bearer" = [])), params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn webhook_deliveries(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> ApiResult<Json<Vec<trellis_store::webhooks::Delivery>>> {
+    let p = act::find(&s, &slug).await?;
+    Ok(Json(
+        crate::actions::webhooks::deliveries(&s, &me, &p, id).await?,
+    ))
+}

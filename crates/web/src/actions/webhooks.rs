@@ -1,0 +1,119 @@
+//! Outgoing webhooks of a programme, registered by an admin: the address, the events it wants,
+//! a signing secret shown once, and the delivery log. Deliveries carry ids and states only.
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::webhook::{check_events, check_url};
+use trellis_store::programmes::Programme;
+use trellis_store::webhooks::{self as store, Delivery, Webhook};
+use trellis_store::{TransactionTrait, audit};
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct WebhookInput {
+    /// Where to POST, e.g. https://hr.example.org/hooks/trellis
+    #[serde(default)]
+    pub url: String,
+    /// Event names (see the list in the API description).
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    pub id: i64,
+    /// Shown once: the receiver checks `Trellis-Signature` with it.
+    pub secret: String,
+}
+
+fn require_admin(who: &CurrentUser) -> AppResult<()> {
+    if who.user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("Only an admin manages webhooks"))
+    }
+}
+
+pub async fn register(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    input: &WebhookInput,
+) -> AppResult<Registered> {
+    require_admin(who)?;
+    let url = check_url(&input.url)?;
+    let events = check_events(&input.events)?;
+    let (secret, _) = trellis_store::secrets::new_token();
+    let sealed = s
+        .store
+        .keys
+        .seal("webhook", &secret)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    let id = store::create(&tx, p.id, &url, &sealed, &events, who.id(), now).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "webhook.registered",
+            "webhook",
+            Some(id),
+            format!("webhook to {url} for {}", events.join(", ")),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Registered { id, secret })
+}
+
+pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<Webhook>> {
+    require_admin(who)?;
+    Ok(store::of_programme(&s.store.db, p.id).await?)
+}
+
+async fn of_programme(s: &AppState, p: &Programme, id: i64) -> AppResult<Webhook> {
+    store::get(&s.store.db, id)
+        .await?
+        .filter(|w| w.programme_id == p.id)
+        .ok_or(AppError::NotFound("webhook"))
+}
+
+pub async fn remove(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> AppResult<()> {
+    require_admin(who)?;
+    let w = of_programme(s, p, id).await?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    store::delete(&tx, w.id).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "webhook.removed",
+            "webhook",
+            Some(w.id),
+            format!("webhook to {} removed", w.url),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The latest 100 deliveries of a webhook, newest first.
+pub async fn deliveries(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    id: i64,
+) -> AppResult<Vec<Delivery>> {
+    require_admin(who)?;
+    let w = of_programme(s, p, id).await?;
+    Ok(store::deliveries(&s.store.db, w.id, 100).await?)
+}

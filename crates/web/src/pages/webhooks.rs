@@ -1,0 +1,145 @@
+//! The webhooks page of a programme (admins): register an address for chosen events (the
+//! signing secret is shown once), remove one, and read each one's delivery log.
+
+use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use crate::actions::programmes::find;
+use crate::actions::webhooks::{self as act, WebhookInput};
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_domain::webhook::EVENTS;
+use trellis_store::programmes::Programme;
+use trellis_store::webhooks::{Delivery, Webhook};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/programmes/{slug}/webhooks",
+            get(page).post(register),
+        )
+        .route(
+            "/admin/programmes/{slug}/webhooks/{id}/remove",
+            post(remove),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "admin/webhooks.html")]
+struct WebhooksPage {
+    c: Chrome,
+    p: Programme,
+    hooks: Vec<(Webhook, Vec<Delivery>)>,
+    events: [(&'static str, &'static str); 6],
+    f: FormState,
+    /// The secret of the webhook just registered, shown once.
+    secret: Option<String>,
+}
+
+async fn view(
+    s: &AppState,
+    me: &crate::auth::CurrentUser,
+    p: Programme,
+    c: Chrome,
+    f: FormState,
+    secret: Option<String>,
+) -> Result<WebhooksPage, PageError> {
+    let mut hooks = Vec::new();
+    for w in act::list(s, me, &p)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?
+    {
+        let d = act::deliveries(s, me, &p, w.id).await?;
+        hooks.push((w, d.into_iter().take(10).collect()));
+    }
+    Ok(WebhooksPage {
+        c,
+        p,
+        hooks,
+        events: EVENTS,
+        f,
+        secret,
+    })
+}
+
+async fn page(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ok(&view(&s, &me, p, c, FormState::default(), None).await?))
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    events: Vec<String>,
+}
+
+async fn register(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<RegisterForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let input = WebhookInput {
+        url: f.url.clone(),
+        events: f.events.clone(),
+    };
+    match act::register(&s, &me, &p, &input).await {
+        Ok(r) => Ok(ok(&view(
+            &s,
+            &me,
+            p,
+            c,
+            FormState::default(),
+            Some(r.secret),
+        )
+        .await?)),
+        Err(e @ AppError::Invalid(_)) => {
+            let typed = FormState::with(&[("url", &f.url), ("events", &f.events.join("\n"))]);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &view(&s, &me, p, c, typed.failed(&e), None).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn remove(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<super::CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    act::remove(&s, &me, &p, id)
+        .await
+        .map_err(|e| PageError::new(e, c))?;
+    Ok(Redirect::to(&format!("/admin/programmes/{slug}/webhooks")).into_response())
+}
