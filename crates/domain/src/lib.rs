@@ -17,6 +17,7 @@ pub mod import;
 pub mod mail;
 pub mod meeting;
 pub mod member_list;
+pub mod notify;
 pub mod profile;
 pub mod programme;
 pub mod request;

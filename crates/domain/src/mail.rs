@@ -136,6 +136,29 @@ pub fn password_changed(site: &Site, to_email: &str, name: &str) -> Message {
 
 /// Letters about mentor applications and the directory. `programme` is the programme's name;
 /// URLs are absolute.
+/// The weekly digest: the letters a member chose to get once a week, as (subject, absolute
+/// link), oldest first.
+pub fn digest(site: &Site, items: &[(String, Option<String>)]) -> Letter {
+    let mut l = Letter::new(
+        "weekly_digest",
+        format!("Your week in {}: {} updates", site.name, items.len()),
+    )
+    .para("Here is what happened this week. Each is also in your notifications in Trellis.");
+    for (subject, link) in items {
+        l = l.para(match link {
+            Some(url) => format!("{subject}: {url}"),
+            None => subject.clone(),
+        });
+    }
+    l.action(
+        "Open your notifications",
+        format!("{}/notifications", site.public_url),
+    )
+    .after(
+        "You get this digest instead of single emails because you chose it in your email settings.",
+    )
+}
+
 pub mod mentoring {
     use super::Letter;
 

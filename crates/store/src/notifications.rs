@@ -6,6 +6,7 @@ use crate::sql::{self, Count};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
+use trellis_domain::notify::{Choices, Delivery};
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
 pub struct Notification {
@@ -145,14 +146,32 @@ pub async fn tell(
         mail_host,
         now,
     } = from;
-    let mut message = letter.to(site, to.email, to.name);
-    message.calendar = calendar.map(str::to_owned);
-    crate::outbox::queue(c, &message, mail_host, now).await?;
     let link = letter.action.as_ref().map(|(_, url)| {
         url.strip_prefix(site.public_url.trim_end_matches('/'))
             .unwrap_or(url)
             .to_owned()
     });
+    match choices(c, to.user_id).await?.for_letter(letter.template) {
+        Delivery::Each => {
+            let mut message = letter.to(site, to.email, to.name);
+            message.calendar = calendar.map(str::to_owned);
+            crate::outbox::queue(c, &message, mail_host, now).await?;
+        }
+        Delivery::Digest => {
+            sql::exec(
+                c,
+                "INSERT INTO digest_items (user_id, subject, link, created_at) VALUES ($1, $2, $3, $4)",
+                vec![
+                    to.user_id.into(),
+                    letter.subject.clone().into(),
+                    link.clone().into(),
+                    now.into(),
+                ],
+            )
+            .await?;
+        }
+        Delivery::Off => {}
+    }
     add(
         c,
         &NewNotification {
@@ -185,4 +204,85 @@ pub async fn tell_user(
         tell(c, from, to, programme_id, letter, None).await?;
     }
     Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ChoicesRow {
+    choices: String,
+}
+
+/// A member's email choices (every email, when never set).
+pub async fn choices(c: &impl ConnectionTrait, user_id: i64) -> Result<Choices> {
+    let row: Option<ChoicesRow> = sql::one(
+        c,
+        "SELECT choices FROM notification_settings WHERE user_id = $1",
+        vec![user_id.into()],
+    )
+    .await?;
+    Ok(row
+        .and_then(|r| serde_json::from_str(&r.choices).ok())
+        .unwrap_or_default())
+}
+
+pub async fn set_choices(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    choices: &Choices,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "INSERT INTO notification_settings (user_id, choices, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET choices = excluded.choices, updated_at = excluded.updated_at",
+        vec![
+            user_id.into(),
+            serde_json::to_string(choices).unwrap_or_default().into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A letter held for a member's weekly digest.
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct DigestItem {
+    pub id: i64,
+    pub subject: String,
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The members with letters held for their digest.
+pub async fn digest_recipients(c: &impl ConnectionTrait) -> Result<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct U {
+        user_id: i64,
+    }
+    let rows: Vec<U> = sql::all(
+        c,
+        "SELECT DISTINCT user_id FROM digest_items ORDER BY user_id",
+        vec![],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.user_id).collect())
+}
+
+/// Takes (reads and removes) a member's held letters, oldest first.
+pub async fn take_digest(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<DigestItem>> {
+    let items: Vec<DigestItem> = sql::all(
+        c,
+        "SELECT id, subject, link, created_at FROM digest_items WHERE user_id = $1 ORDER BY id",
+        vec![user_id.into()],
+    )
+    .await?;
+    if let Some(last) = items.last() {
+        sql::exec(
+            c,
+            "DELETE FROM digest_items WHERE user_id = $1 AND id <= $2",
+            vec![user_id.into(), last.id.into()],
+        )
+        .await?;
+    }
+    Ok(items)
 }

@@ -139,6 +139,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))
         .routes(routes!(notifications::read_all))
+        .routes(routes!(
+            notifications::settings,
+            notifications::save_settings
+        ))
 }
 
 /// The OpenAPI 3.1 document, built once.

@@ -2,6 +2,7 @@
 //! `jobs run --as-of` runs once, and mail delivery through lettre.
 
 mod concerns;
+mod digest;
 pub mod mailer;
 mod mentoring;
 mod requests;

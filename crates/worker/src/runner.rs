@@ -131,6 +131,23 @@ impl Runner {
             max_attempts: 3,
         };
         jobs::enqueue(&self.store.db, &job, now).await?;
+        // The weekly digest goes out on Monday mornings: the next one is always waiting.
+        use chrono::Datelike;
+        let this_monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        let mut due = this_monday
+            .and_hms_opt(7, 0, 0)
+            .map_or(now, |d| d.and_utc());
+        if due <= now {
+            due += Duration::days(7);
+        }
+        let digest = NewJob {
+            kind: kinds::WEEKLY_DIGEST,
+            key: format!("{}:{}", kinds::WEEKLY_DIGEST, due.date_naive()),
+            payload: serde_json::json!({}),
+            due_at: due,
+            max_attempts: 5,
+        };
+        jobs::enqueue(&self.store.db, &digest, now).await?;
         Ok(())
     }
 
@@ -149,6 +166,7 @@ impl Runner {
             kinds::CONCERN_REMINDER => self.concern_reminder(job).await,
             kinds::CONCERN_ESCALATION => self.concern_escalation(job).await,
             kinds::WEBHOOK_DELIVERY => self.webhook_delivery(job).await,
+            kinds::WEEKLY_DIGEST => self.weekly_digest(job).await,
             other => Err(anyhow!("unknown job kind '{other}'")),
         }
     }

@@ -4,9 +4,10 @@
 
 use crate::runner::Runner;
 use anyhow::{Result, anyhow, bail};
+use sea_orm::TransactionTrait;
 use std::sync::OnceLock;
 use trellis_domain::webhook::signature;
-use trellis_store::jobs::Job;
+use trellis_store::jobs::{self, Job};
 use trellis_store::webhooks;
 
 type HttpClient = hyper_util::client::legacy::Client<
@@ -66,16 +67,17 @@ impl Runner {
             .as_i64()
             .ok_or_else(|| anyhow!("payload has no delivery_id"))?;
         let db = &self.store.db;
-        // Deleted with its webhook: nothing to send.
-        let Some(d) = webhooks::delivery(db, id).await? else {
+        // Deleted with its webhook, or already delivered: nothing to send.
+        let found = match webhooks::delivery(db, id).await? {
+            Some(d) if d.delivered_at.is_none() => {
+                webhooks::get(db, d.webhook_id).await?.map(|w| (d, w))
+            }
+            _ => None,
+        };
+        let Some((d, w)) = found else {
+            jobs::complete(db, job.id, self.id(), self.clock.now()).await?;
             return Ok(());
         };
-        let Some(w) = webhooks::get(db, d.webhook_id).await? else {
-            return Ok(());
-        };
-        if d.delivered_at.is_some() {
-            return Ok(());
-        }
         let secret = self.store.keys.open("webhook", &w.secret)?;
         let now = self.clock.now();
         let sent = post(
@@ -96,10 +98,15 @@ impl Runner {
             Ok(code) => (Some(code), Some(format!("the receiver answered {code}"))),
             Err(e) => (None, Some(e)),
         };
-        webhooks::record_attempt(db, id, status, error.as_deref(), self.clock.now()).await?;
         if let Some(e) = error {
+            // The job fails and is retried after its back-off; the attempt is logged.
+            webhooks::record_attempt(db, id, status, Some(&e), self.clock.now()).await?;
             bail!("webhook delivery {id}: {e}");
         }
+        let tx = db.begin().await?;
+        webhooks::record_attempt(&tx, id, status, None, self.clock.now()).await?;
+        jobs::complete(&tx, job.id, self.id(), self.clock.now()).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -30,11 +30,12 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
 
--- Which emails a member gets: 'each' (default), 'digest' (a weekly summary instead), or 'off'.
+-- Which emails a member gets, by kind: each one (default), a weekly digest instead, or none.
 -- Letters that must always go out ignore it.
 CREATE TABLE notification_settings (
     user_id     BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    mode        TEXT NOT NULL,
+    -- trellis_domain::notify::Choices as JSON: {category: "each" | "digest" | "off"}.
+    choices     TEXT NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL
 );
 -- Letters held for the weekly digest.

@@ -23,7 +23,7 @@ struct N {
     n: i64,
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     let db = &app.parts.state.store.db;
     N::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
         .one(db)
@@ -157,7 +157,15 @@ async fn recurring_work_runs_once_per_period(b: Backend) {
     // expired session is cleaned away.
     app.clock.advance(Duration::days(21));
     let report = app.run_jobs().await;
-    assert_eq!(report.succeeded, 1);
+    assert_eq!(report.succeeded, 2, "one maintenance and one weekly digest");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'weekly_digest' AND done_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(
             &app,

@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod concerns;
 mod dashboard;
+mod email_settings;
 mod imports;
 mod jobs;
 mod mentoring;

@@ -182,6 +182,13 @@ async fn webhooks_are_signed_retried_and_private(b: Backend) {
     app.clock.advance(chrono::Duration::hours(1));
     app.run_jobs().await;
     assert_eq!(receiver.got.lock().unwrap().len(), 2, "delivered once");
+    let open_jobs =
+        "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'webhook_delivery' AND done_at IS NULL";
+    assert_eq!(
+        crate::jobs::count(app, open_jobs).await,
+        0,
+        "the delivery's job is done"
+    );
 
     // Accepted, and a concern: ids and states, never the words.
     app.post(

@@ -28,3 +28,50 @@ pub async fn open(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Option<
 pub async fn read_all(s: &AppState, who: &CurrentUser) -> AppResult<u64> {
     Ok(store::mark_all_read(&s.store.db, who.id(), s.now()).await?)
 }
+
+/// One kind of email and how the member gets it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct KindSetting {
+    pub kind: String,
+    pub what: String,
+    /// each, digest or off
+    pub delivery: String,
+}
+
+/// The member's email settings, and the letters that always go out whatever they choose.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct EmailSettings {
+    pub kinds: Vec<KindSetting>,
+    pub always_sent: Vec<String>,
+}
+
+pub async fn settings(s: &AppState, who: &CurrentUser) -> AppResult<EmailSettings> {
+    let c = store::choices(&s.store.db, who.id()).await?;
+    Ok(EmailSettings {
+        kinds: trellis_domain::notify::KINDS
+            .iter()
+            .map(|(k, what)| KindSetting {
+                kind: (*k).to_owned(),
+                what: (*what).to_owned(),
+                delivery: c.of(k).as_str().to_owned(),
+            })
+            .collect(),
+        always_sent: trellis_domain::notify::ALWAYS_SENT
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect(),
+    })
+}
+
+/// Saves the member's choices (kind → each, digest or off); kinds not named stay as they were.
+pub async fn save_settings(
+    s: &AppState,
+    who: &CurrentUser,
+    input: &std::collections::BTreeMap<String, String>,
+) -> AppResult<EmailSettings> {
+    let new = trellis_domain::notify::Choices::parse(input)?;
+    let mut c = store::choices(&s.store.db, who.id()).await?;
+    c.0.extend(new.0);
+    store::set_choices(&s.store.db, who.id(), &c, s.now()).await?;
+    settings(s, who).await
+}

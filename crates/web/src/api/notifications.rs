@@ -77,3 +77,27 @@ pub async fn read_all(State(s): State<AppState>, ApiUser(me): ApiUser) -> ApiRes
         marked: act::read_all(&s, &me).await?,
     }))
 }
+
+/// Your email settings: for each kind of email (requests, mentoring, relationships, concerns),
+/// every email (`each`), a weekly digest instead (`digest`), or none (`off`; the notification
+/// centre still has them). The letters in `always_sent` go out whatever you choose.
+#[utoipa::path(get, path = "/me/notification-settings", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = act::EmailSettings), (status = 401, body = ErrorBody)))]
+pub async fn settings(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> ApiResult<Json<act::EmailSettings>> {
+    Ok(Json(act::settings(&s, &me).await?))
+}
+
+/// Change your email settings: an object of kind → `each`, `digest` or `off`.
+#[utoipa::path(put, path = "/me/notification-settings", tag = "notifications", security(("bearer" = [])),
+    request_body = Object,
+    responses((status = 200, body = act::EmailSettings), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_settings(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    super::json::ApiJson(b): super::json::ApiJson<std::collections::BTreeMap<String, String>>,
+) -> ApiResult<Json<act::EmailSettings>> {
+    Ok(Json(act::save_settings(&s, &me, &b).await?))
+}

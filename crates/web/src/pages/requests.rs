@@ -54,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/notifications", get(notification_centre))
         .route("/notifications/read-all", post(read_all))
+        .route(
+            "/notifications/settings",
+            get(email_settings).post(save_email_settings),
+        )
         .route("/notifications/{id}", get(open_notification))
 }
 
@@ -778,4 +782,55 @@ async fn read_all(
     me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     notes::read_all(&s, &me).await.map_err(page_err(&c))?;
     Ok(Redirect::to("/notifications").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "requests/email_settings.html")]
+struct EmailSettingsPage {
+    c: Chrome,
+    settings: notes::EmailSettings,
+    f: FormState,
+    saved: bool,
+}
+
+async fn email_settings(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let settings = notes::settings(&s, &me).await.map_err(page_err(&c))?;
+    Ok(ok(&EmailSettingsPage {
+        c,
+        settings,
+        f: FormState::default(),
+        saved: false,
+    }))
+}
+
+async fn save_email_settings(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Form(mut form): Form<std::collections::BTreeMap<String, String>>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let csrf = form.remove("csrf_token").unwrap_or_default();
+    me.check_form_token(&csrf).map_err(page_err(&c))?;
+    match notes::save_settings(&s, &me, &form).await {
+        Ok(settings) => Ok(ok(&EmailSettingsPage {
+            c,
+            settings,
+            f: FormState::default(),
+            saved: true,
+        })),
+        Err(e @ crate::error::AppError::Invalid(_)) => {
+            let settings = notes::settings(&s, &me).await.map_err(page_err(&c))?;
+            Ok(render(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &EmailSettingsPage {
+                    c,
+                    settings,
+                    f: FormState::default().failed(&e),
+                    saved: false,
+                },
+            ))
+        }
+        Err(e) => Err(page_err(&c)(e)),
+    }
 }
