@@ -67,8 +67,9 @@ pub enum Command {
     Keys(KeysCommand),
     /// Write a programme's members or mentors as CSV.
     Export {
-        /// members or mentors
-        #[arg(value_parser = ["members", "mentors"])]
+        /// members, mentors, or relationships (their model, phase, dates and members; never
+        /// content)
+        #[arg(value_parser = ["members", "mentors", "relationships"])]
         list: String,
         #[arg(long)]
         programme: String,
@@ -259,16 +260,16 @@ pub async fn run(cli: Cli) -> Result<()> {
             programme,
             out,
         } => {
-            use trellis_web::actions::exports::{Export, write};
+            use trellis_web::actions::exports::{Export, Pager};
             let parts = assemble(&config, system).await?;
             let db = &parts.state.store.db;
             let p = trellis_store::programmes::by_slug(db, &programme)
                 .await?
                 .with_context(|| format!("no programme {programme}"))?;
-            let what = if list == "members" {
-                Export::Members
-            } else {
-                Export::Mentors
+            let what = match list.as_str() {
+                "members" => Export::Members,
+                "mentors" => Export::Mentors,
+                _ => Export::Relationships { cohort: None },
             };
             let n = match out {
                 Some(path) => {
@@ -276,7 +277,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                         std::fs::File::create(&path)
                             .with_context(|| format!("creating {}", path.display()))?,
                     );
-                    let n = write(db, &p, what, &mut f)
+                    let n = Pager::new(db, &p, what)
+                        .write_all(&mut f)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
                     std::io::Write::flush(&mut f)?;
@@ -284,7 +286,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
                 None => {
                     let mut stdout = std::io::stdout().lock();
-                    write(db, &p, what, &mut stdout)
+                    Pager::new(db, &p, what)
+                        .write_all(&mut stdout)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?
                 }

@@ -272,92 +272,28 @@ pub fn figures_csv(d: &Dashboard) -> AppResult<Vec<u8>> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("writing CSV: {e}")))
 }
 
-const PAGE: i64 = 1000;
-
-/// Every relationship of the programme (in the cohort) with its dates, state and members:
-/// `id,model,phase,started,last_change,paused,from_request,mentors,mentees,peers,left`.
-/// Written page by page, so any number takes bounded memory.
-pub async fn write_relationships(
-    db: &trellis_store::DatabaseConnection,
-    p: &Programme,
-    cohort: Option<Window>,
-    out: &mut impl std::io::Write,
-) -> AppResult<usize> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "id",
-        "model",
-        "phase",
-        "started",
-        "last_change",
-        "paused",
-        "from_request",
-        "mentors",
-        "mentees",
-        "peers",
-        "left",
-    ])
-    .map_err(csv_err)?;
-    let (mut after, mut n) = (0, 0);
-    loop {
-        let page = store::relationships_after(db, p.id, cohort, after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
-        let members = store::members_of(db, &ids).await?;
-        for r in &page {
-            let names = |role: &str| {
-                members
-                    .iter()
-                    .filter(|m| m.relationship_id == r.id && m.role == role && m.left_at.is_none())
-                    .map(|m| m.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
-            let left = members
-                .iter()
-                .filter(|m| m.relationship_id == r.id && m.left_at.is_some())
-                .map(|m| m.name.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            w.write_record([
-                r.id.to_string(),
-                r.model.clone(),
-                r.phase.clone(),
-                r.created_at.date_naive().to_string(),
-                r.updated_at.date_naive().to_string(),
-                r.paused_at
-                    .map_or(String::new(), |t| t.date_naive().to_string()),
-                r.request_id.map_or(String::new(), |id| id.to_string()),
-                names("mentor"),
-                names("mentee"),
-                names("peer"),
-                left,
-            ])
-            .map_err(csv_err)?;
-            n += 1;
-        }
-    }
-    w.flush().map_err(csv_err)?;
-    Ok(n)
-}
-
-/// One of the reports as a CSV body, for the office.
+/// One of the reports as a CSV body, for the office: the figures, or the relationships
+/// (streamed page by page).
 pub async fn report(
     s: &AppState,
     who: &CurrentUser,
     p: &Programme,
     name: &str,
     f: &Filter,
-) -> AppResult<Vec<u8>> {
+) -> AppResult<axum::body::Body> {
     match name {
-        "figures.csv" => figures_csv(&dashboard(s, who, p, f).await?),
+        "figures.csv" => Ok(figures_csv(&dashboard(s, who, p, f).await?)?.into()),
         "relationships.csv" => {
-            require_office(s, who, p).await?;
             let scope = Scope::parse(f, s.now().date_naive())?;
-            let mut out = Vec::new();
-            write_relationships(&s.store.db, p, scope.cohort_window(), &mut out).await?;
-            Ok(out)
+            crate::actions::exports::for_staff(
+                s,
+                who,
+                p,
+                crate::actions::exports::Export::Relationships {
+                    cohort: scope.cohort_window(),
+                },
+            )
+            .await
         }
         _ => Err(AppError::NotFound("report")),
     }

@@ -1,12 +1,14 @@
-//! CSV exports of a programme's members and mentors, written page by page so that any number
-//! of rows takes bounded memory.
+//! CSV exports of a programme's members, mentors and relationships, produced a page of rows at
+//! a time: the command line writes each page to its file, the API streams each page as part of
+//! the response body. Any number of rows takes the memory of one page.
 
-use crate::actions::programmes::standing;
+use crate::actions::dashboard::require_office;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use trellis_store::DatabaseConnection;
 use trellis_store::programmes::Programme;
+use trellis_store::reports::Window;
 
 const PAGE: i64 = 2000;
 
@@ -15,44 +17,18 @@ const PAGE: i64 = 2000;
 pub enum Export {
     Members,
     Mentors,
+    /// Every relationship (of a cohort) with its model, phase, dates and members; never
+    /// content.
+    Relationships {
+        cohort: Option<Window>,
+    },
 }
 
-fn csv_err(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("writing CSV: {e}"))
-}
-
-/// Writes the list as CSV (a header line, then one row each) to `out`.
-pub async fn write(
-    db: &DatabaseConnection,
-    p: &Programme,
-    what: Export,
-    out: &mut impl std::io::Write,
-) -> AppResult<usize> {
-    let mut w = csv::Writer::from_writer(out);
-    let mut n = 0;
-    match what {
-        Export::Members => {
-            w.write_record(["user_id", "name", "email", "joined_at"])
-                .map_err(csv_err)?;
-            let mut after = 0;
-            loop {
-                let page = trellis_store::programmes::members_after(db, p.id, after, PAGE).await?;
-                let Some(last) = page.last() else { break };
-                after = last.user_id;
-                for m in &page {
-                    w.write_record([
-                        m.user_id.to_string(),
-                        m.name.clone(),
-                        m.email.clone(),
-                        m.joined_at.to_rfc3339(),
-                    ])
-                    .map_err(csv_err)?;
-                    n += 1;
-                }
-            }
-        }
-        Export::Mentors => {
-            w.write_record([
+impl Export {
+    fn header(self) -> &'static [&'static str] {
+        match self {
+            Self::Members => &["user_id", "name", "email", "joined_at"],
+            Self::Mentors => &[
                 "user_id",
                 "name",
                 "organisation",
@@ -68,15 +44,83 @@ pub async fn write(
                 "tags",
                 "background",
                 "listed_at",
-            ])
-            .map_err(csv_err)?;
-            let mut after = 0;
-            loop {
-                let page = trellis_store::mentors::mentors_after(db, p.id, after, PAGE).await?;
-                let Some(last) = page.last() else { break };
-                after = last.id;
+            ],
+            Self::Relationships { .. } => &[
+                "id",
+                "model",
+                "phase",
+                "started",
+                "last_change",
+                "paused",
+                "from_request",
+                "mentors",
+                "mentees",
+                "peers",
+                "left",
+            ],
+        }
+    }
+}
+
+fn csv_err(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("writing CSV: {e}"))
+}
+
+/// Reads an export one page at a time.
+pub struct Pager {
+    db: DatabaseConnection,
+    programme_id: i64,
+    what: Export,
+    /// The last id written; `None` before the header.
+    after: Option<i64>,
+    done: bool,
+    /// Rows written so far.
+    pub rows: usize,
+}
+
+impl Pager {
+    pub fn new(db: &DatabaseConnection, p: &Programme, what: Export) -> Self {
+        Self {
+            db: db.clone(),
+            programme_id: p.id,
+            what,
+            after: None,
+            done: false,
+            rows: 0,
+        }
+    }
+
+    /// The next part of the CSV text (the header first), or `None` at the end.
+    pub async fn next_chunk(&mut self) -> AppResult<Option<Vec<u8>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let Some(after) = self.after else {
+            w.write_record(self.what.header()).map_err(csv_err)?;
+            self.after = Some(0);
+            return w.into_inner().map(Some).map_err(csv_err);
+        };
+        let (db, pid) = (&self.db, self.programme_id);
+        let last = match self.what {
+            Export::Members => {
+                let page = trellis_store::programmes::members_after(db, pid, after, PAGE).await?;
                 for m in &page {
-                    let list = |s: &str| trellis_store::mentors::list_of(s).join("; ");
+                    w.write_record([
+                        m.user_id.to_string(),
+                        m.name.clone(),
+                        m.email.clone(),
+                        m.joined_at.to_rfc3339(),
+                    ])
+                    .map_err(csv_err)?;
+                }
+                self.rows += page.len();
+                page.last().map(|m| m.user_id)
+            }
+            Export::Mentors => {
+                let page = trellis_store::mentors::mentors_after(db, pid, after, PAGE).await?;
+                let list = |s: &str| trellis_store::mentors::list_of(s).join("; ");
+                for m in &page {
                     w.write_record([
                         m.user_id.to_string(),
                         m.name.clone(),
@@ -95,29 +139,91 @@ pub async fn write(
                         m.listed_at.to_rfc3339(),
                     ])
                     .map_err(csv_err)?;
-                    n += 1;
+                }
+                self.rows += page.len();
+                page.last().map(|m| m.id)
+            }
+            Export::Relationships { cohort } => {
+                let page =
+                    trellis_store::reports::relationships_after(db, pid, cohort, after, PAGE)
+                        .await?;
+                let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
+                let members = trellis_store::reports::members_of(db, &ids).await?;
+                for r in &page {
+                    let names = |pick: &dyn Fn(&trellis_store::reports::MemberLine) -> bool| {
+                        members
+                            .iter()
+                            .filter(|m| m.relationship_id == r.id && pick(m))
+                            .map(|m| m.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    let current = |role: &'static str| {
+                        move |m: &trellis_store::reports::MemberLine| {
+                            m.role == role && m.left_at.is_none()
+                        }
+                    };
+                    w.write_record([
+                        r.id.to_string(),
+                        r.model.clone(),
+                        r.phase.clone(),
+                        r.created_at.date_naive().to_string(),
+                        r.updated_at.date_naive().to_string(),
+                        r.paused_at
+                            .map_or(String::new(), |t| t.date_naive().to_string()),
+                        r.request_id.map_or(String::new(), |id| id.to_string()),
+                        names(&current("mentor")),
+                        names(&current("mentee")),
+                        names(&current("peer")),
+                        names(&|m| m.left_at.is_some()),
+                    ])
+                    .map_err(csv_err)?;
+                }
+                self.rows += page.len();
+                page.last().map(|r| r.id)
+            }
+        };
+        match last {
+            Some(id) => self.after = Some(id),
+            None => self.done = true,
+        }
+        w.into_inner().map(Some).map_err(csv_err)
+    }
+
+    /// Writes the whole export to `out`; returns the number of rows.
+    pub async fn write_all(mut self, out: &mut impl std::io::Write) -> AppResult<usize> {
+        while let Some(chunk) = self.next_chunk().await? {
+            out.write_all(&chunk).map_err(csv_err)?;
+        }
+        Ok(self.rows)
+    }
+
+    /// The export as a streamed response body.
+    pub fn into_body(self) -> axum::body::Body {
+        let stream = futures_util::stream::unfold(self, |mut pager| async move {
+            match pager.next_chunk().await {
+                Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(chunk), pager)),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::error!(error = %e, "export stopped");
+                    Some((Err(std::io::Error::other(e.to_string())), {
+                        pager.done = true;
+                        pager
+                    }))
                 }
             }
-        }
+        });
+        axum::body::Body::from_stream(stream)
     }
-    w.flush().map_err(csv_err)?;
-    Ok(n)
 }
 
-/// The export for a member of staff (office, director, admin) as one CSV body.
+/// The export for a member of staff (office, director, admin), streamed.
 pub async fn for_staff(
     s: &AppState,
     who: &CurrentUser,
     p: &Programme,
     what: Export,
-) -> AppResult<Vec<u8>> {
-    let st = standing(s, p, who).await?;
-    if !(st.runs_programme()) {
-        return Err(AppError::forbidden(
-            "Only the programme office, the mentorship director and admins export its lists",
-        ));
-    }
-    let mut out = Vec::new();
-    write(&s.store.db, p, what, &mut out).await?;
-    Ok(out)
+) -> AppResult<axum::body::Body> {
+    require_office(s, who, p).await?;
+    Ok(Pager::new(&s.store.db, p, what).into_body())
 }
