@@ -773,3 +773,73 @@ async fn a_pair_goes_through_every_phase() {
     c.close().await.unwrap();
     app.stop().await;
 }
+
+/// The staff pages in a browser: the director opens the dashboard from the programme page (its
+/// charts are SVG in the page), a backwards period is refused with the form kept, the queues
+/// show; the admin's webhook page and a member's email settings pass the accessibility checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_pages_dashboard_queues_webhooks_and_email_settings() {
+    let Some((_driver, c)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    crate::mentoring::programme_with_director(&app, "imp", json!({})).await;
+    sign_in(&c, &app, "director@imp.example.org").await;
+    c.goto(&app.url("/programmes/imp")).await.unwrap();
+    let link = c
+        .find(Locator::LinkText(
+            "Dashboard and reports: figures, charts and CSV downloads",
+        ))
+        .await
+        .expect("dashboard link");
+    click_and_wait(&c, link).await;
+    assert_eq!(heading(&c).await, "Dashboard");
+    let charts = c
+        .find_all(Locator::Css("svg.chart[role=img]"))
+        .await
+        .unwrap();
+    // Activity, time to match, acceptance by choice, capacity; no relationships or answers yet.
+    assert_eq!(charts.len(), 4, "{} charts", charts.len());
+    assert_accessible(&c, "dashboard").await;
+    fits_320_pixels(&c, "dashboard").await;
+    c.execute(
+        "document.getElementById('from').value = '2026-05-01'; document.getElementById('to').value = '2026-04-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "Show").await;
+    let summary = c
+        .find(Locator::Css(".error-summary"))
+        .await
+        .expect("error summary")
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("The end of the period is before its start"));
+    assert_accessible(&c, "dashboard with an error").await;
+    c.goto(&app.url("/programmes/imp/queues")).await.unwrap();
+    assert_eq!(heading(&c).await, "Work queues");
+    assert_accessible(&c, "queues").await;
+    c.goto(&app.url("/notifications/settings")).await.unwrap();
+    check(&c, "#requests-digest").await;
+    submit(&c, "Save").await;
+    assert!(
+        c.find(Locator::Css("#requests-digest:checked"))
+            .await
+            .is_ok(),
+        "the choice is saved"
+    );
+    assert_accessible(&c, "email settings").await;
+    sign_out(&c).await;
+    sign_in(&c, &app, "admin@example.org").await;
+    c.goto(&app.url("/admin/programmes/imp/webhooks"))
+        .await
+        .unwrap();
+    assert_eq!(heading(&c).await, "Webhooks of Programme imp");
+    assert_accessible(&c, "webhooks").await;
+    c.goto(&app.url("/admin/programmes/imp/member-list"))
+        .await
+        .unwrap();
+    assert_accessible(&c, "member list and imports").await;
+}
