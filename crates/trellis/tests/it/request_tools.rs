@@ -645,8 +645,8 @@ async fn request_pages_shortlist_form_and_timeline(b: Backend) {
     assert!(home.contains("class=\"badge\">1<"), "{home}");
     let href = home
         .split("href=\"/notifications/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
+        .filter_map(|s| s.split('"').next())
+        .find(|id| id.parse::<i64>().is_ok())
         .unwrap()
         .to_owned();
     let r = page(&format!("/notifications/{href}")).await.unwrap();
