@@ -99,6 +99,16 @@ pub async fn set_retired(
     Ok(n == 1)
 }
 
+/// Copies a programme's current (not retired) terms of both kinds, in order, to another.
+pub async fn copy_terms(c: &impl ConnectionTrait, from: i64, to: i64) -> Result<()> {
+    for kind in [AUDIENCE, EXPERTISE] {
+        for t in terms(c, from, kind, false).await? {
+            add(c, to, kind, &t.label).await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn add_defaults(c: &impl ConnectionTrait, programme_id: i64) -> Result<()> {
     for label in DEFAULT_AUDIENCES {
         add(c, programme_id, AUDIENCE, label).await?;

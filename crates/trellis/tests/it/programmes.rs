@@ -11,6 +11,7 @@ both_backends!(
     open_and_member_list_membership,
     member_list_import_reports_bad_rows,
     audit_log_records_changes_and_is_admin_only,
+    a_programme_starts_from_a_template,
 );
 
 async fn admin_creates_and_edits_programmes(b: Backend) {
@@ -592,4 +593,44 @@ async fn audit_log_records_changes_and_is_admin_only(b: Backend) {
         404
     );
     app.stop().await;
+}
+
+async fn a_programme_starts_from_a_template(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (admin, _) =
+        crate::mentoring::programme_with_director(&app, "src", json!({"reply_window_days": 14}))
+            .await;
+    let r = app
+        .post(
+            "/api/v1/programmes",
+            json!({"slug": "copy", "name": "Copy", "template": "src", "settings": {"choices_per_request": 2}}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["settings"]["reply_window_days"], 14, "from the template");
+    assert_eq!(p["settings"]["choices_per_request"], 2, "overridden");
+    let t: Value = app
+        .get("/api/v1/programmes/copy/taxonomy", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        t.to_string().contains("Simulation") && t.to_string().contains("Curriculum design"),
+        "{t}"
+    );
+    let (s, _, field, _) = crate::helpers::error_of(
+        app.post(
+            "/api/v1/programmes",
+            json!({"slug": "other", "name": "Other", "template": "nope"}),
+            Some(&admin),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, field.as_deref()), (422, Some("template")));
 }

@@ -27,12 +27,15 @@ pub async fn standing(s: &AppState, p: &Programme, who: &CurrentUser) -> AppResu
     Ok(store::standing(&s.store.db, p.id, who.id(), who.user.is_admin).await?)
 }
 
+/// Creates a programme; with a `template`, its audiences and expertise terms are copied (the
+/// caller starts `settings` from the template's).
 pub async fn create(
     s: &AppState,
     who: &CurrentUser,
     slug: &str,
     details: &Details,
     settings: &Settings,
+    template: Option<&Programme>,
 ) -> AppResult<Programme> {
     who.require_admin()?;
     let slug = Slug::parse("slug", slug)?;
@@ -40,7 +43,10 @@ pub async fn create(
     let now = s.now();
     let tx = s.store.db.begin().await?;
     let id = store::create(&tx, &slug, details, settings, now).await?;
-    trellis_store::taxonomy::add_defaults(&tx, id).await?;
+    match template {
+        Some(t) => trellis_store::taxonomy::copy_terms(&tx, t.id, id).await?,
+        None => trellis_store::taxonomy::add_defaults(&tx, id).await?,
+    }
     audit::record(
         &tx,
         &AuditEntry::new(

@@ -126,9 +126,14 @@ pub struct NewProgrammeBody {
     description: String,
     #[serde(default)]
     settings: Option<SettingsBody>,
+    /// The slug of a programme to start from: its settings (overridden by `settings`) and its
+    /// audiences and expertise terms.
+    #[serde(default)]
+    template: Option<String>,
 }
 
-/// Create a programme (installation admin).
+/// Create a programme (installation admin), from the guides' defaults or from a template
+/// programme.
 #[utoipa::path(post, path = "/programmes", tag = "programmes", security(("bearer" = [])), request_body = NewProgrammeBody,
     responses((status = 201, body = ProgrammeOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -138,8 +143,20 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<ProgrammeOut>)> {
     me.require_admin()?;
     let details = Details::parse(&b.name, &b.description)?;
-    let settings = b.settings.unwrap_or_default().apply(Settings::default())?;
-    let p = act::create(&s, &me, &b.slug, &details, &settings).await?;
+    let template = match b.template.as_deref().filter(|t| !t.trim().is_empty()) {
+        None => None,
+        Some(t) => Some(act::find(&s, t.trim()).await.map_err(|_| {
+            AppError::invalid(
+                "template",
+                format!("There is no programme '{t}' to start from"),
+            )
+        })?),
+    };
+    let base = template
+        .as_ref()
+        .map_or_else(Settings::default, Programme::settings);
+    let settings = b.settings.unwrap_or_default().apply(base)?;
+    let p = act::create(&s, &me, &b.slug, &details, &settings, template.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(out(&s, &p).await?)))
 }
 

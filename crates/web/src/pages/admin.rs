@@ -299,7 +299,7 @@ async fn create(
     let c = admin_only(&s, &me)?;
     me.check_form_token(&form.csrf_token)?;
     let result = match form.parse() {
-        Ok((d, settings)) => act::create(&s, &me, &form.slug, &d, &settings).await,
+        Ok((d, settings)) => act::create(&s, &me, &form.slug, &d, &settings, None).await,
         Err(inv) => {
             // Report the slug too, if it is also wrong.
             let mut inv = inv;
