@@ -633,4 +633,25 @@ async fn a_programme_starts_from_a_template(b: Backend) {
     )
     .await;
     assert_eq!((s, field.as_deref()), (422, Some("template")));
+    // The admin's page: "new programme like this" fills the form from the template.
+    let (browser, _) = crate::pages::signed_in(&app, "admin@example.org").await;
+    let html = browser
+        .get(app.url("/admin/programmes/new?template=src"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("name=\"template\" value=\"src\""), "{html}");
+    assert!(
+        html.contains("name=\"reply_window_days\" type=\"number\" value=\"14\""),
+        "{html}"
+    );
+    let r = browser
+        .get(app.url("/admin/programmes/new?template=nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }

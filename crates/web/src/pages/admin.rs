@@ -122,6 +122,9 @@ struct SettingsForm {
     max_relationships_per_member: String,
     #[serde(default)]
     evaluation_every_days: String,
+    /// The programme this one starts from (its terms are copied), if any.
+    #[serde(default)]
+    template: String,
 }
 
 impl SettingsForm {
@@ -146,12 +149,14 @@ impl SettingsForm {
             default_mentor_capacity: s.default_mentor_capacity.to_string(),
             max_relationships_per_member: s.max_relationships_per_member.to_string(),
             evaluation_every_days: s.evaluation_every_days.to_string(),
+            template: String::new(),
         }
     }
 
     fn state(&self) -> FormState {
         FormState::with(&[
             ("slug", &self.slug),
+            ("template", &self.template),
             ("name", &self.name),
             ("description", &self.description),
             ("model", &self.model),
@@ -281,13 +286,36 @@ impl SettingsForm {
     }
 }
 
-async fn new_form(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+#[derive(Deserialize)]
+struct NewQuery {
+    /// Start from this programme's settings and terms.
+    template: Option<String>,
+}
+
+async fn new_form(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
     let c = admin_only(&s, &me)?;
     let blank = Details {
         name: String::new(),
         description: None,
     };
-    let f = SettingsForm::from_programme("", &blank, &Settings::default()).state();
+    let template = match q.template.as_deref() {
+        Some(t) => Some(
+            act::find(&s, t)
+                .await
+                .map_err(|e| PageError::new(e, c.clone()))?,
+        ),
+        None => None,
+    };
+    let settings = template
+        .as_ref()
+        .map_or_else(Settings::default, Programme::settings);
+    let mut form = SettingsForm::from_programme("", &blank, &settings);
+    form.template = template.map(|t| t.slug).unwrap_or_default();
+    let f = form.state();
     Ok(ok(&ProgrammeForm { c, f, slug: None }))
 }
 
@@ -299,7 +327,13 @@ async fn create(
     let c = admin_only(&s, &me)?;
     me.check_form_token(&form.csrf_token)?;
     let result = match form.parse() {
-        Ok((d, settings)) => act::create(&s, &me, &form.slug, &d, &settings, None).await,
+        Ok((d, settings)) => {
+            let template = match form.template.trim() {
+                "" => None,
+                t => Some(act::find(&s, t).await?),
+            };
+            act::create(&s, &me, &form.slug, &d, &settings, template.as_ref()).await
+        }
         Err(inv) => {
             // Report the slug too, if it is also wrong.
             let mut inv = inv;
