@@ -339,4 +339,31 @@ async fn dashboard_figures_match_the_fixture(b: Backend) {
     let r = app.get(&at("/agreement"), Some(&office)).await;
     assert_eq!(r.status(), 403);
     assert!(!r.text().await.unwrap().contains(SECRET_GOAL));
+    // Members — the mentee and a mentor — see neither the dashboard nor the reports, by API or
+    // page; an unknown report is not found.
+    for path in [
+        "/api/v1/programmes/imp/dashboard",
+        "/api/v1/programmes/imp/reports/figures.csv",
+        "/api/v1/programmes/imp/reports/relationships.csv",
+    ] {
+        assert_eq!(
+            app.get(path, Some(&st.mentee)).await.status(),
+            403,
+            "{path}"
+        );
+        assert_eq!(app.get(path, Some(&ben.0)).await.status(), 403, "{path}");
+    }
+    let (mo_browser, _) = crate::pages::signed_in(app, "mo@example.org").await;
+    for path in [
+        "/programmes/imp/dashboard",
+        "/programmes/imp/reports/relationships.csv",
+    ] {
+        let r = mo_browser.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+        assert!(!r.text().await.unwrap().contains("Mo Mentee,"), "{path}");
+    }
+    let r = app
+        .get("/api/v1/programmes/imp/reports/secrets.csv", Some(&office))
+        .await;
+    assert_eq!(r.status(), 404);
 }

@@ -230,6 +230,35 @@ async fn webhooks_are_signed_retried_and_private(b: Backend) {
             assert!(!body.contains(private), "{private} in {body}");
         }
     }
+    // A webhook is reached only through its own programme, and only by an admin.
+    app.programme(&admin, "other", json!({})).await;
+    for path in [
+        format!("/api/v1/programmes/other/webhooks/{hook}/deliveries"),
+        format!("/api/v1/programmes/imp/webhooks/{}/deliveries", hook + 1000),
+    ] {
+        assert_eq!(app.get(&path, Some(&admin)).await.status(), 404, "{path}");
+    }
+    let r = app
+        .delete(&format!("/api/v1/programmes/other/webhooks/{hook}"), &admin)
+        .await;
+    assert_eq!(r.status(), 404);
+    for path in [
+        format!("/api/v1/programmes/imp/webhooks/{hook}/deliveries"),
+        "/api/v1/programmes/imp/webhooks".to_owned(),
+    ] {
+        assert_eq!(
+            app.get(&path, Some(&st.director)).await.status(),
+            403,
+            "{path}"
+        );
+    }
+    let (director_page, _) = crate::pages::signed_in(app, "director@imp.example.org").await;
+    let r = director_page
+        .get(app.url("/admin/programmes/imp/webhooks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
     // Removed: nothing more is sent; a member cannot see or remove webhooks.
     let r = app
         .delete(
