@@ -11,6 +11,7 @@ pub mod concern;
 pub mod dashboard;
 pub mod development;
 pub mod directory;
+pub mod email_text;
 pub mod error;
 pub mod evaluation;
 pub mod import;

@@ -121,6 +121,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_staff_tools.sql"),
         include_str!("../migrations/postgres/0007_staff_tools.sql"),
     ),
+    (
+        "0008_email_texts",
+        include_str!("../migrations/sqlite/0008_email_texts.sql"),
+        include_str!("../migrations/postgres/0008_email_texts.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

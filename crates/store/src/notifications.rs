@@ -146,6 +146,13 @@ pub async fn tell(
         mail_host,
         now,
     } = from;
+    let reworded = match programme_id {
+        Some(p) => crate::email_texts::get(c, p, letter.template)
+            .await?
+            .map(|row| trellis_domain::email_text::reword(letter, &row.wording())),
+        None => None,
+    };
+    let letter = reworded.as_ref().unwrap_or(letter);
     let link = letter.action.as_ref().map(|(_, url)| {
         url.strip_prefix(site.public_url.trim_end_matches('/'))
             .unwrap_or(url)

@@ -688,11 +688,14 @@ impl Effects<'_> {
                     );
                     if let (Some(m), Some(e)) = (m, e) {
                         let url = format!("{}/relationships/{rel}", self.site.public_url);
-                        let minutes = (p.meeting_minutes_min, p.meeting_minutes_max);
-                        let to_mentor =
-                            letters::allocated(&p.name, "mentee", &e.name, &e.email, &url, minutes);
-                        let to_mentee =
-                            letters::allocated(&p.name, "mentor", &m.name, &m.email, &url, minutes);
+                        let minutes =
+                            format!("{} to {}", p.meeting_minutes_min, p.meeting_minutes_max);
+                        let to_mentor = letters::allocated(
+                            &p.name, "mentee", &e.name, &e.email, &url, &minutes,
+                        );
+                        let to_mentee = letters::allocated(
+                            &p.name, "mentor", &m.name, &m.email, &url, &minutes,
+                        );
                         self.mail(c, m.id, &to_mentor).await?;
                         self.mail(c, e.id, &to_mentee).await?;
                     }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod concerns;
 pub mod dashboard;
 pub mod development;
+pub mod email_texts;
 pub mod exports;
 pub mod imports;
 pub mod meetings;

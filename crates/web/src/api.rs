@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod concerns;
+mod email_texts;
 mod json;
 mod mentoring;
 mod notifications;
@@ -70,6 +71,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::webhooks, programmes::register_webhook))
         .routes(routes!(programmes::remove_webhook))
         .routes(routes!(programmes::webhook_deliveries))
+        .routes(routes!(email_texts::list))
+        .routes(routes!(
+            email_texts::get,
+            email_texts::put,
+            email_texts::delete
+        ))
+        .routes(routes!(email_texts::preview))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))

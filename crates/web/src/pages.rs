@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod concerns;
 mod dashboard;
+mod email_texts;
 mod mentoring;
 mod programmes;
 mod queues;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .merge(queues::routes())
         .merge(dashboard::routes())
         .merge(webhooks::routes())
+        .merge(email_texts::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

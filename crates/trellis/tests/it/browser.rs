@@ -776,7 +776,8 @@ async fn a_pair_goes_through_every_phase() {
 
 /// The staff pages in a browser: the director opens the dashboard from the programme page (its
 /// charts are SVG in the page), a backwards period is refused with the form kept, the queues
-/// show; the admin's webhook page and a member's email settings pass the accessibility checks.
+/// show; the admin's webhook and email-text pages and a member's email settings pass the
+/// accessibility checks, and a reworded letter is previewed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_pages_dashboard_queues_webhooks_and_email_settings() {
     let Some((_driver, c)) = start_browser().await else {
@@ -842,4 +843,34 @@ async fn staff_pages_dashboard_queues_webhooks_and_email_settings() {
         .await
         .unwrap();
     assert_accessible(&c, "member list and imports").await;
+    // Email texts: the list, then a letter reworded and previewed in the page.
+    c.goto(&app.url("/admin/programmes/imp/emails"))
+        .await
+        .unwrap();
+    assert_eq!(heading(&c).await, "Email texts of Programme imp");
+    assert_accessible(&c, "email texts").await;
+    c.goto(&app.url("/admin/programmes/imp/emails/request_declined"))
+        .await
+        .unwrap();
+    let subject = c.find(Locator::Id("subject")).await.unwrap();
+    subject.clear().await.unwrap();
+    subject
+        .send_keys("{mentor} has to say no this time")
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[value=preview]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let preview = c
+        .find(Locator::Css("#preview-title + p + p"))
+        .await
+        .unwrap();
+    assert_eq!(
+        preview.text().await.unwrap(),
+        "Subject: Grace Hopper has to say no this time"
+    );
+    assert_accessible(&c, "email text preview").await;
 }

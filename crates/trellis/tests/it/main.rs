@@ -14,6 +14,7 @@ mod cli;
 mod concerns;
 mod dashboard;
 mod email_settings;
+mod email_texts;
 mod imports;
 mod jobs;
 mod mentoring;

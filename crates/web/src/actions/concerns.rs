@@ -157,7 +157,11 @@ pub async fn report(
             &tx,
             p,
             *h,
-            &trellis_domain::mail::concerns::to_handler(&p.name, &url, p.concern_ack_days),
+            &trellis_domain::mail::concerns::to_handler(
+                &p.name,
+                &url,
+                &p.concern_ack_days.to_string(),
+            ),
         )
         .await?;
     }
@@ -166,7 +170,7 @@ pub async fn report(
         &tx,
         p,
         who.id(),
-        &trellis_domain::mail::concerns::received(&p.name, &url, p.concern_ack_days),
+        &trellis_domain::mail::concerns::received(&p.name, &url, &p.concern_ack_days.to_string()),
     )
     .await?;
     if let (true, Some(rel)) = (r.pause_contact, relationship) {

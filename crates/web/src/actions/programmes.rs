@@ -44,7 +44,10 @@ pub async fn create(
     let tx = s.store.db.begin().await?;
     let id = store::create(&tx, &slug, details, settings, now).await?;
     match template {
-        Some(t) => trellis_store::taxonomy::copy_terms(&tx, t.id, id).await?,
+        Some(t) => {
+            trellis_store::taxonomy::copy_terms(&tx, t.id, id).await?;
+            trellis_store::email_texts::copy(&tx, t.id, id, now).await?;
+        }
         None => trellis_store::taxonomy::add_defaults(&tx, id).await?,
     }
     audit::record(

@@ -1,0 +1,186 @@
+//! The email texts of a programme (admins): the letters it sends, and for each one a form to
+//! reword it with a preview of the letter as a member would get it.
+
+use super::{Chrome, FormState, PageError, PageResult, ok, render};
+use crate::actions::email_texts::{self as act, EmailText, Preview, WordingInput};
+use crate::actions::programmes::find;
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_store::programmes::Programme;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/programmes/{slug}/emails", get(list))
+        .route(
+            "/admin/programmes/{slug}/emails/{template}",
+            get(page).post(submit),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "admin/email_texts.html")]
+struct ListPage {
+    c: Chrome,
+    p: Programme,
+    letters: Vec<EmailText>,
+}
+
+async fn list(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let letters = act::list(&s, &me, &p)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ok(&ListPage { c, p, letters }))
+}
+
+#[derive(Template)]
+#[template(path = "admin/email_text.html")]
+struct EditPage {
+    c: Chrome,
+    p: Programme,
+    letter: EmailText,
+    f: FormState,
+    preview: Option<Preview>,
+    /// What just happened: saved, reset, or a preview of unsaved text.
+    notice: Option<&'static str>,
+}
+
+fn typed(w: &WordingInput) -> FormState {
+    FormState::with(&[
+        ("subject", &w.subject),
+        ("text", &w.text),
+        ("html", &w.html),
+    ])
+}
+
+#[derive(Deserialize, Default)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn page(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, template)): Path<(String, String)>,
+    Query(q): Query<Done>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let letter = act::show(&s, &me, &p, &template)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let current = WordingInput {
+        subject: letter.subject.clone(),
+        text: letter.text.clone(),
+        html: letter.html.clone().unwrap_or_default(),
+    };
+    let preview = act::preview(&s, &me, &p, &template, &current).ok();
+    let notice = match q.done.as_deref() {
+        Some("saved") => Some("Saved: letters sent from now on use this wording."),
+        Some("reset") => Some("Back to Trellis's own wording."),
+        _ => None,
+    };
+    Ok(ok(&EditPage {
+        c,
+        p,
+        letter,
+        f: typed(&current),
+        preview,
+        notice,
+    }))
+}
+
+#[derive(Deserialize)]
+struct WordingForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    intent: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    html: String,
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, template)): Path<(String, String)>,
+    Form(f): Form<WordingForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let letter = act::show(&s, &me, &p, &template)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let back = |done: &str| {
+        Ok(Redirect::to(&format!(
+            "/admin/programmes/{slug}/emails/{}?done={done}",
+            letter.template
+        ))
+        .into_response())
+    };
+    let input = WordingInput {
+        subject: f.subject,
+        text: f.text,
+        html: f.html,
+    };
+    let result = match f.intent.as_str() {
+        "reset" => {
+            act::reset(&s, &me, &p, &template)
+                .await
+                .map_err(|e| PageError::new(e, c.clone()))?;
+            return back("reset");
+        }
+        "save" => act::save(&s, &me, &p, &template, &input)
+            .await
+            .map(|_| None),
+        _ => act::preview(&s, &me, &p, &template, &input).map(Some),
+    };
+    match result {
+        Ok(None) => back("saved"),
+        Ok(Some(preview)) => Ok(ok(&EditPage {
+            c,
+            p,
+            letter,
+            f: typed(&input),
+            preview: Some(preview),
+            notice: Some("Preview of the text below, not saved yet."),
+        })),
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &EditPage {
+                c,
+                p,
+                letter,
+                f: typed(&input).failed(&e),
+                preview: None,
+                notice: None,
+            },
+        )),
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
