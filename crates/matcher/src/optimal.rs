@@ -1,0 +1,600 @@
+//! Optimal mode: as many mentees matched as possible, then the greatest total score.
+//!
+//! A capacitated min-cost flow solved by successive shortest paths, one mentee at a time
+//! (Dijkstra on reduced costs with node potentials; each mentor is one node carrying its
+//! capacity, never copied into seats). Every mentee may also go to an "unmatched" node at a
+//! cost larger than any difference in score, which makes the count come first.
+//!
+//! It runs on each mentee's `top_k` best pairs, then checks every allowed pair against the
+//! final potentials: a pair with a negative reduced cost could improve the result, so it is
+//! added and the problem solved again, until none can — the exact optimum over all pairs. The
+//! potentials are the proof, and give each mentor a seat price.
+
+use crate::outcome::{Mode, Outcome};
+use crate::problem::Problem;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// How to run the optimal mode.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Pairs kept per mentee for the first solve (the best by score).
+    pub top_k: usize,
+    /// Nodes a one-mentee search may settle before the mentee waits for the phases.
+    pub search_budget: usize,
+}
+
+impl Options {
+    pub fn top_k(top_k: usize) -> Self {
+        Self {
+            top_k,
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            top_k: 20,
+            search_budget: 300,
+        }
+    }
+}
+
+/// The candidate pairs being solved on, by mentee: (mentor, cost), cost = best score − score.
+struct Candidates {
+    start: Vec<usize>,
+    mentor: Vec<u32>,
+    cost: Vec<f64>,
+}
+
+impl Candidates {
+    /// Each mentee's `k` best pairs, best first (ties: lower mentor index), plus `extra`.
+    fn top(p: &Problem, k: usize, best: f64, extra: &[Vec<u32>]) -> Self {
+        let mut c = Candidates {
+            start: Vec::with_capacity(p.mentees() + 1),
+            mentor: Vec::new(),
+            cost: Vec::new(),
+        };
+        c.start.push(0);
+        let mut scratch: Vec<(f64, u32)> = Vec::new();
+        for u in 0..p.mentees() {
+            scratch.clear();
+            scratch.extend(p.pairs_of(u).map(|(m, s)| (s, m as u32)));
+            let by_best = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if scratch.len() > k {
+                scratch.select_nth_unstable_by(k - 1, by_best);
+                scratch.truncate(k);
+            }
+            if let Some(more) = extra.get(u) {
+                for &m in more {
+                    if !scratch.iter().any(|&(_, x)| x == m)
+                        && let Some(s) = p.score(u, m as usize)
+                    {
+                        scratch.push((s, m));
+                    }
+                }
+            }
+            scratch.sort_unstable_by(by_best);
+            for &(s, m) in &scratch {
+                c.mentor.push(m);
+                c.cost.push(best - s);
+            }
+            c.start.push(c.mentor.len());
+        }
+        c
+    }
+}
+
+/// The solver's state: who is where, and the potentials.
+struct Flow {
+    n: usize,
+    /// Mentee → mentor (`None`: unmatched).
+    assigned: Vec<Option<u32>>,
+    /// The cost of each mentee's current pair.
+    assigned_cost: Vec<f64>,
+    /// Mentees held by each mentor.
+    holds: Vec<Vec<u32>>,
+    /// Placed and left unmatched.
+    at_dummy: Vec<bool>,
+    /// Potentials: mentees `0..n`, mentors `n..n + mentors`, then (in phases) the unmatched
+    /// node and the sink; both are 0 while mentees are placed one at a time.
+    h: Vec<f64>,
+}
+
+/// One Dijkstra's bookkeeping, reused across mentees (stamps instead of clearing).
+struct Search {
+    dist: Vec<f64>,
+    seen: Vec<u32>,
+    done: Vec<u32>,
+    /// For a mentor node: the mentee it was reached from.
+    from: Vec<u32>,
+    settled: Vec<u32>,
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    round: u32,
+}
+
+/// Non-negative floats order as their bits.
+fn key(d: f64) -> u64 {
+    d.max(0.0).to_bits()
+}
+
+impl Flow {
+    fn new(p: &Problem) -> Self {
+        let n = p.mentees();
+        Flow {
+            n,
+            assigned: vec![None; n],
+            assigned_cost: vec![0.0; n],
+            holds: p
+                .capacity
+                .iter()
+                .map(|&c| Vec::with_capacity(c as usize))
+                .collect(),
+            at_dummy: vec![false; n],
+            h: vec![0.0; n + p.mentors()],
+        }
+    }
+
+    /// Places mentee `u` by the shortest augmenting path; `unmatched_cost` is the cost of
+    /// leaving a mentee unmatched.
+    /// Returns false, changing nothing, when the search settles more than `budget` nodes.
+    fn place(
+        &mut self,
+        p: &Problem,
+        c: &Candidates,
+        u: usize,
+        unmatched_cost: f64,
+        s: &mut Search,
+        budget: usize,
+    ) -> bool {
+        let n = self.n;
+        s.round += 1;
+        let round = s.round;
+        s.heap.clear();
+        s.settled.clear();
+        s.dist[u] = 0.0;
+        s.seen[u] = round;
+        s.heap.push(Reverse((key(0.0), u as u32)));
+        // The best way found so far to leave someone unmatched: (distance, mentee).
+        let mut unmatched: Option<(f64, u32)> = None;
+        let mut sink: Option<(f64, Option<u32>)> = None;
+        'search: while let Some(Reverse((_, x))) = s.heap.pop() {
+            let x = x as usize;
+            if s.done[x] == round {
+                continue;
+            }
+            let dx = s.dist[x];
+            if let Some((du, a)) = unmatched
+                && du <= dx
+            {
+                sink = Some((du, None));
+                let _ = a;
+                break;
+            }
+            if s.settled.len() >= budget {
+                return false;
+            }
+            s.done[x] = round;
+            s.settled.push(x as u32);
+            if x < n {
+                // A mentee: its pairs, and the unmatched node.
+                for i in c.start[x]..c.start[x + 1] {
+                    let m = c.mentor[i] as usize;
+                    if self.assigned[x] == Some(m as u32) {
+                        continue;
+                    }
+                    let y = n + m;
+                    if s.done[y] == round {
+                        continue;
+                    }
+                    let nd = dx + (c.cost[i] + self.h[x] - self.h[y]).max(0.0);
+                    if nd <= dx && self.holds[m].len() < p.capacity[m] as usize {
+                        // A free place at no extra distance: nothing can be shorter.
+                        s.from[y] = x as u32;
+                        sink = Some((nd, Some(m as u32)));
+                        break 'search;
+                    }
+                    if s.seen[y] != round || nd < s.dist[y] {
+                        s.seen[y] = round;
+                        s.dist[y] = nd;
+                        s.from[y] = x as u32;
+                        s.heap.push(Reverse((key(nd), y as u32)));
+                    }
+                }
+                if self.assigned[x].is_some() || x == u {
+                    let nd = dx + (unmatched_cost + self.h[x]).max(0.0);
+                    if unmatched.is_none_or(|(d, _)| nd < d) {
+                        unmatched = Some((nd, x as u32));
+                    }
+                }
+            } else {
+                let m = x - n;
+                if self.holds[m].len() < p.capacity[m] as usize {
+                    sink = Some((dx, Some(m as u32)));
+                    break;
+                }
+                for &a in &self.holds[m] {
+                    let a = a as usize;
+                    if s.done[a] == round {
+                        continue;
+                    }
+                    let nd = dx + (-self.assigned_cost[a] + self.h[x] - self.h[a]).max(0.0);
+                    if s.seen[a] != round || nd < s.dist[a] {
+                        s.seen[a] = round;
+                        s.dist[a] = nd;
+                        s.heap.push(Reverse((key(nd), a as u32)));
+                    }
+                }
+            }
+        }
+        let (d, end) = match sink {
+            Some(found) => found,
+            None => match unmatched {
+                Some((d, _)) => (d, None),
+                None => return true,
+            },
+        };
+        // Potentials of everything settled before the end move by (distance − D).
+        for &x in &s.settled {
+            let x = x as usize;
+            self.h[x] += s.dist[x] - d;
+        }
+        // Walk the path back: each mentee on it moves to the mentor after it.
+        let (mut m, mut a) = match end {
+            Some(m) => (Some(m), s.from[n + m as usize] as usize),
+            None => (None, unmatched.map_or(u, |(_, a)| a as usize)),
+        };
+        loop {
+            let old = self.assigned[a];
+            self.shift(c, a, m);
+            if a == u {
+                break;
+            }
+            let Some(o) = old else { break };
+            m = Some(o);
+            a = s.from[n + o as usize] as usize;
+        }
+        true
+    }
+
+    /// Moves mentee `a` to mentor `m` (`None`: unmatched).
+    fn shift(&mut self, c: &Candidates, a: usize, m: Option<u32>) {
+        if let Some(o) = self.assigned[a] {
+            let list = &mut self.holds[o as usize];
+            if let Some(i) = list.iter().position(|&x| x as usize == a) {
+                list.swap_remove(i);
+            }
+        }
+        match m {
+            Some(mm) => {
+                self.holds[mm as usize].push(a as u32);
+                self.assigned[a] = Some(mm);
+                self.assigned_cost[a] = cost_of(c, a, mm);
+                self.at_dummy[a] = false;
+            }
+            None => {
+                self.assigned[a] = None;
+                self.assigned_cost[a] = 0.0;
+                self.at_dummy[a] = true;
+            }
+        }
+    }
+
+    /// Places the `pending` mentees in phases: one backward Dijkstra from the sink gives every
+    /// node its distance to a free place, the potentials move by it so that every shortest
+    /// path is tight, and then as many pending mentees as possible move along tight paths.
+    /// Any tight augmenting path keeps every reduced cost non-negative, so the result stays
+    /// optimal; each phase places at least one mentee.
+    #[allow(clippy::too_many_arguments)]
+    fn phases(
+        &mut self,
+        p: &Problem,
+        c: &Candidates,
+        mut pending: Vec<u32>,
+        unmatched_cost: f64,
+        tol: f64,
+        s: &mut Search,
+        budget: usize,
+        progress: &mut dyn FnMut(usize),
+    ) {
+        let n = self.n;
+        let mentors = p.mentors();
+        let (dummy, t) = (n + mentors, n + mentors + 1);
+        // Who may take each mentor: (mentee, cost), by mentor.
+        let mut rstart = vec![0usize; mentors + 1];
+        for &m in &c.mentor {
+            rstart[m as usize + 1] += 1;
+        }
+        for m in 0..mentors {
+            rstart[m + 1] += rstart[m];
+        }
+        let mut fill = rstart.clone();
+        let mut rmentee = vec![0u32; c.mentor.len()];
+        let mut rcost = vec![0f64; c.mentor.len()];
+        for u in 0..n {
+            for i in c.start[u]..c.start[u + 1] {
+                let m = c.mentor[i] as usize;
+                rmentee[fill[m]] = u as u32;
+                rcost[fill[m]] = c.cost[i];
+                fill[m] += 1;
+            }
+        }
+        // Potentials of the unmatched node and the sink, kept beside `h`.
+        self.h.resize(n + mentors + 2, 0.0);
+        let mut dist = vec![f64::INFINITY; n + mentors + 2];
+        let mut done = vec![false; n + mentors + 2];
+        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        let mut seen = vec![0u32; n + mentors + 2];
+        let mut waiting = vec![false; n];
+        let mut phase = 0u32;
+        while !pending.is_empty() {
+            phase += 1;
+            dist.fill(f64::INFINITY);
+            done.fill(false);
+            dist[t] = 0.0;
+            heap.clear();
+            heap.push(Reverse((key(0.0), t as u32)));
+            for &u in &pending {
+                waiting[u as usize] = true;
+            }
+            // Distances beyond the last pending mentee's are not needed: everything further
+            // is treated as being at that distance (which keeps reduced costs non-negative).
+            let mut left = pending.len();
+            let mut reach = 0.0;
+            while let Some(Reverse((_, y))) = heap.pop() {
+                let y = y as usize;
+                if done[y] {
+                    continue;
+                }
+                done[y] = true;
+                let dy = dist[y];
+                reach = dy;
+                if y < n && waiting[y] {
+                    waiting[y] = false;
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+                let h = &self.h;
+                let mut relax = |x: usize, rc: f64| {
+                    let nd = dy + rc.max(0.0);
+                    if nd < dist[x] {
+                        dist[x] = nd;
+                        heap.push(Reverse((key(nd), x as u32)));
+                    }
+                };
+                if y == t {
+                    for m in 0..mentors {
+                        if self.holds[m].len() < p.capacity[m] as usize {
+                            relax(n + m, h[n + m] - h[t]);
+                        }
+                    }
+                    relax(dummy, h[dummy] - h[t]);
+                } else if y == dummy {
+                    for u in 0..n {
+                        if !self.at_dummy[u] {
+                            relax(u, unmatched_cost + h[u] - h[dummy]);
+                        }
+                    }
+                } else if y >= n {
+                    let m = y - n;
+                    for i in rstart[m]..rstart[m + 1] {
+                        let u = rmentee[i] as usize;
+                        if self.assigned[u] != Some(m as u32) && !done[u] {
+                            relax(u, rcost[i] + h[u] - h[y]);
+                        }
+                    }
+                } else if let Some(m) = self.assigned[y] {
+                    relax(
+                        n + m as usize,
+                        -self.assigned_cost[y] + h[n + m as usize] - h[y],
+                    );
+                } else if self.at_dummy[y] {
+                    relax(dummy, -unmatched_cost + h[dummy] - h[y]);
+                }
+            }
+            for (x, d) in dist.iter().enumerate() {
+                self.h[x] -= if done[x] { *d } else { reach };
+            }
+            // Move pending mentees along tight paths (depth first, each node tried once).
+            let mut still = Vec::new();
+            for &u in &pending {
+                if !self.tight_path(p, c, u as usize, unmatched_cost, tol, &mut seen, phase) {
+                    still.push(u);
+                }
+            }
+            // The phase left every free place (and the unmatched node) at the sink's potential,
+            // as placing one at a time needs: try the rest that way, now that the potentials
+            // are good and the searches short.
+            pending = still
+                .into_iter()
+                .filter(|&u| !self.place(p, c, u as usize, unmatched_cost, s, budget))
+                .collect();
+            progress(n - pending.len());
+        }
+    }
+
+    /// Finds a tight path from pending mentee `u` to a free place or the unmatched node and
+    /// moves the mentees along it.
+    #[allow(clippy::too_many_arguments)]
+    fn tight_path(
+        &mut self,
+        p: &Problem,
+        c: &Candidates,
+        u: usize,
+        unmatched_cost: f64,
+        tol: f64,
+        seen: &mut [u32],
+        phase: u32,
+    ) -> bool {
+        let n = self.n;
+        let (dummy, t) = (n + p.mentors(), n + p.mentors() + 1);
+        // Frames: (node, next arc to try).
+        let mut stack: Vec<(usize, usize)> = vec![(u, 0)];
+        seen[u] = phase;
+        let end: Option<u32> = loop {
+            let Some(&mut (x, ref mut next)) = stack.last_mut() else {
+                return false;
+            };
+            let mut step = None;
+            if x < n {
+                let arcs = c.start[x + 1] - c.start[x];
+                while *next <= arcs && step.is_none() {
+                    let k = *next;
+                    *next += 1;
+                    if k == arcs {
+                        if !self.at_dummy[x] && unmatched_cost + self.h[x] - self.h[dummy] <= tol {
+                            step = Some(dummy);
+                        }
+                    } else {
+                        let i = c.start[x] + k;
+                        let m = c.mentor[i] as usize;
+                        let y = n + m;
+                        if self.assigned[x] != Some(m as u32)
+                            && seen[y] != phase
+                            && c.cost[i] + self.h[x] - self.h[y] <= tol
+                        {
+                            step = Some(y);
+                        }
+                    }
+                }
+            } else {
+                let m = x - n;
+                if *next == 0
+                    && self.holds[m].len() < p.capacity[m] as usize
+                    && self.h[x] - self.h[t] <= tol
+                {
+                    step = Some(t);
+                }
+                while step.is_none() && *next < self.holds[m].len() {
+                    let a = self.holds[m][*next] as usize;
+                    *next += 1;
+                    if seen[a] != phase && -self.assigned_cost[a] + self.h[x] - self.h[a] <= tol {
+                        step = Some(a);
+                    }
+                }
+                if step.is_none() && *next == 0 {
+                    *next = 1;
+                }
+            }
+            match step {
+                Some(y) if y == t => break Some(x as u32),
+                Some(y) if y == dummy => break None,
+                Some(y) => {
+                    seen[y] = phase;
+                    stack.push((y, 0));
+                }
+                None => {
+                    stack.pop();
+                }
+            }
+        };
+        // The stack is u, m1, a1, m2, a2, …: each mentee moves to the mentor after it; the
+        // last mentee goes to `end` (a mentor with a free place, or unmatched).
+        let nodes: Vec<usize> = stack.iter().map(|&(x, _)| x).collect();
+        let mut k = nodes.len() - 1;
+        if let Some(m) = end {
+            // The last node is the free mentor; the mentee before it moves there.
+            let a = nodes[k - 1];
+            self.shift(c, a, Some(m - n as u32));
+            k -= 1;
+        } else {
+            let a = nodes[k];
+            self.shift(c, a, None);
+        }
+        while k >= 2 {
+            let (a, m) = (nodes[k - 2], nodes[k - 1]);
+            self.shift(c, a, Some((m - n) as u32));
+            k -= 2;
+        }
+        true
+    }
+}
+
+fn cost_of(c: &Candidates, u: usize, m: u32) -> f64 {
+    (c.start[u]..c.start[u + 1])
+        .find(|&i| c.mentor[i] == m)
+        .map_or(0.0, |i| c.cost[i])
+}
+
+/// Solves the optimal mode.
+pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize)) -> Outcome {
+    let n = p.mentees();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &s in &p.score {
+        lo = lo.min(s);
+        hi = hi.max(s);
+    }
+    if p.score.is_empty() {
+        (lo, hi) = (0.0, 0.0);
+    }
+    let range = hi - lo;
+    // More than any total of score differences: one more mentee matched always wins.
+    let unmatched_cost = (range + 1.0) * (n as f64 + 1.0);
+    let tol = 1e-9 * (1.0 + range);
+    let mut extra: Vec<Vec<u32>> = Vec::new();
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let c = Candidates::top(p, opts.top_k.max(1), hi, &extra);
+        let mut f = Flow::new(p);
+        let nodes = n + p.mentors();
+        let mut s = Search {
+            dist: vec![0.0; nodes],
+            seen: vec![0; nodes],
+            done: vec![0; nodes],
+            from: vec![0; nodes],
+            settled: Vec::new(),
+            heap: BinaryHeap::new(),
+            round: 0,
+        };
+        // One at a time while places are easy to find; a mentee whose search grows past the
+        // budget waits for the phases, which place many mentees per search.
+        let budget = opts.search_budget.max(1);
+        let step = (n / 100).max(1);
+        let mut pending = Vec::new();
+        for u in 0..n {
+            if !f.place(p, &c, u, unmatched_cost, &mut s, budget) {
+                pending.push(u as u32);
+            }
+            if u % step == 0 {
+                progress(u + 1 - pending.len(), n);
+            }
+        }
+        f.phases(
+            p,
+            &c,
+            pending,
+            unmatched_cost,
+            tol,
+            &mut s,
+            budget,
+            &mut |done| progress(done, n),
+        );
+        progress(n, n);
+        // Check every allowed pair against the potentials.
+        let mut violations = 0;
+        if extra.is_empty() {
+            extra = vec![Vec::new(); n];
+        }
+        for (u, more) in extra.iter_mut().enumerate() {
+            for i in p.start[u]..p.start[u + 1] {
+                let m = p.mentor[i] as usize;
+                let rc = (hi - p.score[i]) + f.h[u] - f.h[n + m];
+                // A held pair's arc is full, so only its reverse must not be negative.
+                if rc < -tol && f.assigned[u] != Some(m as u32) {
+                    more.push(m as u32);
+                    violations += 1;
+                }
+            }
+        }
+        if violations == 0 {
+            let sink = f.h.get(n + p.mentors() + 1).copied().unwrap_or(0.0);
+            let prices = (0..p.mentors()).map(|m| sink - f.h[n + m]).collect();
+            return Outcome::new(p, Mode::Optimal, f.assigned, Some(prices), rounds);
+        }
+    }
+}
