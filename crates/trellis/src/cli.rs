@@ -60,6 +60,8 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         requests: usize,
     },
+    /// Match mentees with mentors from CSV files (a cohort round) and write the result.
+    Match(crate::matching::MatchCommand),
     /// Print the effective configuration, with secrets hidden.
     Config,
     /// The keys that encrypt workspace content at rest.
@@ -201,6 +203,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Import(cmd) => import(&config, system, cmd).await,
+        Command::Match(cmd) => crate::matching::run(cmd),
         Command::Generate {
             programme,
             members,

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod generate;
+pub mod matching;
 
 use anyhow::{Context, Result};
 use std::net::SocketAddr;

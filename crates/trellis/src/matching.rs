@@ -1,0 +1,369 @@
+//! `trellis match`: a matching round from CSV files, with a progress bar and a CSV or JSON
+//! result. The files:
+//!
+//! - `--mentors`: `mentor,capacity` (an id of your choice, and how many mentees);
+//! - `--pairs`: `mentee,mentor,score[,mentor_score]`, one row per allowed pair (higher is
+//!   better; `mentor_score`, how much the mentor wants the mentee, is used by the stable mode);
+//! - `--mentees` (optional): `mentee`, to count mentees who have no allowed pair;
+//! - `--forbid` (optional): `mentee,mentor`, pairs staff have ruled out.
+
+use anyhow::{Context, Result, bail};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use trellis_matcher::optimal::Options;
+use trellis_matcher::{Builder, Mode, Outcome, Problem, Unmatched, explain};
+
+#[derive(Debug, clap::Args)]
+pub struct MatchCommand {
+    /// Mentors and their capacities: `mentor,capacity`.
+    #[arg(long)]
+    pub mentors: PathBuf,
+    /// Allowed pairs and their scores: `mentee,mentor,score[,mentor_score]`.
+    #[arg(long)]
+    pub pairs: PathBuf,
+    /// Every mentee of the round (`mentee`), to include those with no allowed pair.
+    #[arg(long)]
+    pub mentees: Option<PathBuf>,
+    /// Pairs ruled out: `mentee,mentor`.
+    #[arg(long)]
+    pub forbid: Option<PathBuf>,
+    /// optimal (most matched, then best total), stable (no blocking pair) or generous (the
+    /// worst-off mentee first).
+    #[arg(long, default_value = "optimal", value_parser = ["optimal", "stable", "generous"])]
+    pub mode: String,
+    /// Pairs per mentee in the first solve (the result is exact whatever the value).
+    #[arg(long, default_value_t = 20)]
+    pub top_k: usize,
+    /// Where to write the result: `.json` for JSON, anything else for CSV.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Explain each pair with up to this many better-scored mentors and their seat prices.
+    #[arg(long, default_value_t = 0)]
+    pub explain: usize,
+}
+
+/// Ids as read from the files, and the index each got.
+#[derive(Default)]
+struct Ids {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Ids {
+    fn get_or_add(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(id.to_owned());
+        self.index.insert(id.to_owned(), i);
+        i
+    }
+}
+
+fn reader(path: &Path, header: &[&str]) -> Result<csv::Reader<std::fs::File>> {
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let got = r.headers()?.clone();
+    for (i, want) in header.iter().enumerate() {
+        if got.get(i) != Some(want) {
+            bail!(
+                "{}: the header must start with {} (found {})",
+                path.display(),
+                header.join(","),
+                got.iter().collect::<Vec<_>>().join(",")
+            );
+        }
+    }
+    Ok(r)
+}
+
+fn field<'a>(rec: &'a csv::StringRecord, i: usize, path: &Path, line: u64) -> Result<&'a str> {
+    rec.get(i)
+        .filter(|v| !v.is_empty())
+        .with_context(|| format!("{}:{line}: column {} is missing", path.display(), i + 1))
+}
+
+/// The round as read: the problem, and the ids of its mentees and mentors.
+pub struct Round {
+    pub problem: Problem,
+    pub mentees: Vec<String>,
+    pub mentors: Vec<String>,
+}
+
+pub fn read(cmd: &MatchCommand) -> Result<Round> {
+    let mut mentors = Ids::default();
+    let mut capacity = Vec::new();
+    let mut r = reader(&cmd.mentors, &["mentor", "capacity"])?;
+    for (k, rec) in r.records().enumerate() {
+        let line = k as u64 + 2;
+        let rec = rec?;
+        let id = field(&rec, 0, &cmd.mentors, line)?;
+        let cap: u32 = field(&rec, 1, &cmd.mentors, line)?
+            .parse()
+            .ok()
+            .filter(|c| (1..=1000).contains(c))
+            .with_context(|| {
+                format!(
+                    "{}:{line}: the capacity must be a whole number from 1 to 1000",
+                    cmd.mentors.display()
+                )
+            })?;
+        if mentors.index.contains_key(id) {
+            bail!(
+                "{}:{line}: mentor {id} is listed twice",
+                cmd.mentors.display()
+            );
+        }
+        mentors.get_or_add(id);
+        capacity.push(cap);
+    }
+    let mut mentees = Ids::default();
+    if let Some(path) = &cmd.mentees {
+        let mut r = reader(path, &["mentee"])?;
+        for (k, rec) in r.records().enumerate() {
+            let rec = rec?;
+            mentees.get_or_add(field(&rec, 0, path, k as u64 + 2)?);
+        }
+    }
+    let mut pairs: Vec<(u32, u32, f64, f64)> = Vec::new();
+    let mut r = reader(&cmd.pairs, &["mentee", "mentor", "score"])?;
+    let with_mentor_score = r.headers()?.get(3) == Some("mentor_score");
+    let mut rec = csv::StringRecord::new();
+    let mut line = 1u64;
+    while r.read_record(&mut rec)? {
+        line += 1;
+        let e = field(&rec, 0, &cmd.pairs, line)?;
+        let m = field(&rec, 1, &cmd.pairs, line)?;
+        let Some(&mi) = mentors.index.get(m) else {
+            bail!(
+                "{}:{line}: mentor {m} is not in {}",
+                cmd.pairs.display(),
+                cmd.mentors.display()
+            );
+        };
+        let ei = if cmd.mentees.is_some() {
+            *mentees.index.get(e).with_context(|| {
+                format!(
+                    "{}:{line}: mentee {e} is not in the mentees file",
+                    cmd.pairs.display()
+                )
+            })?
+        } else {
+            mentees.get_or_add(e)
+        };
+        let number = |i: usize| -> Result<f64> {
+            field(&rec, i, &cmd.pairs, line)?
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite())
+                .with_context(|| {
+                    format!(
+                        "{}:{line}: column {} must be a number",
+                        cmd.pairs.display(),
+                        i + 1
+                    )
+                })
+        };
+        let s = number(2)?;
+        let t = if with_mentor_score { number(3)? } else { s };
+        pairs.push((ei, mi, s, t));
+    }
+    let mut b = Builder::new(mentees.names.len(), capacity);
+    for (e, m, s, t) in pairs {
+        b.pair_both(e as usize, m as usize, s, t);
+    }
+    if let Some(path) = &cmd.forbid {
+        let mut r = reader(path, &["mentee", "mentor"])?;
+        for (k, rec) in r.records().enumerate() {
+            let rec = rec?;
+            let line = k as u64 + 2;
+            let (e, m) = (field(&rec, 0, path, line)?, field(&rec, 1, path, line)?);
+            if let (Some(&ei), Some(&mi)) = (mentees.index.get(e), mentors.index.get(m)) {
+                b.forbid(ei as usize, mi as usize);
+            }
+        }
+    }
+    let problem = b.build().map_err(|e| {
+        let name = |list: &Ids, i: usize| list.names.get(i).cloned().unwrap_or_default();
+        match e {
+            trellis_matcher::ProblemError::RepeatedPair { mentee, mentor } => anyhow::anyhow!(
+                "{}: mentee {} and mentor {} are given twice",
+                cmd.pairs.display(),
+                name(&mentees, mentee),
+                name(&mentors, mentor)
+            ),
+            other => anyhow::anyhow!("{other}"),
+        }
+    })?;
+    Ok(Round {
+        problem,
+        mentees: mentees.names,
+        mentors: mentors.names,
+    })
+}
+
+pub fn run(cmd: MatchCommand) -> Result<()> {
+    let started = Instant::now();
+    let round = read(&cmd)?;
+    let read_secs = started.elapsed().as_secs_f64();
+    let mode = Mode::parse(&cmd.mode).context("unknown mode")?;
+    let tty = std::io::stderr().is_terminal();
+    let mut shown = usize::MAX;
+    let mut progress = |done: usize, of: usize| {
+        let tenth = (done * 10).checked_div(of).unwrap_or(10);
+        if tty {
+            let filled = (done * 20).checked_div(of).unwrap_or(20);
+            eprint!(
+                "\r[{}{}] placed {done} of {of} mentees",
+                "#".repeat(filled),
+                "-".repeat(20 - filled)
+            );
+        } else if tenth != shown {
+            shown = tenth;
+            eprintln!("placed {done} of {of} mentees");
+        }
+    };
+    let solve_started = Instant::now();
+    let o = trellis_matcher::run(
+        &round.problem,
+        mode,
+        Options::top_k(cmd.top_k),
+        &mut progress,
+    );
+    let solve_secs = solve_started.elapsed().as_secs_f64();
+    if tty {
+        eprintln!();
+    }
+    if let Some(path) = &cmd.out {
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        );
+        if path.extension().is_some_and(|e| e == "json") {
+            write_json(&mut file, &round, &o, &cmd, solve_secs)?;
+        } else {
+            write_csv(&mut file, &round, &o, &cmd)?;
+        }
+        file.flush()?;
+    }
+    let count = |why: Unmatched| o.unmatched.iter().filter(|(_, w)| *w == why).count();
+    println!("mode {}", cmd.mode);
+    println!("mentees {}", round.problem.mentees());
+    println!("mentors {}", round.problem.mentors());
+    println!("pairs {}", round.problem.pairs());
+    println!("matched {}", o.matched);
+    println!("total {}", o.total);
+    if let (Some(min), Some(mean)) = (o.min, o.mean) {
+        println!("min {min}");
+        println!("mean {mean}");
+    }
+    println!("blocking_pairs {}", o.blocking_pairs);
+    println!(
+        "unmatched_no_allowed_mentor {}",
+        count(Unmatched::NoAllowedMentor)
+    );
+    println!("unmatched_capacity {}", count(Unmatched::Capacity));
+    println!("read_seconds {read_secs:.3}");
+    println!("solve_seconds {solve_secs:.3}");
+    Ok(())
+}
+
+fn explanations(round: &Round, o: &Outcome, mentee: usize, limit: usize) -> Vec<String> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    explain::explain(&round.problem, o, mentee, limit).sentences(&|m| round.mentors[m].clone())
+}
+
+fn write_csv(w: &mut impl Write, round: &Round, o: &Outcome, cmd: &MatchCommand) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "mentee",
+        "mentor",
+        "score",
+        "seat_price",
+        "unmatched",
+        "why",
+    ])?;
+    for (u, a) in o.assigned.iter().enumerate() {
+        let why = explanations(round, o, u, cmd.explain).join("; ");
+        match a {
+            Some(m) => {
+                let m = *m as usize;
+                let score = round.problem.score(u, m).unwrap_or(f64::NAN);
+                let price = o
+                    .prices
+                    .as_ref()
+                    .map(|p| p[m].to_string())
+                    .unwrap_or_default();
+                out.write_record([
+                    round.mentees[u].as_str(),
+                    round.mentors[m].as_str(),
+                    &score.to_string(),
+                    &price,
+                    "",
+                    &why,
+                ])?;
+            }
+            None => {
+                let reason =
+                    o.unmatched
+                        .iter()
+                        .find(|(x, _)| *x == u)
+                        .map_or("", |(_, w)| match w {
+                            Unmatched::NoAllowedMentor => "no allowed mentor",
+                            Unmatched::Capacity => "capacity",
+                        });
+                out.write_record([round.mentees[u].as_str(), "", "", "", reason, &why])?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_json(
+    w: &mut impl Write,
+    round: &Round,
+    o: &Outcome,
+    cmd: &MatchCommand,
+    seconds: f64,
+) -> Result<()> {
+    let pairs: Vec<serde_json::Value> = o
+        .assigned
+        .iter()
+        .enumerate()
+        .map(|(u, a)| {
+            let m = a.map(|m| m as usize);
+            serde_json::json!({
+                "mentee": round.mentees[u],
+                "mentor": m.map(|m| round.mentors[m].clone()),
+                "score": m.and_then(|m| round.problem.score(u, m)),
+                "seat_price": m.and_then(|m| o.prices.as_ref().map(|p| p[m])),
+                "unmatched": o.unmatched.iter().find(|(x, _)| *x == u).map(|(_, w)| w),
+                "why": explanations(round, o, u, cmd.explain),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(
+        &mut *w,
+        &serde_json::json!({
+            "mode": o.mode,
+            "mentees": round.problem.mentees(),
+            "matched": o.matched,
+            "total": o.total,
+            "min": o.min,
+            "mean": o.mean,
+            "blocking_pairs": o.blocking_pairs,
+            "solve_seconds": seconds,
+            "pairs": pairs,
+        }),
+    )?;
+    writeln!(w)?;
+    Ok(())
+}
