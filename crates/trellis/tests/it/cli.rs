@@ -553,3 +553,91 @@ fn a_large_member_list_is_streamed_and_all_or_nothing() {
     let out = run(trellis(dir.path()).args(["export", "members", "--programme", "big"]));
     assert!(out.status.success());
 }
+
+/// `trellis match` on CSV files: the optimum (two mentees want the one place with A), the
+/// unmatched mentee and why, explanations with seat prices, stable mode, JSON out, and a bad
+/// file named by line.
+#[test]
+fn match_a_round_from_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("mentors.csv"), "mentor,capacity\nA,1\nB,1\n").unwrap();
+    std::fs::write(
+        d.join("pairs.csv"),
+        "mentee,mentor,score\nada,A,88\nada,B,82\nbo,A,95\nbo,B,80\ncy,A,50\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("mentees.csv"), "mentee\nada\nbo\ncy\ndee\n").unwrap();
+    std::fs::write(d.join("forbid.csv"), "mentee,mentor\ncy,B\n").unwrap();
+    let o = run(trellis(d).args([
+        "match",
+        "--mentors",
+        "mentors.csv",
+        "--pairs",
+        "pairs.csv",
+        "--mentees",
+        "mentees.csv",
+        "--forbid",
+        "forbid.csv",
+        "--explain",
+        "2",
+        "--out",
+        "result.csv",
+    ]));
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("matched 2\n"), "{out}");
+    assert!(out.contains("total 177\n"), "{out}");
+    assert!(out.contains("unmatched_no_allowed_mentor 1\n"), "{out}");
+    assert!(out.contains("unmatched_capacity 1\n"), "{out}");
+    let mut rows = csv::Reader::from_path(d.join("result.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let row = |who: &str| rows.iter().find(|r| &r[0] == who).unwrap().clone();
+    assert_eq!(&row("ada")[1], "B");
+    assert_eq!(&row("bo")[1], "A");
+    assert_eq!(&row("cy")[4], "capacity");
+    assert_eq!(&row("dee")[4], "no allowed mentor");
+    assert!(
+        row("ada")[5].starts_with("matched with B (82) rather than A (88): A's seat price is"),
+        "{:?}",
+        row("ada")
+    );
+
+    // Stable mode, JSON out: bo and A want each other most, so no blocking pair.
+    let o = run(trellis(d).args([
+        "match",
+        "--mentors",
+        "mentors.csv",
+        "--pairs",
+        "pairs.csv",
+        "--mode",
+        "stable",
+        "--out",
+        "result.json",
+    ]));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("blocking_pairs 0\n"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("result.json")).unwrap()).unwrap();
+    assert_eq!(v["mode"], "stable");
+    assert_eq!(v["matched"], 2);
+
+    // A bad file is named with its line, and nothing is written.
+    std::fs::write(d.join("bad.csv"), "mentee,mentor,score\nada,A,88\nbo,Z,1\n").unwrap();
+    let o = run(trellis(d).args([
+        "match",
+        "--mentors",
+        "mentors.csv",
+        "--pairs",
+        "bad.csv",
+        "--out",
+        "bad-result.csv",
+    ]));
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("bad.csv:3: mentor Z is not in mentors.csv"),
+        "{}",
+        text(&o)
+    );
+    assert!(!d.join("bad-result.csv").exists());
+}
