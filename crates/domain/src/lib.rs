@@ -7,6 +7,7 @@ pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
+pub mod cohort;
 pub mod concern;
 pub mod dashboard;
 pub mod development;

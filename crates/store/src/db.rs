@@ -126,6 +126,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_email_texts.sql"),
         include_str!("../migrations/postgres/0008_email_texts.sql"),
     ),
+    (
+        "0009_matching_rounds",
+        include_str!("../migrations/sqlite/0009_matching_rounds.sql"),
+        include_str!("../migrations/postgres/0009_matching_rounds.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

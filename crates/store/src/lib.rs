@@ -12,6 +12,7 @@ mod db;
 pub mod email_texts;
 pub mod erasure;
 pub mod jobs;
+pub mod matching_rounds;
 pub mod mentors;
 pub mod notifications;
 pub mod outbox;

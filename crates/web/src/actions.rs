@@ -9,6 +9,7 @@ pub mod development;
 pub mod email_texts;
 pub mod exports;
 pub mod imports;
+pub mod matching;
 pub mod meetings;
 pub mod mentors;
 pub mod my_data;

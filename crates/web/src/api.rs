@@ -6,6 +6,7 @@ mod audit;
 mod concerns;
 mod email_texts;
 mod json;
+mod matching;
 mod mentoring;
 mod notifications;
 mod programmes;
@@ -78,6 +79,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
             email_texts::delete
         ))
         .routes(routes!(email_texts::preview))
+        .routes(routes!(matching::list, matching::create))
+        .routes(routes!(matching::get))
+        .routes(routes!(matching::rule))
+        .routes(routes!(matching::publish))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(programmes::import_member_list))

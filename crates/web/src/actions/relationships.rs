@@ -596,7 +596,12 @@ pub async fn overview(s: &AppState, ws: &Workspace) -> AppResult<RelationshipVie
 
 /// Who may make relationships of a model in a programme: the mentorship director and admins
 /// any; the office groups and peer circles [002].
-async fn may_make(s: &AppState, who: &CurrentUser, p: &Programme, model: &str) -> AppResult<()> {
+pub(crate) async fn may_make(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    model: &str,
+) -> AppResult<()> {
     let st = standing(s, p, who).await?;
     let ok = st.is_admin
         || st.holds(StaffRole::Director)
@@ -660,8 +665,24 @@ pub async fn create(
 ) -> AppResult<i64> {
     rules::check_members(model, members)?;
     may_make(s, who, p, model).await?;
+    let tx = s.store.db.begin().await?;
+    let id = create_in(s, &tx, who, p, model, members).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`]'s writes, in the caller's transaction (a matching round publishes many at
+/// once); the caller has checked the model's rules and who may do it.
+pub(crate) async fn create_in(
+    s: &AppState,
+    tx: &trellis_store::DatabaseTransaction,
+    who: &CurrentUser,
+    p: &Programme,
+    model: &str,
+    members: &[(i64, Role)],
+) -> AppResult<i64> {
     for (u, _) in members {
-        if !trellis_store::programmes::is_member(&s.store.db, p.id, *u).await? {
+        if !trellis_store::programmes::is_member(tx, p.id, *u).await? {
             return Err(AppError::invalid(
                 "members",
                 format!("Member {u} is not in {}", p.name),
@@ -669,23 +690,22 @@ pub async fn create(
         }
     }
     let now = s.now();
-    let tx = s.store.db.begin().await?;
-    let id = store::create_relationship(&tx, p.id, None, model, now).await?;
+    let id = store::create_relationship(tx, p.id, None, model, now).await?;
     for (u, role) in members {
-        store::add_member(&tx, id, *u, role.as_str(), now).await?;
+        store::add_member(tx, id, *u, role.as_str(), now).await?;
     }
     store::schedule_evaluation(
-        &tx,
+        tx,
         id,
         now + chrono::Duration::days(i64::from(p.evaluation_every_days)),
         now,
     )
     .await?;
-    let rows = store::members(&tx, id).await?;
+    let rows = store::members(tx, id).await?;
     let ids: Vec<i64> = members.iter().map(|(u, _)| *u).collect();
-    welcome(s, &tx, id, p, &rows, &ids).await?;
+    welcome(s, tx, id, p, &rows, &ids).await?;
     audit::record(
-        &tx,
+        tx,
         &AuditEntry::new(
             "relationship.created",
             "relationship",
@@ -697,7 +717,6 @@ pub async fn create(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -1,0 +1,364 @@
+//! Scores for cohort matching rounds, from what members say in their profiles: how well a
+//! mentor's expertise meets a mentee's goals, whether the mentor takes people at the mentee's
+//! career stage, a shared language, time zones, availability and the mentee's own shortlist.
+//! Each part is between 0 and 1; staff weigh them per round, and the score is out of 100.
+
+use crate::error::{FieldError, Invalid};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// How much each part counts (0–10 each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weights {
+    pub expertise: u8,
+    pub audience: u8,
+    pub language: u8,
+    pub time_zone: u8,
+    pub availability: u8,
+    pub preference: u8,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            expertise: 5,
+            audience: 3,
+            language: 2,
+            time_zone: 2,
+            availability: 1,
+            preference: 3,
+        }
+    }
+}
+
+/// The names of the weights, in order, with what each one weighs.
+pub const PARTS: [(&str, &str); 6] = [
+    (
+        "expertise",
+        "expertise, tags and background against the mentee's goals",
+    ),
+    (
+        "audience",
+        "who the mentor takes against the mentee's career stage",
+    ),
+    ("language", "a language in common"),
+    ("time_zone", "time zones close together"),
+    ("availability", "the mentor is available"),
+    ("preference", "the mentee shortlisted the mentor"),
+];
+
+impl Weights {
+    /// Weights as typed (missing ones keep their default); each 0–10 and not all 0.
+    pub fn parse(given: &[(&str, Option<i64>)]) -> Result<Self, Invalid> {
+        let mut w = Weights::default();
+        let mut invalid = Invalid::default();
+        for (name, v) in given {
+            let Some(v) = v else { continue };
+            let Ok(v) = u8::try_from(*v) else {
+                invalid.push(FieldError::new(
+                    field(name),
+                    "A weight is a whole number from 0 to 10",
+                ));
+                continue;
+            };
+            if v > 10 {
+                invalid.push(FieldError::new(
+                    field(name),
+                    "A weight is a whole number from 0 to 10",
+                ));
+                continue;
+            }
+            match *name {
+                "expertise" => w.expertise = v,
+                "audience" => w.audience = v,
+                "language" => w.language = v,
+                "time_zone" => w.time_zone = v,
+                "availability" => w.availability = v,
+                "preference" => w.preference = v,
+                _ => invalid.push(FieldError::new(
+                    "weights",
+                    format!("'{name}' is not a weight"),
+                )),
+            }
+        }
+        if invalid.is_empty() && w.sum() == 0 {
+            invalid.push(FieldError::new(
+                "weights",
+                "Give at least one part a weight",
+            ));
+        }
+        if invalid.is_empty() {
+            Ok(w)
+        } else {
+            Err(invalid)
+        }
+    }
+
+    fn sum(&self) -> u32 {
+        [
+            self.expertise,
+            self.audience,
+            self.language,
+            self.time_zone,
+            self.availability,
+            self.preference,
+        ]
+        .iter()
+        .map(|&x| u32::from(x))
+        .sum()
+    }
+}
+
+fn field(name: &str) -> &'static str {
+    match name {
+        "expertise" => "weights.expertise",
+        "audience" => "weights.audience",
+        "language" => "weights.language",
+        "time_zone" => "weights.time_zone",
+        "availability" => "weights.availability",
+        _ => "weights.preference",
+    }
+}
+
+/// What a round knows about a mentee.
+#[derive(Debug, Clone, Default)]
+pub struct Mentee {
+    pub user_id: i64,
+    /// Words of their goals, interests and background.
+    pub words: BTreeSet<String>,
+    pub career_stage: Option<String>,
+    pub languages: Vec<String>,
+    /// Minutes east of UTC.
+    pub utc_offset: Option<i32>,
+    /// Mentors (user ids) on their shortlist.
+    pub shortlist: Vec<i64>,
+}
+
+/// What a round knows about a mentor.
+#[derive(Debug, Clone, Default)]
+pub struct Mentor {
+    pub user_id: i64,
+    /// Words of their expertise terms, tags and background.
+    pub words: BTreeSet<String>,
+    /// Who they take (audience labels).
+    pub audiences: Vec<String>,
+    pub languages: Vec<String>,
+    pub utc_offset: Option<i32>,
+    pub available: bool,
+}
+
+/// Each part of a pair's score, 0–1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Breakdown {
+    pub expertise: f64,
+    pub audience: f64,
+    pub language: f64,
+    pub time_zone: f64,
+    pub availability: f64,
+    pub preference: f64,
+}
+
+impl Breakdown {
+    pub fn of(e: &Mentee, m: &Mentor) -> Self {
+        // Share of the mentee's words the mentor covers, reaching 1 at a third of them.
+        let expertise = if e.words.is_empty() {
+            0.0
+        } else {
+            let shared = e.words.intersection(&m.words).count() as f64;
+            (3.0 * shared / e.words.len() as f64).min(1.0)
+        };
+        let audience = match &e.career_stage {
+            None => 0.5,
+            Some(stage) => {
+                let stage = words(stage);
+                let fits = m.audiences.iter().any(|a| !words(a).is_disjoint(&stage));
+                if fits { 1.0 } else { 0.0 }
+            }
+        };
+        let language = if e.languages.is_empty() || m.languages.is_empty() {
+            0.5
+        } else if shared_language(&e.languages, &m.languages) {
+            1.0
+        } else {
+            0.0
+        };
+        let time_zone = match (e.utc_offset, m.utc_offset) {
+            (Some(a), Some(b)) => 1.0 - f64::from((a - b).abs().min(720)) / 720.0,
+            _ => 0.5,
+        };
+        Breakdown {
+            expertise,
+            audience,
+            language,
+            time_zone,
+            availability: if m.available { 1.0 } else { 0.0 },
+            preference: if e.shortlist.contains(&m.user_id) {
+                1.0
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// The score out of 100 under `w`, rounded to a hundredth so that equal profiles tie.
+    pub fn score(&self, w: &Weights) -> f64 {
+        let total = f64::from(w.expertise) * self.expertise
+            + f64::from(w.audience) * self.audience
+            + f64::from(w.language) * self.language
+            + f64::from(w.time_zone) * self.time_zone
+            + f64::from(w.availability) * self.availability
+            + f64::from(w.preference) * self.preference;
+        (total * 10_000.0 / f64::from(w.sum().max(1))).round() / 100.0
+    }
+}
+
+pub fn shared_language(a: &[String], b: &[String]) -> bool {
+    a.iter()
+        .any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
+}
+
+const STOP: &[&str] = &[
+    "and", "the", "for", "with", "from", "into", "that", "this", "have", "about", "want", "would",
+    "like", "more", "some", "what", "when", "your", "their", "them", "they", "will", "been",
+    "being", "also", "such", "other", "than", "then", "over", "after", "before", "work",
+];
+
+/// The words of a text as the directory's search sees them: lower case, without short and
+/// common words, and reduced to a rough stem (so "teaching" meets "teach").
+pub fn words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !STOP.contains(&w.as_str()))
+        .map(|w| stem(&w))
+        .collect()
+}
+
+fn stem(w: &str) -> String {
+    for suffix in [
+        "ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s",
+    ] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.chars().count() >= 3
+        {
+            return base.to_owned();
+        }
+    }
+    w.to_owned()
+}
+
+/// Minutes east of UTC of an IANA time zone name at `at`.
+pub fn utc_offset(zone: &str, at: chrono::DateTime<chrono::Utc>) -> Option<i32> {
+    use chrono::Offset;
+    let tz: chrono_tz::Tz = zone.parse().ok()?;
+    Some(at.with_timezone(&tz).offset().fix().local_minus_utc() / 60)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn mentee() -> Mentee {
+        Mentee {
+            user_id: 1,
+            words: words("I want to get better at teaching and giving feedback in simulation"),
+            career_stage: Some("Resident".into()),
+            languages: vec!["en".into()],
+            utc_offset: Some(0),
+            shortlist: vec![20],
+        }
+    }
+
+    fn mentor(id: i64) -> Mentor {
+        Mentor {
+            user_id: id,
+            words: words("Clinical teacher; feedback and simulation debriefs"),
+            audiences: vec!["Residents".into()],
+            languages: vec!["EN".into(), "fr".into()],
+            utc_offset: Some(60),
+            available: true,
+        }
+    }
+
+    #[test]
+    fn parts_reflect_the_profiles() {
+        let b = Breakdown::of(&mentee(), &mentor(20));
+        assert!(b.expertise > 0.9, "teach/feedback/simulation shared: {b:?}");
+        assert_eq!(b.audience, 1.0, "resident meets residents");
+        assert_eq!(b.language, 1.0);
+        assert!((b.time_zone - (1.0 - 60.0 / 720.0)).abs() < 1e-12);
+        assert_eq!((b.availability, b.preference), (1.0, 1.0));
+        let mut far = mentor(21);
+        far.words = words("Orthopaedic surgery rotas");
+        far.audiences = vec!["Consultants".into()];
+        far.languages = vec!["de".into()];
+        far.utc_offset = Some(600);
+        far.available = false;
+        let b = Breakdown::of(&mentee(), &far);
+        assert_eq!(
+            (
+                b.expertise,
+                b.audience,
+                b.language,
+                b.availability,
+                b.preference
+            ),
+            (0.0, 0.0, 0.0, 0.0, 0.0)
+        );
+        assert!(b.time_zone < 0.2);
+    }
+
+    #[test]
+    fn scores_weigh_the_parts_out_of_a_hundred() {
+        let all = Breakdown {
+            expertise: 1.0,
+            audience: 1.0,
+            language: 1.0,
+            time_zone: 1.0,
+            availability: 1.0,
+            preference: 1.0,
+        };
+        assert_eq!(all.score(&Weights::default()), 100.0);
+        let half = Breakdown {
+            expertise: 0.5,
+            ..Breakdown::default()
+        };
+        let only_expertise = Weights::parse(&[
+            ("audience", Some(0)),
+            ("language", Some(0)),
+            ("time_zone", Some(0)),
+            ("availability", Some(0)),
+            ("preference", Some(0)),
+        ])
+        .unwrap();
+        assert_eq!(half.score(&only_expertise), 50.0);
+    }
+
+    #[test]
+    fn bad_weights_name_their_field() {
+        let e = Weights::parse(&[("language", Some(11))]).unwrap_err();
+        assert_eq!(e.0[0].field, "weights.language");
+        let e = Weights::parse(&[("audience", Some(-1))]).unwrap_err();
+        assert_eq!(e.0[0].field, "weights.audience");
+        let zero: Vec<(&str, Option<i64>)> = PARTS.iter().map(|(n, _)| (*n, Some(0))).collect();
+        assert_eq!(Weights::parse(&zero).unwrap_err().0[0].field, "weights");
+    }
+
+    #[test]
+    fn words_are_stemmed_and_common_ones_dropped() {
+        let w = words("Teaching, the feedbacks and simulations!");
+        assert!(w.contains("teach") && w.contains("feedback"));
+        assert_eq!(words("simulation"), words("Simulations"));
+        assert!(!w.contains("the") && !w.contains("and"));
+    }
+
+    #[test]
+    fn time_zone_offsets_follow_the_calendar() {
+        let winter = chrono::DateTime::parse_from_rfc3339("2026-01-15T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(utc_offset("Europe/London", winter), Some(0));
+        assert_eq!(utc_offset("America/New_York", winter), Some(-300));
+        assert_eq!(utc_offset("Mars/Olympus", winter), None);
+    }
+}

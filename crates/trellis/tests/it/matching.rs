@@ -1,0 +1,221 @@
+//! Cohort matching rounds on both databases: staff only, bad input named by field, the
+//! proposal keeps the constraints and explains itself, forbidding and pinning re-run it, and
+//! publishing makes the relationships once, all or nothing.
+
+use crate::both_backends;
+use crate::helpers::{Backend, error_of};
+use crate::mentoring::join;
+use crate::requests::setup;
+use serde_json::{Value, json};
+
+both_backends!(a_cohort_round_from_proposal_to_relationships);
+
+const ROUNDS: &str = "/api/v1/programmes/imp/matching-rounds";
+
+fn pair_of(round: &Value, mentee: i64) -> &Value {
+    round["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["mentee_id"] == mentee)
+        .unwrap()
+}
+
+async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
+    let Some(st) = setup(b, 3).await else {
+        return;
+    };
+    let app = &st.app;
+    let mut mentees = vec![("mo@example.org", st.mentee_id, st.mentee.clone())];
+    // A mentee who gives no language shares none with anyone when the round requires one.
+    let r = app
+        .patch("/api/v1/me", json!({"languages": ["French"]}), &st.mentee)
+        .await;
+    assert_eq!(r.status(), 200);
+    for (name, email, langs) in [
+        ("Ann Mentee", "ann@example.org", json!(["English"])),
+        ("Dee Mentee", "dee@example.org", json!(["German"])),
+    ] {
+        let t = app.member(name, email).await;
+        join(app, "imp", &t).await;
+        let me: Value = app
+            .patch(
+                "/api/v1/me",
+                json!({"languages": langs, "career_stage": "trainee", "interests": "Better feedback in clinical teaching"}),
+                &t,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        mentees.push((email, me["id"].as_i64().unwrap(), t));
+    }
+    let emails: Vec<&str> = mentees.iter().map(|m| m.0).collect();
+
+    // Members cannot run rounds or see them.
+    let r = app
+        .post(
+            ROUNDS,
+            json!({"name": "x", "mentees": emails}),
+            Some(&st.mentee),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.get(ROUNDS, Some(&st.mentee)).await.status(), 403);
+
+    // Bad input names its field.
+    for (body, field) in [
+        (json!({"name": "", "mentees": emails}), "name"),
+        (json!({"name": "x", "mode": "fastest"}), "mode"),
+        (
+            json!({"name": "x", "weights": {"language": 11}}),
+            "weights.language",
+        ),
+        (
+            json!({"name": "x", "mentees": ["nobody@example.org"]}),
+            "mentees",
+        ),
+        (
+            json!({"name": "x", "mentees": ["not an address"]}),
+            "mentees",
+        ),
+    ] {
+        let (code, _, f, _) =
+            error_of(app.post(ROUNDS, body.clone(), Some(&st.director)).await).await;
+        assert_eq!((code, f.as_deref()), (422, Some(field)), "{body}");
+    }
+    assert_eq!(
+        app.get(ROUNDS, Some(&st.director))
+            .await
+            .json::<Value>()
+            .await
+            .unwrap(),
+        json!([]),
+        "nothing was saved"
+    );
+
+    // The proposal: Dee shares no language with any mentor, so is left unmatched with why.
+    let r = app
+        .post(
+            ROUNDS,
+            json!({"name": "Spring cohort", "mentees": emails, "shared_language": true}),
+            Some(&st.director),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let round: Value = r.json().await.unwrap();
+    let id = round["round"]["id"].as_i64().unwrap();
+    assert_eq!(round["summary"]["matched"], 2, "{round}");
+    assert_eq!(round["summary"]["mentors"], 3);
+    let dee = pair_of(&round, mentees[2].1);
+    assert_eq!(dee["unmatched"], "no_allowed_mentor");
+    assert!(dee["mentor_id"].is_null());
+    let ann = pair_of(&round, mentees[1].1).clone();
+    let mo = pair_of(&round, mentees[0].1).clone();
+    assert_ne!(ann["mentor_id"], mo["mentor_id"], "capacity 1 each");
+    assert!(ann["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(ann["parts"]["language"], 1.0, "{ann}");
+    assert!(ann["seat_price"].is_number());
+
+    // Forbid Ann's mentor: the run gives her another.
+    let r = app
+        .post(
+            &format!("{ROUNDS}/{id}/rules"),
+            json!({"mentee_id": mentees[1].1, "mentor_id": ann["mentor_id"], "kind": "forbid"}),
+            Some(&st.director),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let round: Value = r.json().await.unwrap();
+    let ann2 = pair_of(&round, mentees[1].1);
+    assert!(ann2["mentor_id"].is_number());
+    assert_ne!(ann2["mentor_id"], ann["mentor_id"]);
+    // Pin Mo to the third mentor.
+    let cy = st.mentors[2].1;
+    let round: Value = app
+        .post(
+            &format!("{ROUNDS}/{id}/rules"),
+            json!({"mentee_id": mentees[0].1, "mentor_id": cy, "kind": "pin"}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pair_of(&round, mentees[0].1)["mentor_id"], cy);
+    let (code, _, f, _) = error_of(
+        app.post(
+            &format!("{ROUNDS}/{id}/rules"),
+            json!({"mentee_id": mentees[0].1, "mentor_id": cy, "kind": "maybe"}),
+            Some(&st.director),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, f.as_deref()), (422, Some("kind")));
+
+    // Publish: the pairs become relationships the members can open; once only.
+    let r = app
+        .post(
+            &format!("{ROUNDS}/{id}/publish"),
+            json!({}),
+            Some(&st.director),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let round: Value = r.json().await.unwrap();
+    assert_eq!(round["round"]["status"], "published");
+    let rel = pair_of(&round, mentees[0].1)["relationship_id"]
+        .as_i64()
+        .unwrap();
+    let ws = app
+        .get(&format!("/api/v1/relationships/{rel}"), Some(&st.mentee))
+        .await;
+    assert_eq!(ws.status(), 200);
+    assert!(pair_of(&round, mentees[2].1)["relationship_id"].is_null());
+    let again = app
+        .post(
+            &format!("{ROUNDS}/{id}/publish"),
+            json!({}),
+            Some(&st.director),
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    let late = app
+        .post(
+            &format!("{ROUNDS}/{id}/rules"),
+            json!({"mentee_id": mentees[1].1, "mentor_id": cy, "kind": "pin"}),
+            Some(&st.director),
+        )
+        .await;
+    assert_eq!(late.status(), 409);
+    // The mentor's place is taken: a new round finds no free place with Cy.
+    let next: Value = app
+        .post(
+            ROUNDS,
+            json!({"name": "Top-up", "mentees": ["dee@example.org"]}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        next["mentors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m[0] != cy),
+        "{next}"
+    );
+    // A round is not reachable through another programme.
+    let admin = app.admin_or_existing().await;
+    app.programme(&admin, "other", json!({})).await;
+    let r = app
+        .get(
+            &format!("/api/v1/programmes/other/matching-rounds/{id}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+}

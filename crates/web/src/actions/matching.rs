@@ -1,0 +1,580 @@
+//! Cohort matching rounds (programme staff): pick the mentees (by email, or every member still
+//! waiting for a mentor) and the mentors with a free place, set weights and constraints, run the
+//! matcher, review the proposal with each pair's score parts and explanations, pin or forbid
+//! pairs and run again, then publish: each pair becomes a relationship, taking one of the
+//! mentor's places, all in one transaction.
+
+use crate::actions::programmes::standing;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use trellis_domain::account::Email;
+use trellis_domain::audit::AuditEntry;
+use trellis_domain::cohort::{self, Breakdown, Mentee, Mentor, PARTS, Weights};
+use trellis_domain::error::{FieldError, Invalid};
+use trellis_domain::workspace::Role;
+use trellis_matcher::optimal::Options;
+use trellis_matcher::{Builder, Mode, Unmatched};
+use trellis_store::matching_rounds::{self as store, NewPair, Round, Rule};
+use trellis_store::programmes::Programme;
+use trellis_store::{DatabaseTransaction, TransactionTrait, audit};
+
+/// A new round as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct RoundInput {
+    #[serde(default)]
+    pub name: String,
+    /// optimal (default), stable or generous
+    #[serde(default)]
+    pub mode: String,
+    /// Mentees' email addresses; empty for every member who is not a mentor and has made no
+    /// request yet.
+    #[serde(default)]
+    pub mentees: Vec<String>,
+    /// 0–10 each: expertise, audience, language, time_zone, availability, preference.
+    #[serde(default)]
+    pub weights: BTreeMap<String, i64>,
+    /// Only pairs with a language in common.
+    #[serde(default)]
+    pub shared_language: bool,
+    /// Never two people of the same organisation.
+    #[serde(default)]
+    pub different_organisation: bool,
+}
+
+/// Weights and constraints, as kept with the round.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Settings {
+    #[schema(value_type = Object)]
+    pub weights: Weights,
+    pub shared_language: bool,
+    pub different_organisation: bool,
+}
+
+/// One mentee's line of the proposal.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PairView {
+    pub mentee_id: i64,
+    pub mentee_name: String,
+    pub mentor_id: Option<i64>,
+    pub mentor_name: Option<String>,
+    pub score: Option<f64>,
+    pub seat_price: Option<f64>,
+    /// The score's parts, each 0–1.
+    #[schema(value_type = Object)]
+    pub parts: Option<Breakdown>,
+    /// Why not a better-scored mentor, from the seat prices.
+    pub why: Vec<String>,
+    /// no_allowed_mentor or capacity
+    pub unmatched: Option<String>,
+    pub relationship_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoundView {
+    #[schema(value_type = Object)]
+    pub round: Round,
+    pub settings: Settings,
+    /// The last run's figures: matched, mentees, total, min, mean, blocking_pairs, unmatched.
+    #[schema(value_type = Object)]
+    pub summary: serde_json::Value,
+    pub mentors: Vec<(i64, String)>,
+    #[schema(value_type = Vec<Object>)]
+    pub rules: Vec<Rule>,
+    pub pairs: Vec<PairView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Detail {
+    parts: Option<Breakdown>,
+    why: Vec<String>,
+}
+
+async fn require_staff(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<()> {
+    if standing(s, p, who).await?.runs_programme() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only the programme's office, its director and admins run matching rounds",
+        ))
+    }
+}
+
+async fn round_of(s: &AppState, p: &Programme, id: i64) -> AppResult<Round> {
+    store::get(&s.store.db, id)
+        .await?
+        .filter(|r| r.programme_id == p.id)
+        .ok_or(AppError::NotFound("No such matching round"))
+}
+
+/// Checks a new round's input: name, mode, weights, and the mentees' addresses.
+fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Invalid> {
+    let mut invalid = Invalid::default();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        invalid.push(FieldError::new(
+            "name",
+            "Name the round (at most 100 characters)",
+        ));
+    }
+    let mode = if input.mode.trim().is_empty() {
+        Some(Mode::Optimal)
+    } else {
+        Mode::parse(input.mode.trim())
+    };
+    if mode.is_none() {
+        invalid.push(FieldError::new(
+            "mode",
+            "The mode is optimal, stable or generous",
+        ));
+    }
+    let given: Vec<(&str, Option<i64>)> = input
+        .weights
+        .iter()
+        .map(|(k, v)| (k.as_str(), Some(*v)))
+        .collect();
+    let weights = match Weights::parse(&given) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            invalid.0.extend(e.0);
+            None
+        }
+    };
+    let mut emails = Vec::new();
+    for raw in input
+        .mentees
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+    {
+        if let Some(e) = invalid.check(Email::parse("mentees", raw)) {
+            emails.push(e);
+        }
+    }
+    match (mode, weights) {
+        (Some(mode), Some(weights)) if invalid.is_empty() => Ok((
+            name,
+            mode,
+            Settings {
+                weights,
+                shared_language: input.shared_language,
+                different_organisation: input.different_organisation,
+            },
+            emails,
+        )),
+        _ => Err(invalid),
+    }
+}
+
+fn mode_name(m: Mode) -> &'static str {
+    match m {
+        Mode::Optimal => "optimal",
+        Mode::Stable => "stable",
+        Mode::Generous => "generous",
+    }
+}
+
+/// Creates a round and runs it.
+pub async fn create(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    input: &RoundInput,
+) -> AppResult<RoundView> {
+    require_staff(s, who, p).await?;
+    let (name, mode, settings, emails) = parse(input)?;
+    let db = &s.store.db;
+    let mut mentees = Vec::new();
+    for e in &emails {
+        let member = match trellis_store::accounts::user_by_email(db, e).await? {
+            Some(u) if trellis_store::programmes::is_member(db, p.id, u.id).await? => u.id,
+            _ => {
+                return Err(AppError::invalid(
+                    "mentees",
+                    format!("{} is not a member of {}", e.as_str(), p.name),
+                ));
+            }
+        };
+        mentees.push(member);
+    }
+    if emails.is_empty() {
+        mentees = trellis_store::requests::members_without_request(db, p.id, 100_000).await?;
+    }
+    let mentors: Vec<i64> = trellis_store::mentors::listed_mentors(db, p.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.available && m.active_mentees < m.capacity && !mentees.contains(&m.user_id))
+        .map(|m| m.user_id)
+        .collect();
+    if mentees.is_empty() {
+        return Err(AppError::invalid("mentees", "There is no mentee to match"));
+    }
+    if mentors.is_empty() {
+        return Err(AppError::invalid(
+            "mentees",
+            "No listed mentor is available with a free place",
+        ));
+    }
+    let settings_json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
+    let now = s.now();
+    let tx = db.begin().await?;
+    let id = store::create(
+        &tx,
+        p.id,
+        &name,
+        mode_name(mode),
+        &settings_json,
+        who.id(),
+        now,
+    )
+    .await?;
+    for &u in &mentees {
+        store::add_person(&tx, id, "mentee", u).await?;
+    }
+    for &u in &mentors {
+        store::add_person(&tx, id, "mentor", u).await?;
+    }
+    run_in(s, &tx, p, id).await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "matching_round.created",
+            "matching_round",
+            Some(id),
+            format!(
+                "round '{name}' ({}) with {} mentees and {} mentors",
+                mode_name(mode),
+                mentees.len(),
+                mentors.len()
+            ),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    show(s, who, p, id).await
+}
+
+/// Runs the round on what its people say in their profiles now, replacing the proposal.
+async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) -> AppResult<()> {
+    let round = store::get(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("No such matching round"))?;
+    let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
+    let mode = Mode::parse(&round.mode).unwrap_or(Mode::Optimal);
+    let now = s.now();
+    // The mentees, as the profile says.
+    let shortlists = store::shortlists(tx, p.id).await?;
+    let mut mentees = Vec::new();
+    let mut mentee_org = Vec::new();
+    for u in store::people(tx, id, "mentee").await? {
+        let Some(user) = trellis_store::accounts::user_by_id(tx, u).await? else {
+            continue;
+        };
+        let text = [user.interests.as_deref(), user.background.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        mentee_org.push(user.organisation.clone());
+        mentees.push(Mentee {
+            user_id: u,
+            words: cohort::words(&text),
+            career_stage: user.career_stage.clone(),
+            languages: split(&user.languages),
+            utc_offset: user
+                .time_zone
+                .as_deref()
+                .and_then(|z| cohort::utc_offset(z, now)),
+            shortlist: shortlists
+                .iter()
+                .filter(|(e, _)| *e == u)
+                .map(|(_, m)| *m)
+                .collect(),
+        });
+    }
+    // The mentors with their directory profiles and free places.
+    let wanted = store::people(tx, id, "mentor").await?;
+    let mut mentors = Vec::new();
+    let mut mentor_org = Vec::new();
+    let mut places = Vec::new();
+    for m in trellis_store::mentors::listed_mentors(tx, p.id).await? {
+        if !wanted.contains(&m.user_id) || m.active_mentees >= m.capacity {
+            continue;
+        }
+        let terms = trellis_store::mentors::mentor_terms(tx, m.id).await?;
+        let labels = |kind: &str| {
+            terms
+                .iter()
+                .filter(|t| t.kind == kind)
+                .map(|t| t.label.clone())
+                .collect::<Vec<_>>()
+        };
+        let text = format!(
+            "{} {} {}",
+            labels("expertise").join(" "),
+            m.tags.replace('\n', " "),
+            m.background
+        );
+        mentor_org.push(m.organisation.clone());
+        places.push((m.capacity - m.active_mentees) as u32);
+        mentors.push(Mentor {
+            user_id: m.user_id,
+            words: cohort::words(&text),
+            audiences: labels("audience"),
+            languages: split(&m.languages),
+            utc_offset: m
+                .time_zone
+                .as_deref()
+                .and_then(|z| cohort::utc_offset(z, now)),
+            available: m.available,
+        });
+    }
+    let rules = store::rules(tx, id).await?;
+    let pinned: HashMap<i64, i64> = rules
+        .iter()
+        .filter(|r| r.kind == "pin")
+        .map(|r| (r.mentee_id, r.mentor_id))
+        .collect();
+    let mut b = Builder::new(mentees.len(), places);
+    let mut parts = HashMap::new();
+    for (i, e) in mentees.iter().enumerate() {
+        for (j, m) in mentors.iter().enumerate() {
+            if e.user_id == m.user_id
+                || pinned.get(&e.user_id).is_some_and(|&x| x != m.user_id)
+                || rules.iter().any(|r| {
+                    r.kind == "forbid" && r.mentee_id == e.user_id && r.mentor_id == m.user_id
+                })
+                || (settings.shared_language
+                    && !cohort::shared_language(&e.languages, &m.languages))
+                || (settings.different_organisation
+                    && mentee_org[i].is_some()
+                    && mentee_org[i].as_deref().map(str::to_lowercase)
+                        == mentor_org[j].as_deref().map(str::to_lowercase))
+            {
+                continue;
+            }
+            let bd = Breakdown::of(e, m);
+            b.pair(i, j, bd.score(&settings.weights));
+            parts.insert((i, j), bd);
+        }
+    }
+    let problem = b
+        .build()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("matching round {id}: {e}")))?;
+    let outcome = trellis_matcher::run(&problem, mode, Options::default(), &mut |_, _| {});
+    let names: HashMap<i64, String> =
+        store::names(tx, &mentors.iter().map(|m| m.user_id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .collect();
+    let name = |j: usize| {
+        names
+            .get(&mentors[j].user_id)
+            .cloned()
+            .unwrap_or_else(|| "a mentor".into())
+    };
+    let mut details = Vec::new();
+    for (i, a) in outcome.assigned.iter().enumerate() {
+        let j = a.map(|x| x as usize);
+        let why = trellis_matcher::explain::explain(&problem, &outcome, i, 3).sentences(&name);
+        details.push(
+            serde_json::to_string(&Detail {
+                parts: j.and_then(|j| parts.get(&(i, j)).copied()),
+                why,
+            })
+            .map_err(anyhow::Error::from)?,
+        );
+    }
+    let reasons: HashMap<usize, Unmatched> = outcome.unmatched.iter().copied().collect();
+    let pairs: Vec<NewPair<'_>> = outcome
+        .assigned
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let j = a.map(|x| x as usize);
+            NewPair {
+                mentee_id: mentees[i].user_id,
+                mentor_id: j.map(|j| mentors[j].user_id),
+                score: j.and_then(|j| problem.score(i, j)),
+                seat_price: j.and_then(|j| outcome.prices.as_ref().map(|p| p[j])),
+                detail: &details[i],
+                unmatched: reasons.get(&i).map(|w| match w {
+                    Unmatched::NoAllowedMentor => "no_allowed_mentor",
+                    Unmatched::Capacity => "capacity",
+                }),
+            }
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "mentees": mentees.len(),
+        "mentors": mentors.len(),
+        "matched": outcome.matched,
+        "total": outcome.total,
+        "min": outcome.min,
+        "mean": outcome.mean,
+        "blocking_pairs": outcome.blocking_pairs,
+        "unmatched": outcome.unmatched.len(),
+    });
+    store::replace_proposal(tx, id, &pairs, &summary.to_string()).await?;
+    Ok(())
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split(['\n', ','])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<Round>> {
+    require_staff(s, who, p).await?;
+    Ok(store::of_programme(&s.store.db, p.id).await?)
+}
+
+pub async fn show(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> AppResult<RoundView> {
+    require_staff(s, who, p).await?;
+    let round = round_of(s, p, id).await?;
+    let db = &s.store.db;
+    let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
+    let summary = serde_json::from_str(&round.summary).unwrap_or(serde_json::Value::Null);
+    let mentor_ids = store::people(db, id, "mentor").await?;
+    let mentors = store::names(db, &mentor_ids).await?;
+    let pairs = store::proposal(db, id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let d: Detail = serde_json::from_str(&r.detail).unwrap_or(Detail {
+                parts: None,
+                why: Vec::new(),
+            });
+            PairView {
+                mentee_id: r.mentee_id,
+                mentee_name: r.mentee_name,
+                mentor_id: r.mentor_id,
+                mentor_name: r.mentor_name,
+                score: r.score,
+                seat_price: r.seat_price,
+                parts: d.parts,
+                why: d.why,
+                unmatched: r.unmatched,
+                relationship_id: r.relationship_id,
+            }
+        })
+        .collect();
+    Ok(RoundView {
+        rules: store::rules(db, id).await?,
+        round,
+        settings,
+        summary,
+        mentors,
+        pairs,
+    })
+}
+
+/// Pins (`pin`) or forbids (`forbid`) a pair and runs the round again.
+pub async fn set_rule(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    id: i64,
+    mentee_id: i64,
+    mentor_id: i64,
+    kind: &str,
+) -> AppResult<RoundView> {
+    require_staff(s, who, p).await?;
+    let round = round_of(s, p, id).await?;
+    if round.status != "proposed" {
+        return Err(AppError::Conflict(
+            "This round is published; start a new one".into(),
+        ));
+    }
+    if !matches!(kind, "pin" | "forbid") {
+        return Err(AppError::invalid("kind", "The kind is pin or forbid"));
+    }
+    let db = &s.store.db;
+    if !store::people(db, id, "mentee").await?.contains(&mentee_id) {
+        return Err(AppError::invalid(
+            "mentee_id",
+            "This mentee is not in the round",
+        ));
+    }
+    if !store::people(db, id, "mentor").await?.contains(&mentor_id) {
+        return Err(AppError::invalid(
+            "mentor_id",
+            "This mentor is not in the round",
+        ));
+    }
+    let tx = db.begin().await?;
+    store::set_rule(&tx, id, mentee_id, mentor_id, kind).await?;
+    run_in(s, &tx, p, id).await?;
+    tx.commit().await?;
+    show(s, who, p, id).await
+}
+
+/// Publishes the proposal: each pair becomes a mentoring relationship (mentor and mentee are
+/// told, and the mentor's place is taken), all or nothing.
+pub async fn publish(
+    s: &AppState,
+    who: &CurrentUser,
+    p: &Programme,
+    id: i64,
+) -> AppResult<RoundView> {
+    require_staff(s, who, p).await?;
+    crate::actions::relationships::may_make(s, who, p, "traditional").await?;
+    round_of(s, p, id).await?;
+    let now = s.now();
+    let tx = s.store.db.begin().await?;
+    if !store::mark_published(&tx, id, now).await? {
+        return Err(AppError::Conflict("This round is already published".into()));
+    }
+    let pairs = store::proposal(&tx, id).await?;
+    let mut made = 0;
+    for pair in &pairs {
+        let Some(mentor) = pair.mentor_id else {
+            continue;
+        };
+        if !trellis_store::requests::take_place(&tx, p.id, mentor, now).await? {
+            return Err(AppError::Conflict(format!(
+                "{} has no free place any more: run the round again before publishing",
+                pair.mentor_name.as_deref().unwrap_or("A mentor")
+            )));
+        }
+        let rel = crate::actions::relationships::create_in(
+            s,
+            &tx,
+            who,
+            p,
+            "traditional",
+            &[(mentor, Role::Mentor), (pair.mentee_id, Role::Mentee)],
+        )
+        .await?;
+        store::set_relationship(&tx, id, pair.mentee_id, rel).await?;
+        made += 1;
+    }
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "matching_round.published",
+            "matching_round",
+            Some(id),
+            format!("{made} relationships made"),
+        )
+        .by(Some(who.id()))
+        .in_programme(p.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    show(s, who, p, id).await
+}
+
+/// The weights' names and what each weighs, for the form.
+pub fn parts() -> &'static [(&'static str, &'static str)] {
+    &PARTS
+}

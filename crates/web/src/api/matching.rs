@@ -1,0 +1,93 @@
+//! Cohort matching rounds (programme staff).
+
+use super::json::{ApiJson, ErrorBody};
+use crate::actions::matching::{self as act, RoundInput, RoundView};
+use crate::actions::programmes::find;
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+/// The programme's matching rounds, newest first.
+#[utoipa::path(get, path = "/programmes/{slug}/matching-rounds", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Vec<trellis_store::matching_rounds::Round>>> {
+    let p = find(&s, &slug).await?;
+    Ok(Json(act::list(&s, &me, &p).await?))
+}
+
+/// Starts a round and runs it: the mentees (emails; none for every member who is not a mentor
+/// and has made no request), every listed, available mentor with a free place, weights 0–10
+/// and constraints. The answer is the proposal.
+#[utoipa::path(post, path = "/programmes/{slug}/matching-rounds", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path)),
+    request_body = RoundInput,
+    responses((status = 201, body = RoundView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(b): ApiJson<RoundInput>,
+) -> ApiResult<(StatusCode, Json<RoundView>)> {
+    let p = find(&s, &slug).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(act::create(&s, &me, &p, &b).await?),
+    ))
+}
+
+/// A round's proposal: each mentee's mentor, the score and its parts, the mentor's seat price
+/// and why not a better-scored mentor.
+#[utoipa::path(get, path = "/programmes/{slug}/matching-rounds/{id}", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = RoundView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> ApiResult<Json<RoundView>> {
+    let p = find(&s, &slug).await?;
+    Ok(Json(act::show(&s, &me, &p, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RuleInput {
+    pub mentee_id: i64,
+    pub mentor_id: i64,
+    /// pin or forbid
+    pub kind: String,
+}
+
+/// Pins or forbids a pair, and runs the round again.
+#[utoipa::path(post, path = "/programmes/{slug}/matching-rounds/{id}/rules", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path), ("id" = i64, Path)),
+    request_body = RuleInput,
+    responses((status = 200, body = RoundView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn rule(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(b): ApiJson<RuleInput>,
+) -> ApiResult<Json<RoundView>> {
+    let p = find(&s, &slug).await?;
+    Ok(Json(
+        act::set_rule(&s, &me, &p, id, b.mentee_id, b.mentor_id, &b.kind).await?,
+    ))
+}
+
+/// Publishes the proposal: every pair becomes a relationship, all or nothing; 409 when already
+/// published or a mentor's place has gone since the run.
+#[utoipa::path(post, path = "/programmes/{slug}/matching-rounds/{id}/publish", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = RoundView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn publish(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> ApiResult<Json<RoundView>> {
+    let p = find(&s, &slug).await?;
+    Ok(Json(act::publish(&s, &me, &p, id).await?))
+}
