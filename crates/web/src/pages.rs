@@ -6,6 +6,7 @@ mod admin;
 mod concerns;
 mod dashboard;
 mod email_texts;
+mod matching;
 mod mentoring;
 mod programmes;
 mod queues;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(webhooks::routes())
         .merge(email_texts::routes())
+        .merge(matching::routes())
 }
 
 /// The stylesheet and htmx, built into the binary so it runs from anywhere.

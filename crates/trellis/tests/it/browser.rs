@@ -784,8 +784,76 @@ async fn staff_pages_dashboard_queues_webhooks_and_email_settings() {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
-    crate::mentoring::programme_with_director(&app, "imp", json!({})).await;
+    let (_, director) = crate::mentoring::programme_with_director(&app, "imp", json!({})).await;
+    // A matching round: one mentor with a place, one member waiting for a mentor.
+    crate::mentoring::approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Ana Mentor",
+        "ana@example.org",
+        "Clinical teaching and feedback.",
+        json!({"capacity": 2}),
+    )
+    .await;
+    let mo = app.member("Mo Mentee", "mo@example.org").await;
+    crate::mentoring::join(&app, "imp", &mo).await;
     sign_in(&c, &app, "director@imp.example.org").await;
+    c.goto(&app.url("/programmes/imp")).await.unwrap();
+    let link = c
+        .find(Locator::LinkText(
+            "Matching rounds: match a cohort of mentees in one go",
+        ))
+        .await
+        .expect("matching link");
+    click_and_wait(&c, link).await;
+    assert_eq!(heading(&c).await, "Matching rounds of Programme imp");
+    assert_accessible(&c, "matching rounds").await;
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("Spring cohort")
+        .await
+        .unwrap();
+    let weight = c.find(Locator::Id("weights.language")).await.unwrap();
+    weight.clear().await.unwrap();
+    weight.send_keys("12").await.unwrap();
+    let run = c
+        .find(Locator::Css(
+            "form[action='/programmes/imp/matching'] button",
+        ))
+        .await
+        .unwrap();
+    click_and_wait(&c, run).await;
+    let summary = c.find(Locator::Css(".error-summary")).await.unwrap();
+    assert!(summary.text().await.unwrap().contains("from 0 to 10"));
+    let kept = c
+        .find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Spring cohort"), "typed name kept");
+    assert_accessible(&c, "matching round refused").await;
+    let weight = c.find(Locator::Id("weights.language")).await.unwrap();
+    weight.clear().await.unwrap();
+    weight.send_keys("2").await.unwrap();
+    let run = c
+        .find(Locator::Css(
+            "form[action='/programmes/imp/matching'] button",
+        ))
+        .await
+        .unwrap();
+    click_and_wait(&c, run).await;
+    assert_eq!(heading(&c).await, "Spring cohort");
+    let cell = c
+        .find(Locator::Css("tbody tr td:nth-child(2)"))
+        .await
+        .unwrap();
+    assert_eq!(cell.text().await.unwrap(), "Ana Mentor");
+    assert_accessible(&c, "matching round proposal").await;
+    fits_320_pixels(&c, "matching round proposal").await;
     c.goto(&app.url("/programmes/imp")).await.unwrap();
     let link = c
         .find(Locator::LinkText(
@@ -858,12 +926,8 @@ async fn staff_pages_dashboard_queues_webhooks_and_email_settings() {
         .send_keys("{mentor} has to say no this time")
         .await
         .unwrap();
-    c.find(Locator::Css("button[value=preview]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let preview_button = c.find(Locator::Css("button[value=preview]")).await.unwrap();
+    click_and_wait(&c, preview_button).await;
     let preview = c
         .find(Locator::Css("#preview-title + p + p"))
         .await

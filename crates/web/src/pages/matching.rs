@@ -1,0 +1,325 @@
+//! Matching rounds (programme staff): the rounds, a form to start one, and a round's proposal
+//! with pin / forbid and publish.
+
+use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
+use crate::actions::matching::{self as act, RoundInput, RoundView};
+use crate::actions::programmes::find;
+use crate::auth::PageUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use trellis_store::matching_rounds::Round;
+use trellis_store::programmes::Programme;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/programmes/{slug}/matching", get(list).post(create))
+        .route("/programmes/{slug}/matching/{id}", get(round))
+        .route("/programmes/{slug}/matching/{id}/rules", post(rule))
+        .route("/programmes/{slug}/matching/{id}/publish", post(publish))
+}
+
+#[derive(Template)]
+#[template(path = "admin/matching.html")]
+struct ListPage {
+    c: Chrome,
+    p: Programme,
+    rounds: Vec<Round>,
+    parts: &'static [(&'static str, &'static str)],
+    f: FormState,
+}
+
+impl ListPage {
+    /// The weight typed for a part, or its default.
+    fn weight(&self, name: &str) -> String {
+        let typed = self.f.v(&format!("weight_{name}"));
+        if !typed.is_empty() || self.f.has_errors() {
+            return typed.to_owned();
+        }
+        let w = trellis_domain::cohort::Weights::default();
+        match name {
+            "expertise" => w.expertise,
+            "audience" => w.audience,
+            "language" => w.language,
+            "time_zone" => w.time_zone,
+            "availability" => w.availability,
+            _ => w.preference,
+        }
+        .to_string()
+    }
+}
+
+async fn list_page(
+    s: &AppState,
+    me: &crate::auth::CurrentUser,
+    p: Programme,
+    c: Chrome,
+    f: FormState,
+) -> Result<ListPage, PageError> {
+    let rounds = act::list(s, me, &p)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ListPage {
+        c,
+        p,
+        rounds,
+        parts: act::parts(),
+        f,
+    })
+}
+
+async fn list(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ok(&list_page(&s, &me, p, c, FormState::default()).await?))
+}
+
+#[derive(Deserialize)]
+struct NewRoundForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    mentees: String,
+    #[serde(default)]
+    shared_language: Option<String>,
+    #[serde(default)]
+    different_organisation: Option<String>,
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+async fn create(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path(slug): Path<String>,
+    Form(f): Form<NewRoundForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let mut weights = std::collections::BTreeMap::new();
+    let mut typed: Vec<(String, String)> = vec![
+        ("name".into(), f.name.clone()),
+        ("mode".into(), f.mode.clone()),
+        ("mentees".into(), f.mentees.clone()),
+        (
+            "shared_language".into(),
+            f.shared_language.clone().unwrap_or_default(),
+        ),
+        (
+            "different_organisation".into(),
+            f.different_organisation.clone().unwrap_or_default(),
+        ),
+    ];
+    let mut bad_weight = None;
+    for (name, _) in act::parts() {
+        let key = format!("weight_{name}");
+        let v = f.rest.get(&key).cloned().unwrap_or_default();
+        typed.push((key.clone(), v.clone()));
+        match v.trim().parse::<i64>() {
+            Ok(n) => {
+                weights.insert((*name).to_owned(), n);
+            }
+            Err(_) => bad_weight = Some(*name),
+        }
+    }
+    let input = RoundInput {
+        name: f.name.clone(),
+        mode: f.mode.clone(),
+        mentees: f.mentees.lines().map(str::to_owned).collect(),
+        weights,
+        shared_language: f.shared_language.is_some(),
+        different_organisation: f.different_organisation.is_some(),
+    };
+    let result = match bad_weight {
+        Some(name) => Err(AppError::invalid(
+            weight_field(name),
+            "A weight is a whole number from 0 to 10",
+        )),
+        None => act::create(&s, &me, &p, &input).await,
+    };
+    match result {
+        Ok(v) => Ok(
+            Redirect::to(&format!("/programmes/{slug}/matching/{}", v.round.id)).into_response(),
+        ),
+        Err(e @ AppError::Invalid(_)) => {
+            let pairs: Vec<(&str, &str)> = typed
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let form = FormState::with(&pairs).failed(&e);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &list_page(&s, &me, p, c, form).await?,
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+fn weight_field(name: &str) -> &'static str {
+    match name {
+        "expertise" => "weights.expertise",
+        "audience" => "weights.audience",
+        "language" => "weights.language",
+        "time_zone" => "weights.time_zone",
+        "availability" => "weights.availability",
+        _ => "weights.preference",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/matching_round.html")]
+struct RoundPage {
+    c: Chrome,
+    p: Programme,
+    v: RoundView,
+    f: FormState,
+}
+
+impl RoundPage {
+    fn num(&self, x: &Option<f64>) -> String {
+        x.map(|v| format!("{v:.2}")).unwrap_or_default()
+    }
+
+    fn part(&self, x: &f64) -> String {
+        format!("{:.0}%", x * 100.0)
+    }
+
+    fn figure(&self, name: &str) -> String {
+        match &self.v.summary[name] {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .map(|x| {
+                    if x.fract() == 0.0 {
+                        format!("{x:.0}")
+                    } else {
+                        format!("{x:.2}")
+                    }
+                })
+                .unwrap_or_default(),
+            _ => "–".into(),
+        }
+    }
+}
+
+async fn round(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let v = act::show(&s, &me, &p, id)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    Ok(ok(&RoundPage {
+        c,
+        p,
+        v,
+        f: FormState::default(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct RuleForm {
+    #[serde(default)]
+    csrf_token: String,
+    mentee_id: i64,
+    #[serde(default)]
+    mentor_id: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn rule(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<RuleForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    let result = match f.mentor_id.trim().parse::<i64>() {
+        Ok(mentor) => act::set_rule(&s, &me, &p, id, f.mentee_id, mentor, &f.kind).await,
+        Err(_) => Err(AppError::invalid("mentor_id", "Choose a mentor")),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/programmes/{slug}/matching/{id}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let v = act::show(&s, &me, &p, id)
+                .await
+                .map_err(|e| PageError::new(e, c.clone()))?;
+            let status = if matches!(e, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok(render(
+                status,
+                &RoundPage {
+                    c,
+                    p,
+                    v,
+                    f: FormState::default().failed(&e),
+                },
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    PageUser(me): PageUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    let c = Chrome::new(&s, Some(&me));
+    me.check_form_token(&f.csrf_token)?;
+    let p = find(&s, &slug)
+        .await
+        .map_err(|e| PageError::new(e, c.clone()))?;
+    match act::publish(&s, &me, &p, id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/programmes/{slug}/matching/{id}")).into_response()),
+        Err(e @ AppError::Conflict(_)) => {
+            let v = act::show(&s, &me, &p, id)
+                .await
+                .map_err(|e| PageError::new(e, c.clone()))?;
+            Ok(render(
+                StatusCode::CONFLICT,
+                &RoundPage {
+                    c,
+                    p,
+                    v,
+                    f: FormState::default().failed(&e),
+                },
+            ))
+        }
+        Err(e) => Err(PageError::new(e, c)),
+    }
+}
