@@ -153,6 +153,7 @@ pub struct Pair {
     /// no_allowed_mentor or capacity
     pub unmatched: Option<String>,
     pub relationship_id: Option<i64>,
+    pub request_id: Option<i64>,
 }
 
 /// What a run writes for one mentee.
@@ -208,7 +209,7 @@ pub async fn proposal(c: &impl ConnectionTrait, round: i64) -> Result<Vec<Pair>>
     Ok(sql::all(
         c,
         "SELECT p.mentee_id, e.name AS mentee_name, p.mentor_id, m.name AS mentor_name, p.score, p.seat_price, \
-         p.detail, p.unmatched, p.relationship_id \
+         p.detail, p.unmatched, p.relationship_id, p.request_id \
          FROM matching_round_pairs p JOIN users e ON e.id = p.mentee_id LEFT JOIN users m ON m.id = p.mentor_id \
          WHERE p.round_id = $1 ORDER BY e.name, p.mentee_id",
         vec![round.into()],
@@ -290,4 +291,19 @@ pub async fn names(c: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<(i64, St
     }
     out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     Ok(out)
+}
+
+pub async fn set_request(
+    c: &impl ConnectionTrait,
+    round: i64,
+    mentee_id: i64,
+    request_id: i64,
+) -> Result<()> {
+    sql::exec(
+        c,
+        "UPDATE matching_round_pairs SET request_id = $3 WHERE round_id = $1 AND mentee_id = $2",
+        vec![round.into(), mentee_id.into(), request_id.into()],
+    )
+    .await?;
+    Ok(())
 }

@@ -46,5 +46,7 @@ CREATE TABLE matching_round_pairs (
     detail           TEXT NOT NULL,
     unmatched        TEXT,
     relationship_id  INTEGER REFERENCES relationships(id) ON DELETE SET NULL,
+    -- Published as an offer: the request made for the mentee.
+    request_id       INTEGER REFERENCES mentorship_requests(id) ON DELETE SET NULL,
     PRIMARY KEY (round_id, mentee_id)
 );

@@ -79,6 +79,7 @@ async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
             json!({"name": "x", "mentees": ["not an address"]}),
             "mentees",
         ),
+        (json!({"name": "x", "publish_as": "emails"}), "publish_as"),
     ] {
         let (code, _, f, _) =
             error_of(app.post(ROUNDS, body.clone(), Some(&st.director)).await).await;
@@ -98,7 +99,7 @@ async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
     let r = app
         .post(
             ROUNDS,
-            json!({"name": "Spring cohort", "mentees": emails, "shared_language": true}),
+            json!({"name": "Spring cohort", "mentees": emails, "shared_language": true, "publish_as": "relationships"}),
             Some(&st.director),
         )
         .await;
@@ -189,7 +190,8 @@ async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
         )
         .await;
     assert_eq!(late.status(), 409);
-    // The mentor's place is taken: a new round finds no free place with Cy.
+    // The places are taken: a new round (published as offers, the default) has only the
+    // mentor left with a free place, and offers Dee to them; they accept as with any request.
     let next: Value = app
         .post(
             ROUNDS,
@@ -200,14 +202,41 @@ async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
         .json()
         .await
         .unwrap();
-    assert!(
-        next["mentors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|m| m[0] != cy),
-        "{next}"
-    );
+    let left = next["mentors"].as_array().unwrap();
+    assert_eq!(left.len(), 1, "{next}");
+    let free = left[0][0].as_i64().unwrap();
+    assert_ne!(free, cy);
+    let next_id = next["round"]["id"].as_i64().unwrap();
+    assert_eq!(pair_of(&next, mentees[2].1)["mentor_id"], free);
+    let r = app
+        .post(
+            &format!("{ROUNDS}/{next_id}/publish"),
+            json!({}),
+            Some(&st.director),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let next: Value = r.json().await.unwrap();
+    let dee = pair_of(&next, mentees[2].1);
+    assert!(dee["relationship_id"].is_null());
+    let request = dee["request_id"].as_i64().unwrap();
+    let (mentor_token, mentor_email) = st
+        .mentors
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.1 == free)
+        .map(|(i, m)| (m.0.clone(), format!("mentor{i}@example.org")))
+        .unwrap();
+    let offer = app.last_mail_to(&mentor_email, "request_offered").await;
+    assert!(offer.subject.contains("Dee Mentee"), "{}", offer.subject);
+    let accepted = app
+        .post(
+            &format!("/api/v1/requests/{request}/accept"),
+            json!({}),
+            Some(&mentor_token),
+        )
+        .await;
+    assert_eq!(accepted.status(), 200);
     // A round is not reachable through another programme.
     let admin = app.admin_or_existing().await;
     app.programme(&admin, "other", json!({})).await;

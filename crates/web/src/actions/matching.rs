@@ -42,6 +42,10 @@ pub struct RoundInput {
     /// Never two people of the same organisation.
     #[serde(default)]
     pub different_organisation: bool,
+    /// offers (default: each pair becomes a request offered to the mentor, who accepts or
+    /// declines) or relationships (made directly).
+    #[serde(default)]
+    pub publish_as: String,
 }
 
 /// Weights and constraints, as kept with the round.
@@ -51,6 +55,13 @@ pub struct Settings {
     pub weights: Weights,
     pub shared_language: bool,
     pub different_organisation: bool,
+    /// offers or relationships
+    #[serde(default = "offers")]
+    pub publish_as: String,
+}
+
+fn offers() -> String {
+    "offers".into()
 }
 
 /// One mentee's line of the proposal.
@@ -70,6 +81,8 @@ pub struct PairView {
     /// no_allowed_mentor or capacity
     pub unmatched: Option<String>,
     pub relationship_id: Option<i64>,
+    /// Published as an offer: the request made for the mentee.
+    pub request_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -142,6 +155,17 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
             None
         }
     };
+    let publish_as = match input.publish_as.trim() {
+        "" | "offers" => "offers",
+        "relationships" => "relationships",
+        _ => {
+            invalid.push(FieldError::new(
+                "publish_as",
+                "Publish as offers or relationships",
+            ));
+            "offers"
+        }
+    };
     let mut emails = Vec::new();
     for raw in input
         .mentees
@@ -161,6 +185,7 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
                 weights,
                 shared_language: input.shared_language,
                 different_organisation: input.different_organisation,
+                publish_as: publish_as.into(),
             },
             emails,
         )),
@@ -464,6 +489,7 @@ pub async fn show(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> Ap
                 why: d.why,
                 unmatched: r.unmatched,
                 relationship_id: r.relationship_id,
+                request_id: r.request_id,
             }
         })
         .collect();
@@ -517,8 +543,10 @@ pub async fn set_rule(
     show(s, who, p, id).await
 }
 
-/// Publishes the proposal: each pair becomes a mentoring relationship (mentor and mentee are
-/// told, and the mentor's place is taken), all or nothing.
+/// Publishes the proposal, all or nothing: as offers, each pair becomes a request made for the
+/// mentee and offered to the mentor, who accepts or declines as usual (the place is taken on
+/// acceptance); as relationships, each pair becomes a mentoring relationship at once (both are
+/// told, and the mentor's place is taken).
 pub async fn publish(
     s: &AppState,
     who: &CurrentUser,
@@ -526,8 +554,12 @@ pub async fn publish(
     id: i64,
 ) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
-    crate::actions::relationships::may_make(s, who, p, "traditional").await?;
-    round_of(s, p, id).await?;
+    let round = round_of(s, p, id).await?;
+    let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
+    let as_offers = settings.publish_as != "relationships";
+    if !as_offers {
+        crate::actions::relationships::may_make(s, who, p, "traditional").await?;
+    }
     let now = s.now();
     let tx = s.store.db.begin().await?;
     if !store::mark_published(&tx, id, now).await? {
@@ -539,6 +571,16 @@ pub async fn publish(
         let Some(mentor) = pair.mentor_id else {
             continue;
         };
+        if as_offers {
+            let mentee = trellis_store::accounts::user_by_id(&tx, pair.mentee_id)
+                .await?
+                .ok_or(AppError::NotFound("mentee"))?;
+            let request =
+                crate::actions::requests::offer_in(s, &tx, p, &mentee, mentor, &round.name).await?;
+            store::set_request(&tx, id, pair.mentee_id, request).await?;
+            made += 1;
+            continue;
+        }
         if !trellis_store::requests::take_place(&tx, p.id, mentor, now).await? {
             return Err(AppError::Conflict(format!(
                 "{} has no free place any more: run the round again before publishing",
@@ -563,7 +605,11 @@ pub async fn publish(
             "matching_round.published",
             "matching_round",
             Some(id),
-            format!("{made} relationships made"),
+            if as_offers {
+                format!("{made} requests offered")
+            } else {
+                format!("{made} relationships made")
+            },
         )
         .by(Some(who.id()))
         .in_programme(p.id),

@@ -791,3 +791,61 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
         created_at: r.created_at,
     })
 }
+
+/// A request made for `mentee` by a matching round and offered to `mentor` at once, in the
+/// caller's transaction: the mentee's goals are the round's proposal and what their profile
+/// says; the mentor accepts or declines as with any request, and the usual letters go out.
+/// `Conflict` when the mentee already has an open request.
+pub(crate) async fn offer_in(
+    s: &AppState,
+    tx: &DatabaseTransaction,
+    p: &Programme,
+    mentee: &trellis_store::accounts::User,
+    mentor_id: i64,
+    round_name: &str,
+) -> AppResult<i64> {
+    let now = s.now();
+    let mut goals =
+        format!("Proposed by the programme's matching round \"{round_name}\" as a good match.");
+    if let Some(i) = mentee.interests.as_deref().filter(|i| !i.trim().is_empty()) {
+        goals.push_str(" What I am looking for: ");
+        goals.push_str(i.trim());
+    }
+    let details = RequestDetails {
+        goals,
+        hopes: None,
+        focus: "broader_skills".into(),
+        background: mentee.background.clone(),
+        swot: None,
+        channels: trellis_store::mentors::list_of(&mentee.channels),
+        meeting_frequency: None,
+        choices: vec![mentor_id],
+    };
+    let states = store::mentor_states(tx, p.id, &[mentor_id]).await?;
+    let (cascade, events) = Cascade::start(details.choices.clone(), now, window(p), |m| {
+        state_of(&states, m)
+    });
+    let id = match store::create(tx, p.id, mentee.id, &details, &cascade, now).await {
+        Ok(id) => id,
+        Err(StoreError::Duplicate { .. }) => {
+            return Err(AppError::Conflict(format!(
+                "{} already has an open request: they cannot be offered another",
+                mentee.name
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let row = store::get(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("request"))?;
+    Effects {
+        site: &s.config.site,
+        mail_host: &s.config.mail_host,
+        programme: p,
+        request: &row,
+        now,
+    }
+    .apply(tx, &cascade, &events)
+    .await?;
+    Ok(id)
+}

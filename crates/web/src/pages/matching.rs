@@ -98,6 +98,8 @@ struct NewRoundForm {
     #[serde(default)]
     mentees: String,
     #[serde(default)]
+    publish_as: String,
+    #[serde(default)]
     shared_language: Option<String>,
     #[serde(default)]
     different_organisation: Option<String>,
@@ -121,6 +123,7 @@ async fn create(
         ("name".into(), f.name.clone()),
         ("mode".into(), f.mode.clone()),
         ("mentees".into(), f.mentees.clone()),
+        ("publish_as".into(), f.publish_as.clone()),
         (
             "shared_language".into(),
             f.shared_language.clone().unwrap_or_default(),
@@ -149,6 +152,7 @@ async fn create(
         weights,
         shared_language: f.shared_language.is_some(),
         different_organisation: f.different_organisation.is_some(),
+        publish_as: f.publish_as.clone(),
     };
     let result = match bad_weight {
         Some(name) => Err(AppError::invalid(
