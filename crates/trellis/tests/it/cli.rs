@@ -603,6 +603,26 @@ fn match_a_round_from_csv_files() {
         row("ada")
     );
 
+    // Quoted fields go through the general CSV reader, with the same result.
+    std::fs::write(
+        d.join("quoted.csv"),
+        "mentee,mentor,score\n\"ada\",\"A\",88\n\"ada\",B,82\n\"bo\",A,95\nbo,B,80\n\"cy\",A,\"50\"\n",
+    )
+    .unwrap();
+    let o = run(trellis(d).args([
+        "match",
+        "--mentors",
+        "mentors.csv",
+        "--pairs",
+        "quoted.csv",
+        "--mentees",
+        "mentees.csv",
+        "--forbid",
+        "forbid.csv",
+    ]));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("total 177\n"));
+
     // Stable mode, JSON out: bo and A want each other most, so no blocking pair.
     let o = run(trellis(d).args([
         "match",
