@@ -8,7 +8,10 @@ use crate::mentoring::join;
 use crate::requests::setup;
 use serde_json::{Value, json};
 
-both_backends!(a_cohort_round_from_proposal_to_relationships);
+both_backends!(
+    a_cohort_round_from_proposal_to_relationships,
+    a_group_round_forms_groups_of_the_set_size
+);
 
 const ROUNDS: &str = "/api/v1/programmes/imp/matching-rounds";
 
@@ -247,4 +250,100 @@ async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
         )
         .await;
     assert_eq!(r.status(), 404);
+}
+
+/// Groups: one mentor with four places, a group size of three, four mentees: three form the
+/// mentor's group (one relationship, model group), the fourth is left for lack of places.
+async fn a_group_round_forms_groups_of_the_set_size(b: Backend) {
+    let Some(app) = crate::helpers::TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = crate::mentoring::programme_with_director(&app, "grp", json!({})).await;
+    let (_, lead) = crate::mentoring::approved_mentor(
+        &app,
+        "grp",
+        &director,
+        "Gil Lead",
+        "gil@example.org",
+        "Leads reflective practice groups for new nurses.",
+        json!({"capacity": 4}),
+    )
+    .await;
+    let mut emails = Vec::new();
+    for i in 0..4 {
+        let email = format!("nurse{i}@example.org");
+        let t = app.member(&format!("Nurse {i}"), &email).await;
+        join(&app, "grp", &t).await;
+        emails.push(email);
+    }
+    let rounds = "/api/v1/programmes/grp/matching-rounds";
+    for size in [json!(null), json!(1), json!(31)] {
+        let (code, _, f, _) = error_of(
+            app.post(
+                rounds,
+                json!({"name": "Groups", "mentees": emails, "publish_as": "groups", "group_size": size}),
+                Some(&director),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!((code, f.as_deref()), (422, Some("group_size")), "{size}");
+    }
+    let round: Value = app
+        .post(
+            rounds,
+            json!({"name": "Groups", "mentees": emails, "publish_as": "groups", "group_size": 3}),
+            Some(&director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(round["summary"]["matched"], 3, "{round}");
+    let id = round["round"]["id"].as_i64().unwrap();
+    let published: Value = app
+        .post(
+            &format!("{rounds}/{id}/publish"),
+            json!({}),
+            Some(&director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rels: Vec<i64> = published["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["relationship_id"].as_i64())
+        .collect();
+    assert_eq!(rels.len(), 3);
+    assert!(rels.iter().all(|r| *r == rels[0]), "one group: {published}");
+    let left: Vec<&Value> = published["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["mentor_id"].is_null())
+        .collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["unmatched"], "capacity");
+    let rel: Value = app
+        .get(
+            &format!("/api/v1/relationships/{}", rels[0]),
+            Some(&director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rel["model"], "group", "{rel}");
+    assert_eq!(rel["members"].as_array().unwrap().len(), 4);
+    assert!(
+        rel["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["user_id"] == lead),
+        "{rel}"
+    );
 }

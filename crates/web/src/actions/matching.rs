@@ -43,9 +43,13 @@ pub struct RoundInput {
     #[serde(default)]
     pub different_organisation: bool,
     /// offers (default: each pair becomes a request offered to the mentor, who accepts or
-    /// declines) or relationships (made directly).
+    /// declines), relationships (made directly) or groups (each mentor leads a group of the
+    /// mentees matched with them).
     #[serde(default)]
     pub publish_as: String,
+    /// With groups: how many mentees a mentor leads at most (2–30).
+    #[serde(default)]
+    pub group_size: Option<i64>,
 }
 
 /// Weights and constraints, as kept with the round.
@@ -55,9 +59,12 @@ pub struct Settings {
     pub weights: Weights,
     pub shared_language: bool,
     pub different_organisation: bool,
-    /// offers or relationships
+    /// offers, relationships or groups
     #[serde(default = "offers")]
     pub publish_as: String,
+    /// With groups: the most mentees per mentor.
+    #[serde(default)]
+    pub group_size: Option<u32>,
 }
 
 fn offers() -> String {
@@ -158,13 +165,25 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
     let publish_as = match input.publish_as.trim() {
         "" | "offers" => "offers",
         "relationships" => "relationships",
+        "groups" => "groups",
         _ => {
             invalid.push(FieldError::new(
                 "publish_as",
-                "Publish as offers or relationships",
+                "Publish as offers, relationships or groups",
             ));
             "offers"
         }
+    };
+    let group_size = match (publish_as, input.group_size) {
+        ("groups", Some(n @ 2..=30)) => Some(n as u32),
+        ("groups", _) => {
+            invalid.push(FieldError::new(
+                "group_size",
+                "Give the group size: from 2 to 30 mentees per mentor",
+            ));
+            None
+        }
+        _ => None,
     };
     let mut emails = Vec::new();
     for raw in input
@@ -186,6 +205,7 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
                 shared_language: input.shared_language,
                 different_organisation: input.different_organisation,
                 publish_as: publish_as.into(),
+                group_size,
             },
             emails,
         )),
@@ -346,7 +366,8 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
             m.background
         );
         mentor_org.push(m.organisation.clone());
-        places.push((m.capacity - m.active_mentees) as u32);
+        let free = (m.capacity - m.active_mentees) as u32;
+        places.push(settings.group_size.map_or(free, |g| g.min(free)));
         mentors.push(Mentor {
             user_id: m.user_id,
             words: cohort::words(&text),
@@ -556,9 +577,11 @@ pub async fn publish(
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;
     let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
-    let as_offers = settings.publish_as != "relationships";
+    let as_offers = settings.publish_as == "offers";
+    let as_groups = settings.publish_as == "groups";
     if !as_offers {
-        crate::actions::relationships::may_make(s, who, p, "traditional").await?;
+        let model = if as_groups { "group" } else { "traditional" };
+        crate::actions::relationships::may_make(s, who, p, model).await?;
     }
     let now = s.now();
     let tx = s.store.db.begin().await?;
@@ -567,7 +590,10 @@ pub async fn publish(
     }
     let pairs = store::proposal(&tx, id).await?;
     let mut made = 0;
-    for pair in &pairs {
+    if as_groups {
+        made = publish_groups(s, &tx, who, p, id, &pairs).await?;
+    }
+    for pair in pairs.iter().filter(|_| !as_groups) {
         let Some(mentor) = pair.mentor_id else {
             continue;
         };
@@ -618,6 +644,54 @@ pub async fn publish(
     .await?;
     tx.commit().await?;
     show(s, who, p, id).await
+}
+
+/// Each mentor leads a group of the mentees matched with them (a mentor with a single mentee
+/// gets a traditional pair, since a group has two mentees or more); every mentee takes one of
+/// the mentor's places. Returns how many relationships were made.
+async fn publish_groups(
+    s: &AppState,
+    tx: &DatabaseTransaction,
+    who: &CurrentUser,
+    p: &Programme,
+    id: i64,
+    pairs: &[store::Pair],
+) -> AppResult<usize> {
+    let now = s.now();
+    let mut by_mentor: std::collections::BTreeMap<i64, Vec<&store::Pair>> = Default::default();
+    for pair in pairs {
+        if let Some(m) = pair.mentor_id {
+            by_mentor.entry(m).or_default().push(pair);
+        }
+    }
+    let mut made = 0;
+    for (mentor, group) in by_mentor {
+        for pair in &group {
+            if !trellis_store::requests::take_place(tx, p.id, mentor, now).await? {
+                return Err(AppError::Conflict(format!(
+                    "{} has no free place any more: run the round again before publishing",
+                    pair.mentor_name.as_deref().unwrap_or("A mentor")
+                )));
+            }
+        }
+        let mut members = vec![(mentor, Role::Mentor)];
+        members.extend(group.iter().map(|pair| (pair.mentee_id, Role::Mentee)));
+        let model = if group.len() >= 2 {
+            "group"
+        } else {
+            "traditional"
+        };
+        trellis_domain::workspace::check_members(model, &members)?;
+        if model == "traditional" {
+            crate::actions::relationships::may_make(s, who, p, model).await?;
+        }
+        let rel = crate::actions::relationships::create_in(s, tx, who, p, model, &members).await?;
+        for pair in &group {
+            store::set_relationship(tx, id, pair.mentee_id, rel).await?;
+        }
+        made += 1;
+    }
+    Ok(made)
 }
 
 /// The weights' names and what each weighs, for the form.

@@ -100,6 +100,8 @@ struct NewRoundForm {
     #[serde(default)]
     publish_as: String,
     #[serde(default)]
+    group_size: String,
+    #[serde(default)]
     shared_language: Option<String>,
     #[serde(default)]
     different_organisation: Option<String>,
@@ -124,6 +126,7 @@ async fn create(
         ("mode".into(), f.mode.clone()),
         ("mentees".into(), f.mentees.clone()),
         ("publish_as".into(), f.publish_as.clone()),
+        ("group_size".into(), f.group_size.clone()),
         (
             "shared_language".into(),
             f.shared_language.clone().unwrap_or_default(),
@@ -153,6 +156,7 @@ async fn create(
         shared_language: f.shared_language.is_some(),
         different_organisation: f.different_organisation.is_some(),
         publish_as: f.publish_as.clone(),
+        group_size: f.group_size.trim().parse().ok(),
     };
     let result = match bad_weight {
         Some(name) => Err(AppError::invalid(
