@@ -131,6 +131,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_matching_rounds.sql"),
         include_str!("../migrations/postgres/0009_matching_rounds.sql"),
     ),
+    (
+        "0010_export_paging",
+        include_str!("../migrations/sqlite/0010_export_paging.sql"),
+        include_str!("../migrations/postgres/0010_export_paging.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

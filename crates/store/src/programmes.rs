@@ -429,7 +429,7 @@ pub async fn members_after(
     Ok(sql::all(
         c,
         "SELECT u.id AS user_id, u.name, u.email, m.joined_at FROM programme_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.programme_id = $1 AND u.id > $2 ORDER BY u.id LIMIT $3",
+         WHERE m.programme_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT $3",
         vec![programme_id.into(), after.into(), limit.into()],
     )
     .await?)
