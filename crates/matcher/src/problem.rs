@@ -277,19 +277,6 @@ impl Builder {
     }
 }
 
-/// A dense problem: every pair allowed, `scores[u * mentors + m]`.
-pub fn dense(mentees: usize, capacity: Vec<u32>, scores: &[f64]) -> Result<Problem, ProblemError> {
-    let mentors = capacity.len();
-    let mut b = Builder::new(mentees, capacity);
-    b.pairs.reserve(mentees * mentors);
-    for u in 0..mentees {
-        for m in 0..mentors {
-            b.pair(u, m, scores[u * mentors + m]);
-        }
-    }
-    b.build()
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
