@@ -54,30 +54,18 @@ impl Weights {
         let mut invalid = Invalid::default();
         for (name, v) in given {
             let Some(v) = v else { continue };
-            let Ok(v) = u8::try_from(*v) else {
+            let Some(slot) = w.slot(name) else {
                 invalid.push(FieldError::new(
-                    field(name),
-                    "A weight is a whole number from 0 to 10",
+                    "weights",
+                    format!("'{name}' is not a weight"),
                 ));
                 continue;
             };
-            if v > 10 {
-                invalid.push(FieldError::new(
-                    field(name),
-                    "A weight is a whole number from 0 to 10",
-                ));
-                continue;
-            }
-            match *name {
-                "expertise" => w.expertise = v,
-                "audience" => w.audience = v,
-                "language" => w.language = v,
-                "time_zone" => w.time_zone = v,
-                "availability" => w.availability = v,
-                "preference" => w.preference = v,
+            match u8::try_from(*v) {
+                Ok(v) if v <= 10 => *slot = v,
                 _ => invalid.push(FieldError::new(
-                    "weights",
-                    format!("'{name}' is not a weight"),
+                    weight_field(name),
+                    "A weight is a whole number from 0 to 10",
                 )),
             }
         }
@@ -92,6 +80,23 @@ impl Weights {
         } else {
             Err(invalid)
         }
+    }
+
+    /// The weight of a part, by its name in [`PARTS`].
+    pub fn get(mut self, name: &str) -> Option<u8> {
+        self.slot(name).copied()
+    }
+
+    fn slot(&mut self, name: &str) -> Option<&mut u8> {
+        Some(match name {
+            "expertise" => &mut self.expertise,
+            "audience" => &mut self.audience,
+            "language" => &mut self.language,
+            "time_zone" => &mut self.time_zone,
+            "availability" => &mut self.availability,
+            "preference" => &mut self.preference,
+            _ => return None,
+        })
     }
 
     fn sum(&self) -> u32 {
@@ -109,14 +114,16 @@ impl Weights {
     }
 }
 
-fn field(name: &str) -> &'static str {
+/// The form field of a part's weight (`weights` for a name that is not a part).
+pub fn weight_field(name: &str) -> &'static str {
     match name {
         "expertise" => "weights.expertise",
         "audience" => "weights.audience",
         "language" => "weights.language",
         "time_zone" => "weights.time_zone",
         "availability" => "weights.availability",
-        _ => "weights.preference",
+        "preference" => "weights.preference",
+        _ => "weights",
     }
 }
 
@@ -340,6 +347,10 @@ mod tests {
         assert_eq!(e.0[0].field, "weights.language");
         let e = Weights::parse(&[("audience", Some(-1))]).unwrap_err();
         assert_eq!(e.0[0].field, "weights.audience");
+        let e = Weights::parse(&[("charm", Some(3))]).unwrap_err();
+        assert_eq!(e.0[0].field, "weights");
+        assert_eq!(Weights::default().get("language"), Some(2));
+        assert_eq!(Weights::default().get("charm"), None);
         let zero: Vec<(&str, Option<i64>)> = PARTS.iter().map(|(n, _)| (*n, Some(0))).collect();
         assert_eq!(Weights::parse(&zero).unwrap_err().0[0].field, "weights");
     }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use trellis_domain::account::Email;
 use trellis_domain::audit::AuditEntry;
-use trellis_domain::cohort::{self, Breakdown, Mentee, Mentor, PARTS, Weights};
+use trellis_domain::cohort::{self, Breakdown, Mentee, Mentor, Weights};
 use trellis_domain::error::{FieldError, Invalid};
 use trellis_domain::workspace::Role;
 use trellis_matcher::optimal::Options;
@@ -692,9 +692,4 @@ async fn publish_groups(
         made += 1;
     }
     Ok(made)
-}
-
-/// The weights' names and what each weighs, for the form.
-pub fn parts() -> &'static [(&'static str, &'static str)] {
-    &PARTS
 }

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_domain::cohort::PARTS;
 use trellis_store::matching_rounds::Round;
 use trellis_store::programmes::Programme;
 
@@ -43,16 +44,10 @@ impl ListPage {
         if !typed.is_empty() || self.f.has_errors() {
             return typed.to_owned();
         }
-        let w = trellis_domain::cohort::Weights::default();
-        match name {
-            "expertise" => w.expertise,
-            "audience" => w.audience,
-            "language" => w.language,
-            "time_zone" => w.time_zone,
-            "availability" => w.availability,
-            _ => w.preference,
-        }
-        .to_string()
+        trellis_domain::cohort::Weights::default()
+            .get(name)
+            .map(|w| w.to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -70,7 +65,7 @@ async fn list_page(
         c,
         p,
         rounds,
-        parts: act::parts(),
+        parts: &PARTS,
         f,
     })
 }
@@ -137,7 +132,7 @@ async fn create(
         ),
     ];
     let mut bad_weight = None;
-    for (name, _) in act::parts() {
+    for (name, _) in &PARTS {
         let key = format!("weight_{name}");
         let v = f.rest.get(&key).cloned().unwrap_or_default();
         typed.push((key.clone(), v.clone()));
@@ -160,7 +155,7 @@ async fn create(
     };
     let result = match bad_weight {
         Some(name) => Err(AppError::invalid(
-            weight_field(name),
+            trellis_domain::cohort::weight_field(name),
             "A weight is a whole number from 0 to 10",
         )),
         None => act::create(&s, &me, &p, &input).await,
@@ -181,17 +176,6 @@ async fn create(
             ))
         }
         Err(e) => Err(PageError::new(e, c)),
-    }
-}
-
-fn weight_field(name: &str) -> &'static str {
-    match name {
-        "expertise" => "weights.expertise",
-        "audience" => "weights.audience",
-        "language" => "weights.language",
-        "time_zone" => "weights.time_zone",
-        "availability" => "weights.availability",
-        _ => "weights.preference",
     }
 }
 
