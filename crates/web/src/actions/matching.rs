@@ -16,8 +16,9 @@ use trellis_domain::cohort::{self, Breakdown, Mentee, Mentor, Weights};
 use trellis_domain::error::{FieldError, Invalid};
 use trellis_domain::workspace::Role;
 use trellis_matcher::optimal::Options;
-use trellis_matcher::{Builder, Mode, Unmatched};
+use trellis_matcher::{Builder, Mode, Person, Rules, Unmatched};
 use trellis_store::matching_rounds::{self as store, NewPair, Round, Rule};
+use trellis_store::mentors::list_of;
 use trellis_store::programmes::Programme;
 use trellis_store::{DatabaseTransaction, TransactionTrait, audit};
 
@@ -315,7 +316,7 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
     // The mentees, as the profile says.
     let shortlists = store::shortlists(tx, p.id).await?;
     let mut mentees = Vec::new();
-    let mut mentee_org = Vec::new();
+    let mut mentee_people = Vec::new();
     for u in store::people(tx, id, "mentee").await? {
         let Some(user) = trellis_store::accounts::user_by_id(tx, u).await? else {
             continue;
@@ -325,12 +326,17 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        mentee_org.push(user.organisation.clone());
+        let languages = list_of(&user.languages);
+        mentee_people.push(Person {
+            languages: languages.clone(),
+            organisation: user.organisation.clone(),
+            ..Person::default()
+        });
         mentees.push(Mentee {
             user_id: u,
             words: cohort::words(&text),
             career_stage: user.career_stage.clone(),
-            languages: split(&user.languages),
+            languages,
             utc_offset: user
                 .time_zone
                 .as_deref()
@@ -345,7 +351,8 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
     // The mentors with their directory profiles and free places.
     let wanted = store::people(tx, id, "mentor").await?;
     let mut mentors = Vec::new();
-    let mut mentor_org = Vec::new();
+    let mut mentor_people = Vec::new();
+    let mut names = Vec::new();
     let mut places = Vec::new();
     for m in trellis_store::mentors::listed_mentors(tx, p.id).await? {
         if !wanted.contains(&m.user_id) || m.active_mentees >= m.capacity {
@@ -365,14 +372,20 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
             m.tags.replace('\n', " "),
             m.background
         );
-        mentor_org.push(m.organisation.clone());
+        let languages = list_of(&m.languages);
+        mentor_people.push(Person {
+            languages: languages.clone(),
+            organisation: m.organisation.clone(),
+            ..Person::default()
+        });
+        names.push(m.name.clone());
         let free = (m.capacity - m.active_mentees) as u32;
         places.push(settings.group_size.map_or(free, |g| g.min(free)));
         mentors.push(Mentor {
             user_id: m.user_id,
             words: cohort::words(&text),
             audiences: labels("audience"),
-            languages: split(&m.languages),
+            languages,
             utc_offset: m
                 .time_zone
                 .as_deref()
@@ -380,28 +393,38 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
             available: m.available,
         });
     }
+    // Hard constraints are the matcher's own rules; pins keep only the pinned mentor.
     let rules = store::rules(tx, id).await?;
+    let index_of = |list: &[i64], user: i64| list.iter().position(|&x| x == user);
+    let mentee_ids: Vec<i64> = mentees.iter().map(|e| e.user_id).collect();
+    let mentor_ids: Vec<i64> = mentors.iter().map(|m| m.user_id).collect();
     let pinned: HashMap<i64, i64> = rules
         .iter()
         .filter(|r| r.kind == "pin")
         .map(|r| (r.mentee_id, r.mentor_id))
         .collect();
     let mut b = Builder::new(mentees.len(), places);
+    b.rules(
+        Rules {
+            shared_language: settings.shared_language,
+            different_organisation: settings.different_organisation,
+            not_own_manager: false,
+        },
+        mentee_people,
+        mentor_people,
+    );
+    for r in rules.iter().filter(|r| r.kind == "forbid") {
+        if let (Some(i), Some(j)) = (
+            index_of(&mentee_ids, r.mentee_id),
+            index_of(&mentor_ids, r.mentor_id),
+        ) {
+            b.forbid(i, j);
+        }
+    }
     let mut parts = HashMap::new();
     for (i, e) in mentees.iter().enumerate() {
         for (j, m) in mentors.iter().enumerate() {
-            if e.user_id == m.user_id
-                || pinned.get(&e.user_id).is_some_and(|&x| x != m.user_id)
-                || rules.iter().any(|r| {
-                    r.kind == "forbid" && r.mentee_id == e.user_id && r.mentor_id == m.user_id
-                })
-                || (settings.shared_language
-                    && !cohort::shared_language(&e.languages, &m.languages))
-                || (settings.different_organisation
-                    && mentee_org[i].is_some()
-                    && mentee_org[i].as_deref().map(str::to_lowercase)
-                        == mentor_org[j].as_deref().map(str::to_lowercase))
-            {
+            if e.user_id == m.user_id || pinned.get(&e.user_id).is_some_and(|&x| x != m.user_id) {
                 continue;
             }
             let bd = Breakdown::of(e, m);
@@ -413,17 +436,7 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
         .build()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("matching round {id}: {e}")))?;
     let outcome = trellis_matcher::run(&problem, mode, Options::default(), &mut |_, _| {});
-    let names: HashMap<i64, String> =
-        store::names(tx, &mentors.iter().map(|m| m.user_id).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .collect();
-    let name = |j: usize| {
-        names
-            .get(&mentors[j].user_id)
-            .cloned()
-            .unwrap_or_else(|| "a mentor".into())
-    };
+    let name = |j: usize| names[j].clone();
     let mut details = Vec::new();
     for (i, a) in outcome.assigned.iter().enumerate() {
         let j = a.map(|x| x as usize);
@@ -468,14 +481,6 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
     });
     store::replace_proposal(tx, id, &pairs, &summary.to_string()).await?;
     Ok(())
-}
-
-fn split(list: &str) -> Vec<String> {
-    list.split(['\n', ','])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<Round>> {
