@@ -607,7 +607,8 @@ pub async fn publish(
                 .await?
                 .ok_or(AppError::NotFound("mentee"))?;
             let request =
-                crate::actions::requests::offer_in(s, &tx, p, &mentee, mentor, &round.name).await?;
+                crate::actions::requests::offer_in(s, &tx, who, p, &mentee, mentor, &round.name)
+                    .await?;
             store::set_request(&tx, id, pair.mentee_id, request).await?;
             made += 1;
             continue;

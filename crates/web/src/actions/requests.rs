@@ -112,23 +112,49 @@ pub async fn create(
     let (Some(details), true) = (details, inv.is_empty()) else {
         return Err(AppError::Invalid(inv));
     };
+    let tx = s.store.db.begin().await?;
+    let id = open_in(s, &tx, who, p, who.id(), &details, &states, cv, || {
+        "You already have an open request in this programme: follow it, or withdraw it first."
+            .into()
+    })
+    .await?;
+    let row = store::get(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("request"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Opens a checked request for `mentee_id` in the caller's transaction: the cascade starts
+/// (its offer and letters go out), the CV is attached, the mentee's shortlist has served and is
+/// cleared, and `who` is audited as its maker. `Conflict(duplicate())` when the mentee already
+/// has an open request.
+#[allow(clippy::too_many_arguments)]
+async fn open_in(
+    s: &AppState,
+    tx: &DatabaseTransaction,
+    who: &CurrentUser,
+    p: &Programme,
+    mentee_id: i64,
+    details: &RequestDetails,
+    states: &std::collections::HashMap<i64, trellis_domain::request::MentorState>,
+    cv: Option<Upload>,
+    duplicate: impl FnOnce() -> String,
+) -> AppResult<i64> {
     let now = s.now();
     let (cascade, events) = Cascade::start(details.choices.clone(), now, window(p), |m| {
-        state_of(&states, m)
+        state_of(states, m)
     });
-    let tx = s.store.db.begin().await?;
-    let id = match store::create(&tx, p.id, who.id(), &details, &cascade, now).await {
+    let id = match store::create(tx, p.id, mentee_id, details, &cascade, now).await {
         Ok(id) => id,
-        Err(StoreError::Duplicate { .. }) => {
-            return Err(AppError::Conflict("You already have an open request in this programme: follow it, or withdraw it first.".into()));
-        }
+        Err(StoreError::Duplicate { .. }) => return Err(AppError::Conflict(duplicate())),
         Err(e) => return Err(e.into()),
     };
     if let Some(u) = cv {
-        store::put_file(&tx, id, &u.file_name, "application/pdf", u.bytes, now).await?;
+        store::put_file(tx, id, &u.file_name, "application/pdf", u.bytes, now).await?;
     }
-    trellis_store::shortlist::clear(&tx, p.id, who.id()).await?;
-    let row = store::get(&tx, id)
+    trellis_store::shortlist::clear(tx, p.id, mentee_id).await?;
+    let row = store::get(tx, id)
         .await?
         .ok_or(AppError::NotFound("request"))?;
     Effects {
@@ -138,10 +164,10 @@ pub async fn create(
         request: &row,
         now,
     }
-    .apply(&tx, &cascade, &events)
+    .apply(tx, &cascade, &events)
     .await?;
     audit::record(
-        &tx,
+        tx,
         &AuditEntry::new(
             "request.created",
             "request",
@@ -153,11 +179,7 @@ pub async fn create(
         now,
     )
     .await?;
-    let row = store::get(&tx, id)
-        .await?
-        .ok_or(AppError::NotFound("request"))?;
-    tx.commit().await?;
-    Ok(row)
+    Ok(id)
 }
 
 /// An uploaded file as received.
@@ -799,12 +821,12 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
 pub(crate) async fn offer_in(
     s: &AppState,
     tx: &DatabaseTransaction,
+    who: &CurrentUser,
     p: &Programme,
     mentee: &trellis_store::accounts::User,
     mentor_id: i64,
     round_name: &str,
 ) -> AppResult<i64> {
-    let now = s.now();
     let mut goals =
         format!("Proposed by the programme's matching round \"{round_name}\" as a good match.");
     if let Some(i) = mentee.interests.as_deref().filter(|i| !i.trim().is_empty()) {
@@ -821,31 +843,12 @@ pub(crate) async fn offer_in(
         meeting_frequency: None,
         choices: vec![mentor_id],
     };
-    let states = store::mentor_states(tx, p.id, &[mentor_id]).await?;
-    let (cascade, events) = Cascade::start(details.choices.clone(), now, window(p), |m| {
-        state_of(&states, m)
-    });
-    let id = match store::create(tx, p.id, mentee.id, &details, &cascade, now).await {
-        Ok(id) => id,
-        Err(StoreError::Duplicate { .. }) => {
-            return Err(AppError::Conflict(format!(
-                "{} already has an open request: they cannot be offered another",
-                mentee.name
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let row = store::get(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("request"))?;
-    Effects {
-        site: &s.config.site,
-        mail_host: &s.config.mail_host,
-        programme: p,
-        request: &row,
-        now,
-    }
-    .apply(tx, &cascade, &events)
-    .await?;
-    Ok(id)
+    let states = store::mentor_states(tx, p.id, &details.choices).await?;
+    open_in(s, tx, who, p, mentee.id, &details, &states, None, || {
+        format!(
+            "{} already has an open request: they cannot be offered another",
+            mentee.name
+        )
+    })
+    .await
 }
