@@ -193,6 +193,53 @@ async fn a_cohort_round_from_proposal_to_relationships(b: Backend) {
         )
         .await;
     assert_eq!(late.status(), 409);
+    // The pages: a member is refused; after publishing, a pin is refused with the reason and
+    // the round shown again; a pin without a mentee names the field.
+    let (member, _) = crate::pages::signed_in(app, "mo@example.org").await;
+    let r = member
+        .get(app.url("/programmes/imp/matching"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let (staff, _) = crate::pages::signed_in(app, "director@imp.example.org").await;
+    let page = staff
+        .get(app.url(&format!("/programmes/imp/matching/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::csrf_of(&page);
+    let rules_url = app.url(&format!("/programmes/imp/matching/{id}/rules"));
+    let r = staff
+        .post(&rules_url)
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mentee_id", &mentees[1].1.to_string()),
+            ("mentor_id", &cy.to_string()),
+            ("kind", "pin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This round is published") && html.contains("Spring cohort"));
+    let r = staff
+        .post(&rules_url)
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("mentor_id", "1"),
+            ("kind", "pin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Choose a mentee"));
+
     // The places are taken: a new round (published as offers, the default) has only the
     // mentor left with a free place, and offers Dee to them; they accept as with any request.
     let next: Value = app

@@ -223,22 +223,38 @@ async fn round(
     let p = find(&s, &slug)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    let v = act::show(&s, &me, &p, id)
+    shown(&s, &me, p, id, c, Ok(())).await
+}
+
+/// After a change to round `id`: back to its page, or the page again with what was refused
+/// (bad input, or a conflict such as publishing twice) and its status.
+async fn shown(
+    s: &AppState,
+    me: &crate::auth::CurrentUser,
+    p: Programme,
+    id: i64,
+    c: Chrome,
+    outcome: Result<(), AppError>,
+) -> PageResult {
+    let (status, f) = match outcome {
+        Ok(()) => (StatusCode::OK, FormState::default()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            (e.status(), FormState::default().failed(&e))
+        }
+        Err(e) => return Err(PageError::new(e, c)),
+    };
+    let v = act::show(s, me, &p, id)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    Ok(ok(&RoundPage {
-        c,
-        p,
-        v,
-        f: FormState::default(),
-    }))
+    Ok(render(status, &RoundPage { c, p, v, f }))
 }
 
 #[derive(Deserialize)]
 struct RuleForm {
     #[serde(default)]
     csrf_token: String,
-    mentee_id: i64,
+    #[serde(default)]
+    mentee_id: String,
     #[serde(default)]
     mentor_id: String,
     #[serde(default)]
@@ -256,32 +272,19 @@ async fn rule(
     let p = find(&s, &slug)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    let result = match f.mentor_id.trim().parse::<i64>() {
-        Ok(mentor) => act::set_rule(&s, &me, &p, id, f.mentee_id, mentor, &f.kind).await,
-        Err(_) => Err(AppError::invalid("mentor_id", "Choose a mentor")),
+    let result = match (
+        f.mentee_id.trim().parse::<i64>(),
+        f.mentor_id.trim().parse::<i64>(),
+    ) {
+        (Ok(mentee), Ok(mentor)) => act::set_rule(&s, &me, &p, id, mentee, mentor, &f.kind)
+            .await
+            .map(|_| ()),
+        (Err(_), _) => Err(AppError::invalid("mentee_id", "Choose a mentee")),
+        (_, Err(_)) => Err(AppError::invalid("mentor_id", "Choose a mentor")),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/programmes/{slug}/matching/{id}")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let v = act::show(&s, &me, &p, id)
-                .await
-                .map_err(|e| PageError::new(e, c.clone()))?;
-            let status = if matches!(e, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            Ok(render(
-                status,
-                &RoundPage {
-                    c,
-                    p,
-                    v,
-                    f: FormState::default().failed(&e),
-                },
-            ))
-        }
-        Err(e) => Err(PageError::new(e, c)),
+        Ok(()) => Ok(Redirect::to(&format!("/programmes/{slug}/matching/{id}")).into_response()),
+        Err(e) => shown(&s, &me, p, id, c, Err(e)).await,
     }
 }
 
@@ -298,20 +301,6 @@ async fn publish(
         .map_err(|e| PageError::new(e, c.clone()))?;
     match act::publish(&s, &me, &p, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/programmes/{slug}/matching/{id}")).into_response()),
-        Err(e @ AppError::Conflict(_)) => {
-            let v = act::show(&s, &me, &p, id)
-                .await
-                .map_err(|e| PageError::new(e, c.clone()))?;
-            Ok(render(
-                StatusCode::CONFLICT,
-                &RoundPage {
-                    c,
-                    p,
-                    v,
-                    f: FormState::default().failed(&e),
-                },
-            ))
-        }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => shown(&s, &me, p, id, c, Err(e)).await,
     }
 }
