@@ -87,27 +87,10 @@ impl Ids {
     }
 }
 
-fn reader(path: &Path, header: &[&str]) -> Result<csv::Reader<std::fs::File>> {
-    let mut r = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let got = r.headers()?.clone();
-    for (i, want) in header.iter().enumerate() {
-        if got.get(i) != Some(want) {
-            bail!(
-                "{}: the header must start with {} (found {})",
-                path.display(),
-                header.join(","),
-                got.iter().collect::<Vec<_>>().join(",")
-            );
-        }
-    }
-    Ok(r)
-}
-
-fn field<'a>(rec: &'a csv::StringRecord, i: usize, path: &Path, line: u64) -> Result<&'a str> {
-    rec.get(i)
+/// Column `i` of a row, which must not be empty.
+fn field<'a>(row: &[&'a str], i: usize, path: &Path, line: u64) -> Result<&'a str> {
+    row.get(i)
+        .copied()
         .filter(|v| !v.is_empty())
         .with_context(|| format!("{}:{line}: column {} is missing", path.display(), i + 1))
 }
@@ -141,7 +124,10 @@ fn each_row(
         Ok(())
     };
     if text.contains('"') {
-        let mut r = reader(path, header)?;
+        // The bytes are already read: parse them rather than opening the file again.
+        let mut r = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(bytes.as_slice());
         let got: Vec<String> = r.headers()?.iter().map(str::to_owned).collect();
         check(&got.iter().map(String::as_str).collect::<Vec<_>>())?;
         let mut rec = csv::StringRecord::new();
@@ -177,12 +163,9 @@ pub struct Round {
 pub fn read(cmd: &MatchCommand) -> Result<Round> {
     let mut mentors = Ids::default();
     let mut capacity = Vec::new();
-    let mut r = reader(&cmd.mentors, &["mentor", "capacity"])?;
-    for (k, rec) in r.records().enumerate() {
-        let line = k as u64 + 2;
-        let rec = rec?;
-        let id = field(&rec, 0, &cmd.mentors, line)?;
-        let cap: u32 = field(&rec, 1, &cmd.mentors, line)?
+    each_row(&cmd.mentors, &["mentor", "capacity"], &|_| {}, |line, f| {
+        let id = field(f, 0, &cmd.mentors, line)?;
+        let cap: u32 = field(f, 1, &cmd.mentors, line)?
             .parse()
             .ok()
             .filter(|c| (1..=1000).contains(c))
@@ -200,14 +183,14 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
         }
         mentors.get_or_add(id);
         capacity.push(cap);
-    }
+        Ok(())
+    })?;
     let mut mentees = Ids::default();
     if let Some(path) = &cmd.mentees {
-        let mut r = reader(path, &["mentee"])?;
-        for (k, rec) in r.records().enumerate() {
-            let rec = rec?;
-            mentees.get_or_add(field(&rec, 0, path, k as u64 + 2)?);
-        }
+        each_row(path, &["mentee"], &|_| {}, |line, f| {
+            mentees.get_or_add(field(f, 0, path, line)?);
+            Ok(())
+        })?;
     }
     let with_mentor_score = std::cell::Cell::new(false);
     let mut pairs: Vec<(u32, u32, f64, f64)> = Vec::new();
@@ -221,18 +204,7 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
             with_mentor_score.set(h.get(3) == Some(&"mentor_score"));
         },
         |line, f| {
-            let get = |i: usize| -> Result<&str> {
-                f.get(i)
-                    .copied()
-                    .filter(|v| !v.is_empty())
-                    .with_context(|| {
-                        format!(
-                            "{}:{line}: column {} is missing",
-                            pairs_path.display(),
-                            i + 1
-                        )
-                    })
-            };
+            let get = |i: usize| field(f, i, pairs_path, line);
             let (e, m) = (get(0)?, get(1)?);
             let Some(&mi) = mentors.index.get(m) else {
                 bail!(
@@ -284,15 +256,13 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
         b.pair_both(e as usize, m as usize, s, t);
     }
     if let Some(path) = &cmd.forbid {
-        let mut r = reader(path, &["mentee", "mentor"])?;
-        for (k, rec) in r.records().enumerate() {
-            let rec = rec?;
-            let line = k as u64 + 2;
-            let (e, m) = (field(&rec, 0, path, line)?, field(&rec, 1, path, line)?);
+        each_row(path, &["mentee", "mentor"], &|_| {}, |line, f| {
+            let (e, m) = (field(f, 0, path, line)?, field(f, 1, path, line)?);
             if let (Some(&ei), Some(&mi)) = (mentees.index.get(e), mentors.index.get(m)) {
                 b.forbid(ei as usize, mi as usize);
             }
-        }
+            Ok(())
+        })?;
     }
     let problem = b.build().map_err(|e| {
         let name = |list: &Ids, i: usize| list.names.get(i).cloned().unwrap_or_default();
