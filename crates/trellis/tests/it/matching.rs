@@ -336,11 +336,20 @@ async fn a_group_round_forms_groups_of_the_set_size(b: Backend) {
         .await;
         assert_eq!((code, f.as_deref()), (422, Some("group_size")), "{size}");
     }
+    // The programme office runs this one: it may form groups (not pairs, see below).
+    let admin = app.admin_or_existing().await;
+    let office = app.member("Olu Office", "olu@example.org").await;
+    app.post(
+        "/api/v1/programmes/grp/staff",
+        json!({"email": "olu@example.org", "role": "office"}),
+        Some(&admin),
+    )
+    .await;
     let round: Value = app
         .post(
             rounds,
             json!({"name": "Groups", "mentees": emails, "publish_as": "groups", "group_size": 3}),
-            Some(&director),
+            Some(&office),
         )
         .await
         .json()
@@ -349,11 +358,7 @@ async fn a_group_round_forms_groups_of_the_set_size(b: Backend) {
     assert_eq!(round["summary"]["matched"], 3, "{round}");
     let id = round["round"]["id"].as_i64().unwrap();
     let published: Value = app
-        .post(
-            &format!("{rounds}/{id}/publish"),
-            json!({}),
-            Some(&director),
-        )
+        .post(&format!("{rounds}/{id}/publish"), json!({}), Some(&office))
         .await
         .json()
         .await
@@ -393,4 +398,29 @@ async fn a_group_round_forms_groups_of_the_set_size(b: Backend) {
             .any(|m| m["user_id"] == lead),
         "{rel}"
     );
+    // The office cannot make pairs: publishing a round as relationships is refused and
+    // changes nothing.
+    let pairs: Value = app
+        .post(
+            rounds,
+            json!({"name": "Pairs", "mentees": [emails[3].clone()], "publish_as": "relationships"}),
+            Some(&office),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = pairs["round"]["id"].as_i64().unwrap();
+    let r = app
+        .post(&format!("{rounds}/{pid}/publish"), json!({}), Some(&office))
+        .await;
+    assert_eq!(r.status(), 403);
+    let after: Value = app
+        .get(&format!("{rounds}/{pid}"), Some(&office))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["round"]["status"], "proposed");
+    assert!(after["pairs"][0]["relationship_id"].is_null());
 }
