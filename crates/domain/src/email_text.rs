@@ -300,12 +300,13 @@ impl Entry {
         }
     }
 
-    /// The placeholders a wording of this letter may use (besides `{button}`).
+    /// The placeholders a wording of this letter may use: its values, and `link` and
+    /// `button` when it has a link.
     pub fn placeholders(&self) -> Vec<&'static str> {
         let l = self.sample();
         let mut names: Vec<&'static str> = l.vars.iter().map(|(n, _)| *n).collect();
         if l.action.is_some() {
-            names.push("link");
+            names.extend(["link", "button"]);
         }
         names
     }
@@ -313,7 +314,8 @@ impl Entry {
     /// Checks a wording typed by an admin: lengths, and only known placeholders.
     pub fn check(&self, subject: &str, text: &str, html: &str) -> Result<Wording, Invalid> {
         let names = self.placeholders();
-        let has_button = self.sample().action.is_some();
+        let in_subject: Vec<&'static str> =
+            names.iter().copied().filter(|n| *n != "button").collect();
         let mut invalid = Invalid::default();
         let subject = subject.trim();
         if subject.is_empty() {
@@ -324,7 +326,7 @@ impl Entry {
                 format!("The subject is one line of at most {MAX_SUBJECT} characters"),
             ));
         } else {
-            invalid.check(known("subject", subject, &names, false));
+            invalid.check(known("subject", subject, &in_subject));
         }
         let text = text.trim().replace("\r\n", "\n");
         if text.is_empty() {
@@ -335,7 +337,7 @@ impl Entry {
                 format!("The text is at most {MAX_TEXT} characters"),
             ));
         } else {
-            invalid.check(known("text", &text, &names, has_button));
+            invalid.check(known("text", &text, &names));
         }
         let html = html.trim().replace("\r\n", "\n");
         if html.chars().count() > MAX_HTML {
@@ -344,7 +346,7 @@ impl Entry {
                 format!("The HTML is at most {MAX_HTML} characters"),
             ));
         } else {
-            invalid.check(known("html", &html, &names, has_button));
+            invalid.check(known("html", &html, &names));
         }
         if !invalid.is_empty() {
             return Err(invalid);
@@ -399,28 +401,19 @@ fn pieces(s: &str) -> Result<Vec<Piece<'_>>, String> {
     Ok(out)
 }
 
-fn known(
-    field: &'static str,
-    s: &str,
-    names: &[&'static str],
-    button: bool,
-) -> Result<(), FieldError> {
+fn known(field: &'static str, s: &str, names: &[&'static str]) -> Result<(), FieldError> {
     for p in pieces(s).map_err(|m| FieldError::new(field, m))? {
-        if let Piece::Value(name) = p {
-            let ok = names.contains(&name) || (button && name == "button");
-            if !ok {
-                let mut known: Vec<String> = names.iter().map(|n| format!("{{{n}}}")).collect();
-                if button {
-                    known.push(BUTTON.into());
-                }
-                return Err(FieldError::new(
-                    field,
-                    format!(
-                        "{{{name}}} is not a value of this letter; it has {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
+        if let Piece::Value(name) = p
+            && !names.contains(&name)
+        {
+            let known: Vec<String> = names.iter().map(|n| format!("{{{n}}}")).collect();
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "{{{name}}} is not a value of this letter; it has {}",
+                    known.join(", ")
+                ),
+            ));
         }
     }
     Ok(())

@@ -77,12 +77,6 @@ fn view(e: &'static Entry, row: Option<store::Row>) -> EmailText {
             .placeholders()
             .into_iter()
             .map(|n| format!("{{{n}}}"))
-            .chain(
-                e.sample()
-                    .action
-                    .is_some()
-                    .then(|| email_text::BUTTON.to_owned()),
-            )
             .collect(),
         default_subject: default.subject,
         default_text: default.text,
