@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Search text reduced to plain words: letters and digits only, at most 12 words of at most
 /// 40 characters. Quotes, `*`, `NEAR`, `-`, parentheses and every other operator of SQLite FTS5
-/// or PostgreSQL `tsquery` are gone, so any input is searched as the words it contains.
+/// or PostgreSQL `tsquery` are gone (the directory is searched in memory now, but the rule stays), so any input is searched as the words it contains.
 pub fn search_words(raw: &str) -> Vec<String> {
     raw.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -15,16 +15,6 @@ pub fn search_words(raw: &str) -> Vec<String> {
         .filter(|w| !matches!(w.as_str(), "and" | "or" | "not" | "near"))
         .take(12)
         .collect()
-}
-
-/// The FTS5 query for the words: each one quoted (a one-word phrase, stemmed by the porter
-/// tokenizer), all of them required.
-pub fn fts5_query(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| format!("\"{w}\""))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Whether a mentor can take a request now.
@@ -141,10 +131,7 @@ mod tests {
         assert_eq!(search_words("\" ' * - ( ) ^ : \\"), Vec::<String>::new());
         assert_eq!(search_words("médecine générale"), ["médecine", "générale"]);
         assert_eq!(search_words(&"word ".repeat(30)).len(), 12);
-        assert_eq!(
-            fts5_query(&search_words("teach OR learn")),
-            "\"teach\" \"learn\""
-        );
+        assert_eq!(search_words("teach OR learn"), ["teach", "learn"]);
     }
 
     #[test]

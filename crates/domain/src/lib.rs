@@ -12,6 +12,7 @@ pub mod concern;
 pub mod dashboard;
 pub mod development;
 pub mod directory;
+pub mod directory_index;
 pub mod email_text;
 pub mod error;
 pub mod evaluation;

@@ -20,6 +20,8 @@ pub struct Store {
     pub db: DatabaseConnection,
     /// The keys that seal confidential text (see [`crate::sealed`]).
     pub keys: std::sync::Arc<crate::sealed::Keys>,
+    /// The mentor directories searched so far, held in memory (see [`crate::directory`]).
+    pub directory: std::sync::Arc<crate::directory::Directory>,
 }
 
 impl Store {
@@ -136,6 +138,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_export_paging.sql"),
         include_str!("../migrations/postgres/0010_export_paging.sql"),
     ),
+    (
+        "0011_directory_index",
+        include_str!("../migrations/sqlite/0011_directory_index.sql"),
+        include_str!("../migrations/postgres/0011_directory_index.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if
@@ -176,5 +183,6 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
     Ok(Store {
         db,
         keys: std::sync::Arc::default(),
+        directory: std::sync::Arc::default(),
     })
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod concerns;
 mod db;
+pub mod directory;
 pub mod email_texts;
 pub mod erasure;
 pub mod jobs;

@@ -4,10 +4,9 @@
 use crate::sql::{self, Count};
 use crate::{Result, StoreError, secrets};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 use trellis_domain::application::{ApplicationDetails, State};
-use trellis_domain::directory::{AvailabilityFilter, Sort, fts5_query};
 
 // ---- Applications --------------------------------------------------------------------------
 
@@ -262,7 +261,7 @@ impl MentorRow {
     }
 }
 
-const MENTOR_COLUMNS: &str = "m.id, m.programme_id, m.user_id, u.name, u.pronouns, u.organisation, u.title, u.location, u.time_zone, \
+pub(crate) const MENTOR_COLUMNS: &str = "m.id, m.programme_id, m.user_id, u.name, u.pronouns, u.organisation, u.title, u.location, u.time_zone, \
      m.background, m.tags, m.training_course_date, m.training_equivalent, m.capacity, m.hours_per_month, m.channels, m.languages, \
      m.availability, m.active_mentees, m.listed, m.unlisted_reason, m.available, m.unavailable_until, m.listed_at";
 
@@ -502,171 +501,10 @@ pub async fn listed_mentors(c: &impl ConnectionTrait, programme_id: i64) -> Resu
     .await?)
 }
 
-// ---- Directory search ----------------------------------------------------------------------
+// ---- Directory search: see `crate::directory` -------------------------------------------
 
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    /// Plain words (see `trellis_domain::directory::search_words`); all must match.
-    pub words: Vec<String>,
-    pub audience: Option<i64>,
-    pub expertise: Option<i64>,
-    pub availability: Option<AvailabilityFilter>,
-    pub language: Option<String>,
-    /// Matched against location and time zone.
-    pub place: Option<String>,
-    pub sort: Sort,
-    pub limit: u64,
-    pub offset: u64,
-}
-
-/// Searches count matches up to this many; `SearchPage::total` is then `MAX_COUNT + 1`.
-pub const MAX_COUNT: u64 = 1000;
-
-#[derive(Debug, Clone)]
-pub struct SearchPage {
-    /// Matching mentors, counted up to `MAX_COUNT + 1` (see `more_than_counted`).
-    pub total: i64,
-    pub mentors: Vec<MentorRow>,
-}
-
-impl SearchPage {
-    /// True when there are more matches than were counted.
-    pub fn more_than_counted(&self) -> bool {
-        self.total > i64::try_from(MAX_COUNT).unwrap_or(i64::MAX)
-    }
-}
-
-fn like_escape(s: &str) -> String {
-    s.to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// One page of the directory: listed mentors matching every given filter.
-///
-/// Built for speed on large programmes: the count reads only the mentors table (and its
-/// indexes) unless the place filter needs the users table; term filters are `IN` lists from the
-/// `(term_id, mentor_id)` index; the name order walks `mentors_by_name`. On SQLite the FTS5
-/// index is matched once, in a materialised CTE; joining the FTS table directly makes SQLite
-/// run the MATCH once per mentor.
-pub async fn search(c: &impl ConnectionTrait, programme_id: i64, q: &Search) -> Result<SearchPage> {
-    let pg = c.get_database_backend() == DbBackend::Postgres;
-    let mut values: Vec<Value> = vec![programme_id.into(), true.into()];
-    let push = |values: &mut Vec<Value>, v: Value| {
-        values.push(v);
-        format!("${}", values.len())
-    };
-    let mut with = String::new();
-    let mut with_count = String::new();
-    let mut from = String::from("FROM mentors m");
-    let mut conds = vec!["m.programme_id = $1".to_owned(), "m.listed = $2".to_owned()];
-    let mut rank = None;
-    if !q.words.is_empty() {
-        if pg {
-            let p = push(&mut values, q.words.join(" ").into());
-            conds.push(format!("m.search_vec @@ plainto_tsquery('english', {p})"));
-            rank = Some(format!(
-                "ts_rank(m.search_vec, plainto_tsquery('english', {p})) DESC"
-            ));
-        } else {
-            let p = push(&mut values, fts5_query(&q.words).into());
-            // bm25() costs more than the match itself: only the ranked page computes it.
-            with_count = format!(
-                "WITH f AS MATERIALIZED (SELECT rowid AS fts_id FROM mentor_fts WHERE mentor_fts MATCH {p}) "
-            );
-            with = if q.sort == Sort::Relevance {
-                format!(
-                    "WITH f AS MATERIALIZED (SELECT rowid AS fts_id, bm25(mentor_fts) AS fts_rank FROM mentor_fts WHERE mentor_fts MATCH {p}) "
-                )
-            } else {
-                with_count.clone()
-            };
-            from = "FROM f JOIN mentors m ON m.id = f.fts_id".to_owned();
-            rank = Some("f.fts_rank".to_owned());
-        }
-    }
-    for term in [q.audience, q.expertise].into_iter().flatten() {
-        let p = push(&mut values, term.into());
-        conds.push(format!(
-            "m.id IN (SELECT mt.mentor_id FROM mentor_terms mt WHERE mt.term_id = {p})"
-        ));
-    }
-    match q.availability {
-        Some(AvailabilityFilter::Available) => {
-            let p = push(&mut values, true.into());
-            conds.push(format!("m.available = {p}"));
-        }
-        Some(AvailabilityFilter::HasCapacity) => {
-            let p = push(&mut values, true.into());
-            conds.push(format!(
-                "m.available = {p} AND m.active_mentees < m.capacity"
-            ));
-        }
-        None => {}
-    }
-    if let Some(lang) = q
-        .language
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        let p = push(&mut values, format!("%\n{}\n%", like_escape(lang)).into());
-        conds.push(format!("LOWER(m.languages) LIKE {p} ESCAPE '\\'"));
-    }
-    let mut filter_from = from.clone();
-    if let Some(place) = q.place.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        let p = push(&mut values, format!("%{}%", like_escape(place)).into());
-        conds.push(format!("(LOWER(COALESCE(u.location, '')) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(u.time_zone, '')) LIKE {p} ESCAPE '\\')"));
-        filter_from.push_str(" JOIN users u ON u.id = m.user_id");
-    }
-    let where_sql = conds.join(" AND ");
-    // Counting stops past MAX_COUNT: "more than 1,000 mentors" is as useful as the exact number,
-    // and the cost of a broad search stays bounded.
-    let cap = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
-    let total = sql::one::<Count>(
-        c,
-        &format!("{with_count}SELECT COUNT(*) AS n FROM (SELECT 1 AS one {filter_from} WHERE {where_sql} LIMIT {}) counted", cap + 1),
-        values.clone(),
-    )
-    .await?
-    .map_or(0, |r| r.n);
-    let order = match (q.sort, rank) {
-        (Sort::Relevance, Some(r)) => format!("{r}, m.name, m.id"),
-        (Sort::Relevance | Sort::Name, _) => "m.name, m.id".to_owned(),
-        (Sort::Newest, _) => "m.listed_at DESC, m.id DESC".to_owned(),
-        (Sort::Capacity, _) => "(m.capacity - m.active_mentees) DESC, m.name, m.id".to_owned(),
-    };
-    let limit = push(
-        &mut values,
-        i64::try_from(q.limit.clamp(1, trellis_domain::directory::MAX_PAGE_SIZE))
-            .unwrap_or(20)
-            .into(),
-    );
-    let offset = push(&mut values, i64::try_from(q.offset).unwrap_or(0).into());
-    // The page's ids first, from the mentors table and its indexes alone; then the 20 full
-    // rows with their users. Joining users before the sort would read a user row for every
-    // match.
-    #[derive(FromQueryResult)]
-    struct Id {
-        id: i64,
-    }
-    let ids: Vec<Id> = sql::all(c, &format!("{with}SELECT m.id {filter_from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"), values).await?;
-    let mentors = if ids.is_empty() {
-        Vec::new()
-    } else {
-        let list = ids
-            .iter()
-            .map(|i| i.id.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rows: Vec<MentorRow> = sql::all(c, &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.id IN ({list})"), vec![]).await?;
-        ids.iter()
-            .filter_map(|i| rows.iter().find(|r| r.id == i.id).cloned())
-            .collect()
-    };
-    Ok(SearchPage { total, mentors })
-}
+pub use crate::directory::SearchPage;
+pub use trellis_domain::directory_index::{MAX_COUNT, Search};
 
 // ---- Annual refresh ------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use trellis::Config;
 use trellis_domain::clock::SystemClock;
 use trellis_domain::directory::{AvailabilityFilter, Sort, search_words};
-use trellis_store::mentors::{self, Search};
+use trellis_store::mentors::Search;
 use trellis_store::{Store, programmes, taxonomy};
 
 const MEMBERS: usize = 100_000;
@@ -110,7 +110,9 @@ fn bench(c: &mut Criterion) {
     for (name, q) in queries(&aud, &exp) {
         group.bench_function(name, |b| {
             b.to_async(&rt).iter(|| async {
-                mentors::search(&store.db, programme, &q)
+                store
+                    .directory
+                    .search(&store.db, programme, &q)
                     .await
                     .expect("search")
             });

@@ -432,16 +432,18 @@ async fn generate_fills_a_programme() {
             .unwrap(),
         2500
     );
-    let all = trellis_store::mentors::search(
-        &store.db,
-        p.id,
-        &trellis_store::mentors::Search {
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let all = store
+        .directory
+        .search(
+            &store.db,
+            p.id,
+            &trellis_store::mentors::Search {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(
         all.more_than_counted(),
         "1100 mentors are more than the directory counts: {}",
@@ -450,17 +452,19 @@ async fn generate_fills_a_programme() {
     assert_eq!(all.total, 1001);
     assert_eq!(all.mentors.len(), 10);
     let words = trellis_domain::directory::search_words("simulation debriefs");
-    let found = trellis_store::mentors::search(
-        &store.db,
-        p.id,
-        &trellis_store::mentors::Search {
-            words,
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let found = store
+        .directory
+        .search(
+            &store.db,
+            p.id,
+            &trellis_store::mentors::Search {
+                words,
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(
         found.total > 0 && found.total < 400,
         "text search narrows the generated mentors: {}",

@@ -685,7 +685,10 @@ pub async fn search(
     require_directory_access(s, who, p).await?;
     let tax = taxonomy(s, p).await?;
     let search = q.to_search(&tax)?;
-    Ok((store::search(&s.store.db, p.id, &search).await?, tax))
+    Ok((
+        s.store.directory.search(&s.store.db, p.id, &search).await?,
+        tax,
+    ))
 }
 
 /// A mentor's directory profile: listed mentors, to the programme's members; one's own always.

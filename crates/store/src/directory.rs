@@ -1,0 +1,187 @@
+//! The mentor directory's search: an in-memory index per programme
+//! ([`trellis_domain::directory_index`]) kept in step with the database.
+//!
+//! Every change the directory shows — a mentor listed, edited, unlisted, marked unavailable, a
+//! place taken or freed, a term added, the person's name or location changed — bumps the
+//! programme's `directory_version` and stamps the mentor row with it. Triggers do it (migration
+//! `0011_directory_index`), so no code path can forget. A search reads the version (one
+//! primary-key lookup); when its index is behind, it loads just the mentors stamped since and
+//! puts them in, then searches in memory. Instances sharing one PostgreSQL stay in step the
+//! same way; a deleted mentor row (bumping `directory_epoch`) rebuilds the index.
+//!
+//! Versions are safe to read without locks: the transaction that stamps a mentor holds the
+//! programme row until it commits, so once a version is visible every row stamped at or below
+//! it is too.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use tokio::sync::RwLock;
+use trellis_domain::directory_index::{Index, Listing, MAX_COUNT, Search};
+
+use crate::Result;
+use crate::mentors::{MENTOR_COLUMNS, MentorRow, list_of};
+use crate::sql;
+
+/// One page of the directory.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// Matching mentors, counted up to `MAX_COUNT + 1` (see `more_than_counted`).
+    pub total: i64,
+    pub mentors: Vec<MentorRow>,
+}
+
+impl SearchPage {
+    /// True when there are more matches than were counted.
+    pub fn more_than_counted(&self) -> bool {
+        self.total > i64::try_from(MAX_COUNT).unwrap_or(i64::MAX)
+    }
+}
+
+struct Cached {
+    version: i64,
+    epoch: i64,
+    index: Index<MentorRow>,
+}
+
+/// The indexes of the programmes searched so far; one per store, shared by its clones.
+#[derive(Default)]
+pub struct Directory {
+    programmes: Mutex<HashMap<i64, Arc<RwLock<Option<Cached>>>>>,
+}
+
+impl std::fmt::Debug for Directory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Directory")
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Version {
+    directory_version: i64,
+    directory_epoch: i64,
+}
+
+#[derive(FromQueryResult)]
+struct MentorTerm {
+    mentor_id: i64,
+    term_id: i64,
+}
+
+impl Directory {
+    /// One page of listed mentors of the programme matching every filter of `q`.
+    pub async fn search(
+        &self,
+        c: &impl ConnectionTrait,
+        programme_id: i64,
+        q: &Search,
+    ) -> Result<SearchPage> {
+        let Some(v) = sql::one::<Version>(
+            c,
+            "SELECT CAST(directory_version AS BIGINT) AS directory_version, CAST(directory_epoch AS BIGINT) AS directory_epoch \
+             FROM programmes WHERE id = $1",
+            vec![programme_id.into()],
+        )
+        .await?
+        else {
+            return Ok(SearchPage {
+                total: 0,
+                mentors: Vec::new(),
+            });
+        };
+        let slot = {
+            let mut map = self
+                .programmes
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            map.entry(programme_id).or_default().clone()
+        };
+        {
+            let held = slot.read().await;
+            if let Some(cached) = held
+                .as_ref()
+                .filter(|x| x.version >= v.directory_version && x.epoch == v.directory_epoch)
+            {
+                return Ok(page(cached, q));
+            }
+        }
+        let mut held = slot.write().await;
+        let fresh = held
+            .as_ref()
+            .is_some_and(|x| x.version >= v.directory_version && x.epoch == v.directory_epoch);
+        if !fresh {
+            let mut cached = match held.take() {
+                Some(x) if x.epoch == v.directory_epoch => x,
+                _ => Cached {
+                    version: -1,
+                    epoch: v.directory_epoch,
+                    index: Index::new(),
+                },
+            };
+            catch_up(c, programme_id, &mut cached).await?;
+            cached.version = cached.version.max(v.directory_version);
+            *held = Some(cached);
+        }
+        let cached = held
+            .as_ref()
+            .ok_or(sea_orm::DbErr::RecordNotFound("directory index".to_owned()))?;
+        Ok(page(cached, q))
+    }
+}
+
+fn page(cached: &Cached, q: &Search) -> SearchPage {
+    let found = cached.index.search(q);
+    SearchPage {
+        total: i64::try_from(found.total).unwrap_or(i64::MAX),
+        mentors: found.rows.into_iter().cloned().collect(),
+    }
+}
+
+/// Puts in every mentor stamped after the index's version.
+async fn catch_up(c: &impl ConnectionTrait, programme_id: i64, cached: &mut Cached) -> Result<()> {
+    let rows = c
+        .query_all_raw(sql::stmt(
+            c,
+            &format!(
+                "SELECT {MENTOR_COLUMNS}, m.search_text, CAST(m.directory_revision AS BIGINT) AS directory_revision \
+                 FROM mentors m JOIN users u ON u.id = m.user_id \
+                 WHERE m.programme_id = $1 AND m.directory_revision > $2"
+            ),
+            vec![programme_id.into(), cached.version.into()],
+        ))
+        .await?;
+    let mut terms: HashMap<i64, Vec<i64>> = HashMap::new();
+    for t in sql::all::<MentorTerm>(
+        c,
+        "SELECT mt.mentor_id, mt.term_id FROM mentor_terms mt JOIN mentors m ON m.id = mt.mentor_id \
+         WHERE m.programme_id = $1 AND m.directory_revision > $2",
+        vec![programme_id.into(), cached.version.into()],
+    )
+    .await?
+    {
+        terms.entry(t.mentor_id).or_default().push(t.term_id);
+    }
+    for r in rows {
+        let row = MentorRow::from_query_result(&r, "")?;
+        let text: String = r.try_get("", "search_text")?;
+        let revision: i64 = r.try_get("", "directory_revision")?;
+        cached.version = cached.version.max(revision);
+        cached.index.put(Listing {
+            id: row.id,
+            listed: row.listed,
+            name: row.name.clone(),
+            listed_at: row.listed_at,
+            available: row.available,
+            capacity: row.capacity,
+            active_mentees: row.active_mentees,
+            terms: terms.remove(&row.id).unwrap_or_default(),
+            languages: list_of(&row.languages),
+            location: row.location.clone(),
+            time_zone: row.time_zone.clone(),
+            text,
+            row,
+        });
+    }
+    Ok(())
+}
