@@ -379,38 +379,42 @@ pub async fn revoke_api_token(
     Ok(n == 1)
 }
 
-#[derive(Debug, FromQueryResult)]
-struct TokenOwner {
-    id: i64,
-    user_id: i64,
-    last_used_at: Option<DateTime<Utc>>,
-}
-
-/// The account a bearer token belongs to, if the token is live.
-pub async fn user_id_for_api_token(
+/// The account a bearer token belongs to, if the token is live (one query; the token's
+/// last use is written at most every five minutes).
+pub async fn user_for_api_token(
     c: &impl ConnectionTrait,
     plain: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i64>> {
-    let row: Option<TokenOwner> = sql::one(
-        c,
-        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        vec![secrets::hash(plain).into()],
-    )
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    if row
-        .last_used_at
-        .is_none_or(|t| now - t > Duration::minutes(5))
-    {
+) -> Result<Option<User>> {
+    let cols = USER_COLUMNS
+        .split(", ")
+        .map(|col| format!("u.{}", col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(row) = c
+        .query_one_raw(sql::stmt(
+            c,
+            &format!(
+                "SELECT {cols}, t.id AS token_id, t.last_used_at AS token_used_at FROM api_tokens t \
+                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+            ),
+            vec![secrets::hash(plain).into()],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let token_id: i64 = row.try_get("", "token_id")?;
+    let used_at: Option<DateTime<Utc>> = row.try_get("", "token_used_at")?;
+    if used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
         sql::exec(
             c,
             "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
-            vec![row.id.into(), now.into()],
+            vec![token_id.into(), now.into()],
         )
         .await?;
     }
-    Ok(Some(row.user_id))
+    Ok(Some(User::from_query_result(&row, "")?))
 }
 
 // ---- Sign-in throttling --------------------------------------------------------------------

@@ -4,9 +4,9 @@
 //! Every change the directory shows — a mentor listed, edited, unlisted, marked unavailable, a
 //! place taken or freed, a term added, the person's name or location changed — bumps the
 //! programme's `directory_version` and stamps the mentor row with it. Triggers do it (migration
-//! `0011_directory_index`), so no code path can forget. A search reads the version (one
-//! primary-key lookup); when its index is behind, it loads just the mentors stamped since and
-//! puts them in, then searches in memory. Instances sharing one PostgreSQL stay in step the
+//! `0011_directory_index`), so no code path can forget. A search is handed the programme row
+//! its request read (with the version); when its index is behind, it loads just the mentors
+//! stamped since and puts them in, then searches in memory. Instances sharing one PostgreSQL stay in step the
 //! same way; a deleted mentor row (bumping `directory_epoch`) rebuilds the index.
 //!
 //! Versions are safe to read without locks: the transaction that stamps a mentor holds the
@@ -22,6 +22,7 @@ use trellis_domain::directory_index::{Index, Listing, MAX_COUNT, Search};
 
 use crate::Result;
 use crate::mentors::{MENTOR_COLUMNS, MentorRow, list_of};
+use crate::programmes::Programme;
 use crate::sql;
 
 /// One page of the directory.
@@ -58,38 +59,22 @@ impl std::fmt::Debug for Directory {
 }
 
 #[derive(FromQueryResult)]
-struct Version {
-    directory_version: i64,
-    directory_epoch: i64,
-}
-
-#[derive(FromQueryResult)]
 struct MentorTerm {
     mentor_id: i64,
     term_id: i64,
 }
 
 impl Directory {
-    /// One page of listed mentors of the programme matching every filter of `q`.
+    /// One page of listed mentors of the programme matching every filter of `q`. The
+    /// programme row, read in this request, says which version of the directory to show at
+    /// least (so a change a person just made is in their next search).
     pub async fn search(
         &self,
         c: &impl ConnectionTrait,
-        programme_id: i64,
+        p: &Programme,
         q: &Search,
     ) -> Result<SearchPage> {
-        let Some(v) = sql::one::<Version>(
-            c,
-            "SELECT CAST(directory_version AS BIGINT) AS directory_version, CAST(directory_epoch AS BIGINT) AS directory_epoch \
-             FROM programmes WHERE id = $1",
-            vec![programme_id.into()],
-        )
-        .await?
-        else {
-            return Ok(SearchPage {
-                total: 0,
-                mentors: Vec::new(),
-            });
-        };
+        let (programme_id, version, epoch) = (p.id, p.directory_version, p.directory_epoch);
         let slot = {
             let mut map = self
                 .programmes
@@ -101,7 +86,7 @@ impl Directory {
             let held = slot.read().await;
             if let Some(cached) = held
                 .as_ref()
-                .filter(|x| x.version >= v.directory_version && x.epoch == v.directory_epoch)
+                .filter(|x| x.version >= version && x.epoch >= epoch)
             {
                 return Ok(page(cached, q));
             }
@@ -109,18 +94,18 @@ impl Directory {
         let mut held = slot.write().await;
         let fresh = held
             .as_ref()
-            .is_some_and(|x| x.version >= v.directory_version && x.epoch == v.directory_epoch);
+            .is_some_and(|x| x.version >= version && x.epoch >= epoch);
         if !fresh {
             let mut cached = match held.take() {
-                Some(x) if x.epoch == v.directory_epoch => x,
+                Some(x) if x.epoch >= epoch => x,
                 _ => Cached {
                     version: -1,
-                    epoch: v.directory_epoch,
+                    epoch,
                     index: Index::new(),
                 },
             };
             catch_up(c, programme_id, &mut cached).await?;
-            cached.version = cached.version.max(v.directory_version);
+            cached.version = cached.version.max(version);
             *held = Some(cached);
         }
         let cached = held
@@ -162,12 +147,13 @@ async fn catch_up(c: &impl ConnectionTrait, programme_id: i64, cached: &mut Cach
     {
         terms.entry(t.mentor_id).or_default().push(t.term_id);
     }
+    let mut listings = Vec::with_capacity(rows.len());
     for r in rows {
         let row = MentorRow::from_query_result(&r, "")?;
         let text: String = r.try_get("", "search_text")?;
         let revision: i64 = r.try_get("", "directory_revision")?;
         cached.version = cached.version.max(revision);
-        cached.index.put(Listing {
+        listings.push(Listing {
             id: row.id,
             listed: row.listed,
             name: row.name.clone(),
@@ -183,5 +169,6 @@ async fn catch_up(c: &impl ConnectionTrait, programme_id: i64, cached: &mut Cach
             row,
         });
     }
+    cached.index.put_all(listings);
     Ok(())
 }

@@ -31,6 +31,10 @@ pub struct Programme {
     pub evaluation_every_days: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Bumped by triggers on every change the mentor directory shows (see `crate::directory`).
+    pub directory_version: i64,
+    /// Bumped when a mentor row is deleted.
+    pub directory_epoch: i64,
 }
 
 impl Programme {
@@ -63,7 +67,8 @@ impl Programme {
 
 const COLUMNS: &str = "id, slug, name, description, model, membership, review_mentors, mentor_member_types, \
     choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
-    meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at";
+    meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at, \
+    directory_version, directory_epoch";
 
 fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
     vec![
@@ -304,15 +309,17 @@ pub async fn standing(
     user_id: i64,
     is_admin: bool,
 ) -> Result<Standing> {
+    // One query: the staff roles, and a row "" when the person is a member.
     let rows: Vec<RoleRow> = sql::all(
         c,
-        "SELECT role FROM staff_roles WHERE programme_id = $1 AND user_id = $2",
+        "SELECT role FROM staff_roles WHERE programme_id = $1 AND user_id = $2 \
+         UNION ALL SELECT '' AS role FROM programme_members WHERE programme_id = $1 AND user_id = $2",
         vec![programme_id.into(), user_id.into()],
     )
     .await?;
     Ok(Standing {
         is_admin,
-        is_member: is_member(c, programme_id, user_id).await?,
+        is_member: rows.iter().any(|r| r.role.is_empty()),
         roles: rows.iter().filter_map(|r| r.role.parse().ok()).collect(),
     })
 }

@@ -18,7 +18,7 @@ fn data_dir() -> std::path::PathBuf {
 }
 
 /// The benchmark database, generated on first use.
-async fn store() -> (Store, i64, Vec<i64>, Vec<i64>) {
+async fn store() -> (Store, programmes::Programme, Vec<i64>, Vec<i64>) {
     let config = Config {
         data_dir: data_dir(),
         database_url: std::env::var("BENCH_DATABASE_URL").ok(),
@@ -57,7 +57,7 @@ async fn store() -> (Store, i64, Vec<i64>, Vec<i64>) {
         ids(taxonomy::AUDIENCE).await,
         ids(taxonomy::EXPERTISE).await,
     );
-    (parts.state.store.clone(), p.id, aud, exp)
+    (parts.state.store.clone(), p, aud, exp)
 }
 
 /// The query mix: the same four searches the load script sends over HTTP.
@@ -112,7 +112,7 @@ fn bench(c: &mut Criterion) {
             b.to_async(&rt).iter(|| async {
                 store
                     .directory
-                    .search(&store.db, programme, &q)
+                    .search(&store.db, &programme, &q)
                     .await
                     .expect("search")
             });

@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     );
     // The first search builds the programme's index from the database.
     let start = Instant::now();
-    store.directory.search(&store.db, p.id, &mix[0]).await?;
+    store.directory.search(&store.db, &p, &mix[0]).await?;
     println!(
         "index built by the first search in {:.0} ms",
         start.elapsed().as_secs_f64() * 1000.0
@@ -78,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(secs);
         let mut handles = Vec::new();
         for t in 0..tasks {
-            let (store, mix) = (store.clone(), mix.clone());
+            let (store, mix, p) = (store.clone(), mix.clone(), p.clone());
             handles.push(tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut i = t;
@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
                     let start = Instant::now();
                     store
                         .directory
-                        .search(&store.db, p.id, &mix[i % mix.len()])
+                        .search(&store.db, &p, &mix[i % mix.len()])
                         .await
                         .expect("search");
                     lat.push(start.elapsed());

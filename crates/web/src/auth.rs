@@ -93,13 +93,9 @@ pub fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
 pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
     let now = state.now();
     if let Some(token) = bearer(&parts.headers) {
-        let Some(user_id) = accounts::user_id_for_api_token(&state.store.db, token, now).await?
-        else {
+        let Some(user) = accounts::user_for_api_token(&state.store.db, token, now).await? else {
             return Err(AppError::Unauthenticated);
         };
-        let user = accounts::user_by_id(&state.store.db, user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
         return Ok(Some(CurrentUser {
             user,
             csrf_token: None,

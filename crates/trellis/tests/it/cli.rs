@@ -436,7 +436,7 @@ async fn generate_fills_a_programme() {
         .directory
         .search(
             &store.db,
-            p.id,
+            &p,
             &trellis_store::mentors::Search {
                 limit: 10,
                 ..Default::default()
@@ -456,7 +456,7 @@ async fn generate_fills_a_programme() {
         .directory
         .search(
             &store.db,
-            p.id,
+            &p,
             &trellis_store::mentors::Search {
                 words,
                 limit: 10,

@@ -5,6 +5,8 @@ use crate::both_backends;
 use crate::helpers::{Backend, TestApp, error_of};
 use chrono::Duration;
 use serde_json::{Value, json};
+use trellis_domain::directory::{AvailabilityFilter, search_words};
+use trellis_store::mentors::Search;
 
 both_backends!(
     apply_review_and_find_in_the_directory,
@@ -14,6 +16,7 @@ both_backends!(
     directory_filters_paging_and_hostile_search_text,
     mentors_manage_their_listing,
     annual_refresh_unlists_and_relists,
+    directory_stays_in_step_across_instances,
 );
 
 /// A programme with an expertise taxonomy, a director, and returns (admin, director) tokens.
@@ -1382,5 +1385,133 @@ async fn only_admins_edit_taxonomies(b: Backend) {
     )
     .await;
     assert_eq!((s, field.as_deref()), (422, Some("expertise")));
+    app.stop().await;
+}
+
+/// The names a search through one store (one instance's in-memory index) finds, reading the
+/// programme row first as a request does.
+async fn found_by(store: &trellis_store::Store, slug: &str, q: Search) -> Vec<String> {
+    let p = trellis_store::programmes::by_slug(&store.db, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .directory
+        .search(&store.db, &p, &Search { limit: 20, ..q })
+        .await
+        .unwrap()
+        .mentors
+        .into_iter()
+        .map(|m| m.name)
+        .collect()
+}
+
+/// The directory is searched in memory, one index per instance: every change it shows reaches
+/// the index of the instance that made it and of a second instance on the same database.
+async fn directory_stays_in_step_across_instances(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let (mia, _) = approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Mia",
+        "mia@example.org",
+        "Feedback literacy.",
+        json!({}),
+    )
+    .await;
+    let seeker = app.member("Seeker", "seeker@example.org").await;
+    join(&app, "imp", &seeker).await;
+    let other = trellis_store::connect(&app.config.database_url())
+        .await
+        .unwrap();
+    let words = |w: &str| Search {
+        words: search_words(w),
+        ..Search::default()
+    };
+    // Both indexes are built now.
+    assert_eq!(
+        names(&search(&app, "imp", &seeker, "q=literacies").await),
+        ["Mia"]
+    );
+    assert_eq!(found_by(&other, "imp", words("literacies")).await, ["Mia"]);
+
+    // The person's name and place (the users table).
+    let r = app
+        .patch(
+            "/api/v1/me",
+            json!({"name": "Mia Quinn", "location": "Galway"}),
+            &mia,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let in_galway = || Search {
+        place: Some("galway".into()),
+        ..Search::default()
+    };
+    assert_eq!(found_by(&other, "imp", in_galway()).await, ["Mia Quinn"]);
+    assert_eq!(found_by(&other, "imp", words("quinn")).await, ["Mia Quinn"]);
+    assert_eq!(
+        names(&search(&app, "imp", &seeker, "place=Galway").await),
+        ["Mia Quinn"]
+    );
+
+    // The listing itself (the mentors table).
+    let r = app
+        .patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"available": false}),
+            &mia,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let available = || Search {
+        availability: Some(AvailabilityFilter::Available),
+        ..Search::default()
+    };
+    assert!(found_by(&other, "imp", available()).await.is_empty());
+    assert_eq!(
+        search(&app, "imp", &seeker, "availability=available").await["total"],
+        0
+    );
+
+    // A new mentor with their terms (mentor_terms), approved on the first instance.
+    approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Noor",
+        "noor@example.org",
+        "Simulation teaching.",
+        json!({}),
+    )
+    .await;
+    assert_eq!(found_by(&other, "imp", words("teach")).await, ["Noor"]);
+    assert_eq!(found_by(&other, "imp", available()).await, ["Noor"]);
+    let (_, exp) = taxonomy(&app, "imp").await;
+    let with_expertise = || Search {
+        expertise: Some(exp[0]),
+        ..Search::default()
+    };
+    assert_eq!(
+        found_by(&other, "imp", with_expertise()).await,
+        ["Mia Quinn", "Noor"]
+    );
+
+    // A mentor row removed by hand on the second instance: the first rebuilds its index.
+    use trellis_store::ConnectionTrait;
+    other
+        .db
+        .execute_unprepared("DELETE FROM mentors WHERE name = 'Noor'")
+        .await
+        .unwrap();
+    assert!(names(&search(&app, "imp", &seeker, "q=teaching").await).is_empty());
+    assert_eq!(
+        names(&search(&app, "imp", &seeker, "").await),
+        ["Mia Quinn"]
+    );
     app.stop().await;
 }

@@ -681,14 +681,19 @@ pub async fn search(
     who: &CurrentUser,
     p: &Programme,
     q: &DirectoryQuery,
-) -> AppResult<(store::SearchPage, Taxonomy)> {
+) -> AppResult<store::SearchPage> {
     require_directory_access(s, who, p).await?;
-    let tax = taxonomy(s, p).await?;
+    // The taxonomy is read only to check the term ids a search names.
+    let names_a_term = [&q.audience, &q.expertise]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    let tax = if names_a_term {
+        taxonomy(s, p).await?
+    } else {
+        Taxonomy::default()
+    };
     let search = q.to_search(&tax)?;
-    Ok((
-        s.store.directory.search(&s.store.db, p.id, &search).await?,
-        tax,
-    ))
+    Ok(s.store.directory.search(&s.store.db, p, &search).await?)
 }
 
 /// A mentor's directory profile: listed mentors, to the programme's members; one's own always.

@@ -373,7 +373,7 @@ pub async fn directory(
     Query(q): Query<DirectoryQuery>,
 ) -> ApiResult<Json<DirectoryOut>> {
     let p = find(&s, &slug).await?;
-    let (page, _) = act::search(&s, &me, &p, &q).await?;
+    let page = act::search(&s, &me, &p, &q).await?;
     let capped = page.more_than_counted();
     let total = if capped {
         i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)

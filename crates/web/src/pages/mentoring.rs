@@ -529,7 +529,8 @@ async fn directory(
         q.page()
     );
     match act::search(&s, &me, &p, &q).await {
-        Ok((page, tax)) => {
+        Ok(page) => {
+            let tax = act::taxonomy(&s, &p).await?;
             let mut results = Vec::new();
             let capped = page.more_than_counted();
             for m in page.mentors {
