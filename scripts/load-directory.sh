@@ -34,6 +34,9 @@ AUD1=$(echo "$taxonomy" | python3 -c 'import json,sys; print(json.load(sys.stdin
 AUD2=$(echo "$taxonomy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["audiences"][2]["id"])')
 EXP3=$(echo "$taxonomy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["expertise"][3]["id"])')
 export TOKEN AUD1 AUD2 EXP3
+# The first search builds the programme's in-memory index (timed here, not in the levels).
+curl -fs -o /dev/null -w 'first search (builds the index): %{time_total} s\n' \
+  -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$port/api/v1/programmes/bench/mentors?q=feedback"
 
 echo "HTTP: GET /api/v1/programmes/bench/mentors (query mix), ${secs} s per level, wrk with 1 thread"
 printf '%6s %10s %9s %9s %7s\n' conns 'req/s' 'p50 ms' 'p99 ms' errors

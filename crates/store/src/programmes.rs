@@ -302,6 +302,50 @@ struct RoleRow {
     role: String,
 }
 
+/// A programme with what the person is in it, in one query (the mentor directory's hot path).
+pub async fn by_slug_as(
+    c: &impl ConnectionTrait,
+    slug: &str,
+    user_id: i64,
+    is_admin: bool,
+) -> Result<Option<(Programme, Standing)>> {
+    let cols = COLUMNS
+        .split(", ")
+        .map(|col| format!("p.{}", col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // One row per staff role (or one with no role), each saying whether the person is a member.
+    let rows = c
+        .query_all_raw(sql::stmt(
+            c,
+            &format!(
+                "SELECT {cols}, r.role AS staff_role, \
+                   (SELECT COUNT(*) FROM programme_members m WHERE m.programme_id = p.id AND m.user_id = $2) AS member_rows \
+                 FROM programmes p LEFT JOIN staff_roles r ON r.programme_id = p.id AND r.user_id = $2 \
+                 WHERE p.slug = $1"
+            ),
+            vec![slug.into(), user_id.into()],
+        ))
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let member_rows: i64 = first.try_get("", "member_rows")?;
+    let mut roles = Vec::new();
+    for r in &rows {
+        let role: Option<String> = r.try_get("", "staff_role")?;
+        roles.extend(role.and_then(|x| x.parse::<StaffRole>().ok()));
+    }
+    Ok(Some((
+        Programme::from_query_result(first, "")?,
+        Standing {
+            is_admin,
+            is_member: member_rows > 0,
+            roles,
+        },
+    )))
+}
+
 /// What the person is in this programme: admin flag, membership and staff roles.
 pub async fn standing(
     c: &impl ConnectionTrait,

@@ -582,14 +582,9 @@ pub async fn queue(
 // ---- The directory -------------------------------------------------------------------------
 
 /// Only signed-in members of the programme (and its staff and admins) see its directory.
-pub async fn require_directory_access(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-) -> AppResult<Standing> {
-    let st = standing(s, p, who).await?;
+pub fn require_directory_access(p: &Programme, st: &Standing) -> AppResult<()> {
     if st.is_member || st.is_admin || st.is_staff() {
-        Ok(st)
+        Ok(())
     } else {
         Err(AppError::forbidden(format!(
             "The mentor directory of {} is for its members: join the programme to see it",
@@ -676,13 +671,15 @@ impl DirectoryQuery {
     }
 }
 
+/// A search of the directory by a person whose standing in `p` was read with it (see
+/// `programmes::find_as`).
 pub async fn search(
     s: &AppState,
-    who: &CurrentUser,
     p: &Programme,
+    st: &Standing,
     q: &DirectoryQuery,
 ) -> AppResult<store::SearchPage> {
-    require_directory_access(s, who, p).await?;
+    require_directory_access(p, st)?;
     // The taxonomy is read only to check the term ids a search names.
     let names_a_term = [&q.audience, &q.expertise]
         .iter()
@@ -701,9 +698,10 @@ pub async fn profile(
     s: &AppState,
     who: &CurrentUser,
     p: &Programme,
+    st: &Standing,
     user_id: i64,
 ) -> AppResult<(MentorRow, Vec<Term>)> {
-    require_directory_access(s, who, p).await?;
+    require_directory_access(p, st)?;
     let m = store::mentor(&s.store.db, p.id, user_id)
         .await?
         .filter(|m| m.listed || m.user_id == who.id())

@@ -17,6 +17,17 @@ pub async fn find(s: &AppState, slug: &str) -> AppResult<Programme> {
         .ok_or(AppError::NotFound("programme"))
 }
 
+/// The programme and what the person is in it (one query).
+pub async fn find_as(
+    s: &AppState,
+    slug: &str,
+    who: &CurrentUser,
+) -> AppResult<(Programme, Standing)> {
+    store::by_slug_as(&s.store.db, slug, who.id(), who.user.is_admin)
+        .await?
+        .ok_or(AppError::NotFound("programme"))
+}
+
 pub async fn find_by_id(s: &AppState, id: i64) -> AppResult<Programme> {
     store::by_id(&s.store.db, id)
         .await?

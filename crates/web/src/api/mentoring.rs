@@ -1,6 +1,6 @@
 use super::json::{ApiJson, ErrorBody};
 use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
-use crate::actions::programmes::find;
+use crate::actions::programmes::{find, find_as};
 use crate::auth::{ApiUser, MaybeUserApi};
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
@@ -372,8 +372,8 @@ pub async fn directory(
     Path(slug): Path<String>,
     Query(q): Query<DirectoryQuery>,
 ) -> ApiResult<Json<DirectoryOut>> {
-    let p = find(&s, &slug).await?;
-    let page = act::search(&s, &me, &p, &q).await?;
+    let (p, st) = find_as(&s, &slug, &me).await?;
+    let page = act::search(&s, &p, &st, &q).await?;
     let capped = page.more_than_counted();
     let total = if capped {
         i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
@@ -406,8 +406,8 @@ pub async fn mentor_profile(
     ApiUser(me): ApiUser,
     Path((slug, user_id)): Path<(String, i64)>,
 ) -> ApiResult<Json<MentorProfileOut>> {
-    let p = find(&s, &slug).await?;
-    let (m, terms_of) = act::profile(&s, &me, &p, user_id).await?;
+    let (p, st) = find_as(&s, &slug, &me).await?;
+    let (m, terms_of) = act::profile(&s, &me, &p, &st, user_id).await?;
     let pick = |kind: &str| {
         terms_of
             .iter()

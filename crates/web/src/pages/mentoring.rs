@@ -3,7 +3,7 @@
 
 use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
 use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
-use crate::actions::programmes::find;
+use crate::actions::programmes::{find, find_as};
 use crate::auth::{CurrentUser, MaybeUser, PageUser};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -492,10 +492,8 @@ async fn directory(
     Query(q): Query<DirectoryQuery>,
 ) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
-    act::require_directory_access(&s, &me, &p)
-        .await
-        .map_err(page_err(&c))?;
+    let (p, st) = find_as(&s, &slug, &me).await.map_err(page_err(&c))?;
+    act::require_directory_access(&p, &st).map_err(page_err(&c))?;
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut f = FormState::with(&[
         ("q", &q.q),
@@ -528,7 +526,7 @@ async fn directory(
         p.slug,
         q.page()
     );
-    match act::search(&s, &me, &p, &q).await {
+    match act::search(&s, &p, &st, &q).await {
         Ok(page) => {
             let tax = act::taxonomy(&s, &p).await?;
             let mut results = Vec::new();
@@ -625,8 +623,8 @@ async fn mentor_profile(
     Path((slug, user_id)): Path<(String, i64)>,
 ) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
-    let (m, terms) = act::profile(&s, &me, &p, user_id)
+    let (p, st) = find_as(&s, &slug, &me).await.map_err(page_err(&c))?;
+    let (m, terms) = act::profile(&s, &me, &p, &st, user_id)
         .await
         .map_err(page_err(&c))?;
     let picked = picked(&s, &p, &me).await?;
