@@ -3,7 +3,8 @@
 //!
 //! Every change the directory shows — a mentor listed, edited, unlisted, marked unavailable, a
 //! place taken or freed, a term added, the person's name or location changed — bumps the
-//! programme's `directory_version` and stamps the mentor row with it. Triggers do it (migration
+//! programme's `directory_version` and stamps the mentor row with it; so does any change to
+//! the programme's taxonomy, which the index holds to check the terms a search names. Triggers do it (migration
 //! `0011_directory_index`), so no code path can forget. A search is handed the programme row
 //! its request read (with the version); when its index is behind, it loads just the mentors
 //! stamped since and puts them in, then searches in memory. Instances sharing one PostgreSQL stay in step the
@@ -20,10 +21,10 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use tokio::sync::RwLock;
 use trellis_domain::directory_index::{Index, Listing, MAX_COUNT, Search};
 
-use crate::Result;
 use crate::mentors::{MENTOR_COLUMNS, MentorRow, list_of};
 use crate::programmes::Programme;
 use crate::sql;
+use crate::{Result, StoreError};
 
 /// One page of the directory.
 #[derive(Debug, Clone)]
@@ -44,6 +45,27 @@ struct Cached {
     version: i64,
     epoch: i64,
     index: Index<MentorRow>,
+    /// The programme's taxonomy terms in use (not retired), as (id, kind).
+    terms: Vec<(i64, String)>,
+}
+
+impl Cached {
+    /// The page, once the terms asked for are checked against the taxonomy.
+    fn page(&self, q: &Search) -> Result<SearchPage> {
+        for (field, kind, id) in [
+            ("audience", crate::taxonomy::AUDIENCE, q.audience),
+            ("expertise", crate::taxonomy::EXPERTISE, q.expertise),
+        ] {
+            if id.is_some_and(|id| !self.terms.iter().any(|(t, k)| *t == id && k == kind)) {
+                return Err(StoreError::NotInList { field });
+            }
+        }
+        let found = self.index.search(q);
+        Ok(SearchPage {
+            total: i64::try_from(found.total).unwrap_or(i64::MAX),
+            mentors: found.rows.into_iter().cloned().collect(),
+        })
+    }
 }
 
 /// The indexes of the programmes searched so far; one per store, shared by its clones.
@@ -56,6 +78,12 @@ impl std::fmt::Debug for Directory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Directory")
     }
+}
+
+#[derive(FromQueryResult)]
+struct TermKind {
+    id: i64,
+    kind: String,
 }
 
 #[derive(FromQueryResult)]
@@ -88,7 +116,7 @@ impl Directory {
                 .as_ref()
                 .filter(|x| x.version >= version && x.epoch >= epoch)
             {
-                return Ok(page(cached, q));
+                return cached.page(q);
             }
         }
         let mut held = slot.write().await;
@@ -102,6 +130,7 @@ impl Directory {
                     version: -1,
                     epoch,
                     index: Index::new(),
+                    terms: Vec::new(),
                 },
             };
             catch_up(c, programme_id, &mut cached).await?;
@@ -111,15 +140,7 @@ impl Directory {
         let cached = held
             .as_ref()
             .ok_or(sea_orm::DbErr::RecordNotFound("directory index".to_owned()))?;
-        Ok(page(cached, q))
-    }
-}
-
-fn page(cached: &Cached, q: &Search) -> SearchPage {
-    let found = cached.index.search(q);
-    SearchPage {
-        total: i64::try_from(found.total).unwrap_or(i64::MAX),
-        mentors: found.rows.into_iter().cloned().collect(),
+        cached.page(q)
     }
 }
 
@@ -170,5 +191,14 @@ async fn catch_up(c: &impl ConnectionTrait, programme_id: i64, cached: &mut Cach
         });
     }
     cached.index.put_all(listings);
+    cached.terms = sql::all::<TermKind>(
+        c,
+        "SELECT id, kind FROM taxonomy_terms WHERE programme_id = $1 AND retired = $2",
+        vec![programme_id.into(), false.into()],
+    )
+    .await?
+    .into_iter()
+    .map(|t| (t.id, t.kind))
+    .collect();
     Ok(())
 }

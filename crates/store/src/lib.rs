@@ -40,6 +40,9 @@ pub enum StoreError {
     /// A unique value (an email, a slug) is already in use; `field` names the input.
     #[error("{field} is already in use")]
     Duplicate { field: &'static str },
+    /// A value that must be one of a list (a taxonomy term) is not; `field` names the input.
+    #[error("{field} is not one of the choices")]
+    NotInList { field: &'static str },
     #[error(transparent)]
     Db(#[from] DbErr),
 }

@@ -122,6 +122,7 @@ impl From<StoreError> for AppError {
                 Self::invalid("slug", "A programme with this slug already exists")
             }
             StoreError::Duplicate { field } => Self::invalid(field, "This value is already in use"),
+            StoreError::NotInList { field } => Self::invalid(field, "Choose a value from the list"),
             StoreError::Db(e) => Self::Internal(anyhow::Error::new(e)),
         }
     }

@@ -52,6 +52,19 @@ CREATE TRIGGER users_directory_update AFTER UPDATE ON users FOR EACH ROW
        OR NEW.location IS DISTINCT FROM OLD.location OR NEW.time_zone IS DISTINCT FROM OLD.time_zone)
     EXECUTE FUNCTION trellis_mentor_person_changed();
 
+-- The taxonomy a search's terms are checked against (held with the index).
+CREATE FUNCTION trellis_taxonomy_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        UPDATE programmes SET directory_version = directory_version + 1 WHERE id = OLD.programme_id;
+    ELSE
+        UPDATE programmes SET directory_version = directory_version + 1 WHERE id = NEW.programme_id;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER taxonomy_directory AFTER INSERT OR UPDATE OR DELETE ON taxonomy_terms
+    FOR EACH ROW EXECUTE FUNCTION trellis_taxonomy_changed();
+
 -- The full-text index the SQL search used is no longer read.
 DROP INDEX mentors_search;
 ALTER TABLE mentors DROP COLUMN search_vec;

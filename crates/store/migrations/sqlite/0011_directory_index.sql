@@ -38,6 +38,17 @@ WHEN NEW.name IS NOT OLD.name OR NEW.pronouns IS NOT OLD.pronouns OR NEW.organis
     UPDATE mentors SET directory_revision = directory_revision WHERE user_id = NEW.id;
 END;
 
+-- The taxonomy a search's terms are checked against (held with the index).
+CREATE TRIGGER taxonomy_directory_insert AFTER INSERT ON taxonomy_terms BEGIN
+    UPDATE programmes SET directory_version = directory_version + 1 WHERE id = NEW.programme_id;
+END;
+CREATE TRIGGER taxonomy_directory_update AFTER UPDATE ON taxonomy_terms BEGIN
+    UPDATE programmes SET directory_version = directory_version + 1 WHERE id = NEW.programme_id;
+END;
+CREATE TRIGGER taxonomy_directory_delete AFTER DELETE ON taxonomy_terms BEGIN
+    UPDATE programmes SET directory_version = directory_version + 1 WHERE id = OLD.programme_id;
+END;
+
 -- The full-text index the SQL search used is no longer read.
 DROP TRIGGER mentors_fts_insert;
 DROP TRIGGER mentors_fts_delete;

@@ -1412,7 +1412,7 @@ async fn directory_stays_in_step_across_instances(b: Backend) {
     let Some(app) = TestApp::spawn(b).await else {
         return;
     };
-    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let (admin, director) = programme_with_director(&app, "imp", json!({})).await;
     let (mia, _) = approved_mentor(
         &app,
         "imp",
@@ -1500,6 +1500,58 @@ async fn directory_stays_in_step_across_instances(b: Backend) {
         found_by(&other, "imp", with_expertise()).await,
         ["Mia Quinn", "Noor"]
     );
+
+    // The taxonomy the index holds: a new term is accepted at once, a retired one refused.
+    let r = app
+        .post(
+            "/api/v1/programmes/imp/taxonomy",
+            json!({"kind": "expertise", "label": "Ethics"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let ethics = r.json::<Value>().await.unwrap()["expertise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "Ethics")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let with = |id: i64| Search {
+        expertise: Some(id),
+        ..Search::default()
+    };
+    assert!(found_by(&other, "imp", with(ethics)).await.is_empty());
+    let r = app
+        .patch(
+            &format!("/api/v1/programmes/imp/taxonomy/{}", exp[0]),
+            json!({"retired": true}),
+            &admin,
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let p = trellis_store::programmes::by_slug(&other.db, "imp")
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = other.directory.search(&other.db, &p, &with(exp[0])).await;
+    assert!(
+        matches!(
+            refused,
+            Err(trellis_store::StoreError::NotInList { field: "expertise" })
+        ),
+        "a retired term is refused on the other instance: {refused:?}"
+    );
+    let (status, _, field, _) = error_of(
+        app.get(
+            &format!("/api/v1/programmes/imp/mentors?expertise={}", exp[0]),
+            Some(&seeker),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, field.as_deref()), (422, Some("expertise")));
 
     // A mentor row removed by hand on the second instance: the first rebuilds its index.
     use trellis_store::ConnectionTrait;

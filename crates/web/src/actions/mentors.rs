@@ -614,20 +614,16 @@ pub struct DirectoryQuery {
     pub per_page: Option<u64>,
 }
 
-fn opt_id(field: &'static str, v: Option<&str>, allowed: &[Term]) -> AppResult<Option<i64>> {
-    match v.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(raw) => {
-            let id: i64 = raw
-                .parse()
-                .map_err(|_| AppError::invalid(field, "Choose a value from the list"))?;
-            if allowed.iter().any(|t| t.id == id) {
-                Ok(Some(id))
-            } else {
-                Err(AppError::invalid(field, "Choose a value from the list"))
-            }
-        }
-    }
+/// A term id as typed; whether the programme has it is checked with the search (the
+/// directory holds the taxonomy).
+fn opt_id(field: &'static str, v: Option<&str>) -> AppResult<Option<i64>> {
+    v.map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|raw| {
+            raw.parse()
+                .map_err(|_| AppError::invalid(field, "Choose a value from the list"))
+        })
+        .transpose()
 }
 
 impl DirectoryQuery {
@@ -641,7 +637,7 @@ impl DirectoryQuery {
             .clamp(1, directory::MAX_PAGE_SIZE)
     }
 
-    pub fn to_search(&self, tax: &Taxonomy) -> AppResult<store::Search> {
+    pub fn to_search(&self) -> AppResult<store::Search> {
         let availability = match self
             .availability
             .as_deref()
@@ -659,8 +655,8 @@ impl DirectoryQuery {
             })?;
         Ok(store::Search {
             words: directory::search_words(&self.q),
-            audience: opt_id("audience", self.audience.as_deref(), &tax.audiences)?,
-            expertise: opt_id("expertise", self.expertise.as_deref(), &tax.expertise)?,
+            audience: opt_id("audience", self.audience.as_deref())?,
+            expertise: opt_id("expertise", self.expertise.as_deref())?,
             availability,
             language: self.language.clone(),
             place: self.place.clone(),
@@ -680,16 +676,7 @@ pub async fn search(
     q: &DirectoryQuery,
 ) -> AppResult<store::SearchPage> {
     require_directory_access(p, st)?;
-    // The taxonomy is read only to check the term ids a search names.
-    let names_a_term = [&q.audience, &q.expertise]
-        .iter()
-        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
-    let tax = if names_a_term {
-        taxonomy(s, p).await?
-    } else {
-        Taxonomy::default()
-    };
-    let search = q.to_search(&tax)?;
+    let search = q.to_search()?;
     Ok(s.store.directory.search(&s.store.db, p, &search).await?)
 }
 
