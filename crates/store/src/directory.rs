@@ -31,7 +31,8 @@ use crate::{Result, StoreError};
 pub struct SearchPage {
     /// Matching mentors, counted up to `MAX_COUNT + 1` (see `more_than_counted`).
     pub total: i64,
-    pub mentors: Vec<MentorRow>,
+    /// Shared with the index: a page costs no copies of the rows.
+    pub mentors: Vec<Arc<MentorRow>>,
 }
 
 impl SearchPage {
@@ -44,7 +45,7 @@ impl SearchPage {
 struct Cached {
     version: i64,
     epoch: i64,
-    index: Index<MentorRow>,
+    index: Index<Arc<MentorRow>>,
     /// The programme's taxonomy terms in use (not retired), as (id, kind).
     terms: Vec<(i64, String)>,
 }
@@ -63,7 +64,7 @@ impl Cached {
         let found = self.index.search(q);
         Ok(SearchPage {
             total: i64::try_from(found.total).unwrap_or(i64::MAX),
-            mentors: found.rows.into_iter().cloned().collect(),
+            mentors: found.rows.into_iter().map(Arc::clone).collect(),
         })
     }
 }
@@ -187,7 +188,7 @@ async fn catch_up(c: &impl ConnectionTrait, programme_id: i64, cached: &mut Cach
             location: row.location.clone(),
             time_zone: row.time_zone.clone(),
             text,
-            row,
+            row: Arc::new(row),
         });
     }
     cached.index.put_all(listings);

@@ -1402,7 +1402,7 @@ async fn found_by(store: &trellis_store::Store, slug: &str, q: Search) -> Vec<St
         .unwrap()
         .mentors
         .into_iter()
-        .map(|m| m.name)
+        .map(|m| m.name.clone())
         .collect()
 }
 

@@ -385,7 +385,7 @@ pub async fn directory(
         total_capped: capped,
         page: q.page(),
         per_page: q.per_page(),
-        mentors: page.mentors.iter().map(mentor_out).collect(),
+        mentors: page.mentors.iter().map(|m| mentor_out(m)).collect(),
     }))
 }
 

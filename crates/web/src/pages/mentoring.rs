@@ -531,7 +531,7 @@ async fn directory(
             let tax = act::taxonomy(&s, &p).await?;
             let mut results = Vec::new();
             let capped = page.more_than_counted();
-            for m in page.mentors {
+            for m in page.mentors.iter().map(|m| MentorRow::clone(m)) {
                 let terms = store::mentor_terms(&s.store.db, m.id).await?;
                 results.push((m, terms));
             }
