@@ -207,6 +207,44 @@ impl Breakdown {
         }
     }
 
+    /// How well two mentees would do in a peer circle [002: peers at similar stages learning
+    /// from each other]: shared words of their goals and interests (against the shorter list),
+    /// the same career stage, a shared language and time zones; symmetric. Availability counts
+    /// as met and there is no shortlist between peers.
+    pub fn of_peers(a: &Mentee, b: &Mentee) -> Self {
+        let shorter = a.words.len().min(b.words.len());
+        let expertise = if shorter == 0 {
+            0.0
+        } else {
+            let shared = a.words.intersection(&b.words).count() as f64;
+            (3.0 * shared / shorter as f64).min(1.0)
+        };
+        let audience = match (&a.career_stage, &b.career_stage) {
+            (Some(x), Some(y)) if x == y => 1.0,
+            (Some(_), Some(_)) => 0.0,
+            _ => 0.5,
+        };
+        let language = if a.languages.is_empty() || b.languages.is_empty() {
+            0.5
+        } else if shared_language(&a.languages, &b.languages) {
+            1.0
+        } else {
+            0.0
+        };
+        let time_zone = match (a.utc_offset, b.utc_offset) {
+            (Some(x), Some(y)) => 1.0 - f64::from((x - y).abs().min(720)) / 720.0,
+            _ => 0.5,
+        };
+        Breakdown {
+            expertise,
+            audience,
+            language,
+            time_zone,
+            availability: 1.0,
+            preference: 0.0,
+        }
+    }
+
     /// The score out of 100 under `w`, rounded to a hundredth so that equal profiles tie.
     pub fn score(&self, w: &Weights) -> f64 {
         let total = f64::from(w.expertise) * self.expertise
@@ -353,6 +391,41 @@ mod tests {
         assert_eq!(Weights::default().get("charm"), None);
         let zero: Vec<(&str, Option<i64>)> = PARTS.iter().map(|(n, _)| (*n, Some(0))).collect();
         assert_eq!(Weights::parse(&zero).unwrap_err().0[0].field, "weights");
+    }
+
+    #[test]
+    fn peers_score_each_other_alike() {
+        let a = Mentee {
+            user_id: 1,
+            words: words("qualitative research interviews"),
+            career_stage: Some("trainee".into()),
+            languages: vec!["English".into()],
+            utc_offset: Some(0),
+            ..Mentee::default()
+        };
+        let b = Mentee {
+            user_id: 2,
+            words: words("research interviewing and ethics"),
+            career_stage: Some("trainee".into()),
+            languages: vec!["english".into(), "French".into()],
+            utc_offset: Some(60),
+            ..Mentee::default()
+        };
+        let c = Mentee {
+            user_id: 3,
+            words: words("surgery"),
+            career_stage: Some("senior".into()),
+            languages: vec!["Spanish".into()],
+            utc_offset: Some(-300),
+            ..Mentee::default()
+        };
+        let w = Weights::default();
+        let ab = Breakdown::of_peers(&a, &b);
+        assert_eq!(ab, Breakdown::of_peers(&b, &a), "symmetric");
+        assert_eq!((ab.audience, ab.language), (1.0, 1.0));
+        assert!(ab.expertise > 0.0);
+        assert!(ab.score(&w) > Breakdown::of_peers(&a, &c).score(&w));
+        assert_eq!(Breakdown::of_peers(&a, &c).expertise, 0.0);
     }
 
     #[test]

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 both_backends!(
     a_cohort_round_from_proposal_to_relationships,
-    a_group_round_forms_groups_of_the_set_size
+    a_group_round_forms_groups_of_the_set_size,
+    peer_circles_group_the_mentees_among_themselves
 );
 
 const ROUNDS: &str = "/api/v1/programmes/imp/matching-rounds";
@@ -423,4 +424,144 @@ async fn a_group_round_forms_groups_of_the_set_size(b: Backend) {
         .unwrap();
     assert_eq!(after["round"]["status"], "proposed");
     assert!(after["pairs"][0]["relationship_id"].is_null());
+}
+
+/// A peer round [002]: the mentees grouped among themselves in circles of the set size, like
+/// with like, published by the programme office as peer relationships.
+async fn peer_circles_group_the_mentees_among_themselves(b: Backend) {
+    let Some(app) = crate::helpers::TestApp::spawn(b).await else {
+        return;
+    };
+    let (admin, director) =
+        crate::mentoring::programme_with_director(&app, "peers", json!({"model": "peer"})).await;
+    let people = [
+        (
+            "Ana",
+            "trainee",
+            "qualitative research interviews and thematic analysis",
+        ),
+        (
+            "Ben",
+            "senior",
+            "surgical skills simulation and operating theatre teaching",
+        ),
+        (
+            "Cai",
+            "trainee",
+            "qualitative research, interviews, ethnography",
+        ),
+        (
+            "Dee",
+            "senior",
+            "simulation of surgical skills, theatre teams",
+        ),
+        (
+            "Eli",
+            "trainee",
+            "thematic analysis of interviews in qualitative research",
+        ),
+    ];
+    let mut emails = Vec::new();
+    for (name, stage, interests) in people {
+        let email = format!("{}@example.org", name.to_lowercase());
+        let t = app.member(name, &email).await;
+        join(&app, "peers", &t).await;
+        let r = app
+            .patch(
+                "/api/v1/me",
+                json!({"career_stage": stage, "interests": interests, "languages": ["English"]}),
+                &t,
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        emails.push(email);
+    }
+    let rounds = "/api/v1/programmes/peers/matching-rounds";
+    for (body, field) in [
+        (
+            json!({"name": "C", "mentees": emails, "publish_as": "circles"}),
+            "group_size",
+        ),
+        (
+            json!({"name": "C", "mentees": emails, "publish_as": "circles", "group_size": 31}),
+            "group_size",
+        ),
+        (
+            json!({"name": "C", "mentees": [emails[0].clone()], "publish_as": "circles", "group_size": 3}),
+            "mentees",
+        ),
+    ] {
+        let (code, _, f, _) = error_of(app.post(rounds, body, Some(&director)).await).await;
+        assert_eq!((code, f.as_deref()), (422, Some(field)));
+    }
+    let office = app.member("Olu Office", "olu@example.org").await;
+    app.post(
+        "/api/v1/programmes/peers/staff",
+        json!({"email": "olu@example.org", "role": "office"}),
+        Some(&admin),
+    )
+    .await;
+    let round: Value = app
+        .post(
+            rounds,
+            json!({"name": "Spring circles", "mentees": emails, "publish_as": "circles", "group_size": 3}),
+            Some(&office),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(round["summary"]["circles"], 2, "{round}");
+    assert_eq!(round["summary"]["matched"], 5, "{round}");
+    // Like with like: the three qualitative researchers together, the two surgeons together.
+    let circle_of = |name: &str| {
+        round["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["mentee_name"] == name)
+            .unwrap()["mentor_id"]
+            .clone()
+    };
+    assert_eq!(circle_of("Ana"), circle_of("Cai"));
+    assert_eq!(circle_of("Ana"), circle_of("Eli"));
+    assert_eq!(circle_of("Ben"), circle_of("Dee"));
+    assert_ne!(circle_of("Ana"), circle_of("Ben"));
+    let id = round["round"]["id"].as_i64().unwrap();
+    let published: Value = app
+        .post(&format!("{rounds}/{id}/publish"), json!({}), Some(&office))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut rels: Vec<i64> = published["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["relationship_id"].as_i64().unwrap())
+        .collect();
+    rels.sort_unstable();
+    rels.dedup();
+    assert_eq!(rels.len(), 2, "two circles: {published}");
+    let mut sizes = Vec::new();
+    for r in rels {
+        let rel: Value = app
+            .get(&format!("/api/v1/relationships/{r}"), Some(&director))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(rel["model"], "peer", "{rel}");
+        let members = rel["members"].as_array().unwrap();
+        assert!(members.iter().all(|m| m["role"] == "peer"), "{rel}");
+        sizes.push(members.len());
+    }
+    sizes.sort_unstable();
+    assert_eq!(sizes, [2, 3]);
+    // Published once only.
+    let r = app
+        .post(&format!("{rounds}/{id}/publish"), json!({}), Some(&office))
+        .await;
+    assert_eq!(r.status(), 409);
+    app.stop().await;
 }

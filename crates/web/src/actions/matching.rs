@@ -44,11 +44,13 @@ pub struct RoundInput {
     #[serde(default)]
     pub different_organisation: bool,
     /// offers (default: each pair becomes a request offered to the mentor, who accepts or
-    /// declines), relationships (made directly) or groups (each mentor leads a group of the
-    /// mentees matched with them).
+    /// declines), relationships (made directly), groups (each mentor leads a group of the
+    /// mentees matched with them) or circles (peer circles: the mentees grouped among
+    /// themselves, no mentor).
     #[serde(default)]
     pub publish_as: String,
-    /// With groups: how many mentees a mentor leads at most (2–30).
+    /// With groups: how many mentees a mentor leads at most; with circles: the most people in a
+    /// circle (2–30).
     #[serde(default)]
     pub group_size: Option<i64>,
 }
@@ -60,7 +62,7 @@ pub struct Settings {
     pub weights: Weights,
     pub shared_language: bool,
     pub different_organisation: bool,
-    /// offers, relationships or groups
+    /// offers, relationships, groups or circles
     #[serde(default = "offers")]
     pub publish_as: String,
     /// With groups: the most mentees per mentor.
@@ -167,20 +169,28 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
         "" | "offers" => "offers",
         "relationships" => "relationships",
         "groups" => "groups",
+        "circles" => "circles",
         _ => {
             invalid.push(FieldError::new(
                 "publish_as",
-                "Publish as offers, relationships or groups",
+                "Publish as offers, relationships, groups or circles",
             ));
             "offers"
         }
     };
     let group_size = match (publish_as, input.group_size) {
-        ("groups", Some(n @ 2..=30)) => Some(n as u32),
+        ("groups" | "circles", Some(n @ 2..=30)) => Some(n as u32),
         ("groups", _) => {
             invalid.push(FieldError::new(
                 "group_size",
                 "Give the group size: from 2 to 30 mentees per mentor",
+            ));
+            None
+        }
+        ("circles", _) => {
+            invalid.push(FieldError::new(
+                "group_size",
+                "Give the circle size: from 2 to 30 people",
             ));
             None
         }
@@ -248,16 +258,30 @@ pub async fn create(
     if emails.is_empty() {
         mentees = trellis_store::requests::members_without_request(db, p.id, 100_000).await?;
     }
-    let mentors: Vec<i64> = trellis_store::mentors::listed_mentors(db, p.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.available && m.active_mentees < m.capacity && !mentees.contains(&m.user_id))
-        .map(|m| m.user_id)
-        .collect();
+    // Peer circles group the mentees among themselves: no mentors.
+    let circles = settings.publish_as == "circles";
+    let mentors: Vec<i64> = if circles {
+        Vec::new()
+    } else {
+        trellis_store::mentors::listed_mentors(db, p.id)
+            .await?
+            .into_iter()
+            .filter(|m| {
+                m.available && m.active_mentees < m.capacity && !mentees.contains(&m.user_id)
+            })
+            .map(|m| m.user_id)
+            .collect()
+    };
     if mentees.is_empty() {
         return Err(AppError::invalid("mentees", "There is no mentee to match"));
     }
-    if mentors.is_empty() {
+    if circles && mentees.len() < 2 {
+        return Err(AppError::invalid(
+            "mentees",
+            "A circle needs at least two people",
+        ));
+    }
+    if !circles && mentors.is_empty() {
         return Err(AppError::invalid(
             "mentees",
             "No listed mentor is available with a free place",
@@ -347,6 +371,9 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
                 .map(|(_, m)| *m)
                 .collect(),
         });
+    }
+    if settings.publish_as == "circles" {
+        return run_circles(tx, id, &settings, &mentees).await;
     }
     // The mentors with their directory profiles and free places.
     let wanted = store::people(tx, id, "mentor").await?;
@@ -483,6 +510,66 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
     Ok(())
 }
 
+/// A peer round [002]: the mentees grouped among themselves in circles of the round's size
+/// (`trellis_matcher::circles`), each person scored against the others by
+/// `Breakdown::of_peers` under the round's weights. Each proposal row names the circle by
+/// its first member (in the mentor column).
+async fn run_circles(
+    tx: &DatabaseTransaction,
+    id: i64,
+    settings: &Settings,
+    mentees: &[Mentee],
+) -> AppResult<()> {
+    let size = settings.group_size.unwrap_or(4) as usize;
+    let affinity =
+        |a: usize, b: usize| Breakdown::of_peers(&mentees[a], &mentees[b]).score(&settings.weights);
+    let found = trellis_matcher::circles::circles(mentees.len(), size, &affinity);
+    let mut rows: Vec<(i64, Option<i64>, Option<f64>, String)> = Vec::new();
+    let mut means = Vec::new();
+    for circle in &found.circles {
+        let key = mentees[circle[0]].user_id;
+        for &i in circle {
+            let others: Vec<usize> = circle.iter().copied().filter(|&j| j != i).collect();
+            let mean = others.iter().map(|&j| affinity(i, j)).sum::<f64>() / others.len() as f64;
+            let mean = (mean * 100.0).round() / 100.0;
+            means.push(mean);
+            let why = vec![format!(
+                "In a circle of {} people; a mean affinity of {mean:.0} with the others",
+                circle.len()
+            )];
+            let detail =
+                serde_json::to_string(&Detail { parts: None, why }).map_err(anyhow::Error::from)?;
+            rows.push((mentees[i].user_id, Some(key), Some(mean), detail));
+        }
+    }
+    let placed = rows.len();
+    let pairs: Vec<NewPair<'_>> = rows
+        .iter()
+        .map(|(mentee_id, key, score, detail)| NewPair {
+            mentee_id: *mentee_id,
+            mentor_id: *key,
+            score: *score,
+            seat_price: None,
+            detail,
+            unmatched: None,
+        })
+        .collect();
+    let min = means.iter().copied().reduce(f64::min);
+    let summary = serde_json::json!({
+        "mentees": mentees.len(),
+        "mentors": 0,
+        "circles": found.circles.len(),
+        "matched": placed,
+        "total": found.total,
+        "min": min,
+        "mean": (!means.is_empty()).then(|| means.iter().sum::<f64>() / means.len() as f64),
+        "blocking_pairs": 0,
+        "unmatched": mentees.len() - placed,
+    });
+    store::replace_proposal(tx, id, &pairs, &summary.to_string()).await?;
+    Ok(())
+}
+
 pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<Round>> {
     require_staff(s, who, p).await?;
     Ok(store::of_programme(&s.store.db, p.id).await?)
@@ -584,8 +671,13 @@ pub async fn publish(
     let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
     let as_offers = settings.publish_as == "offers";
     let as_groups = settings.publish_as == "groups";
+    let as_circles = settings.publish_as == "circles";
     if !as_offers {
-        let model = if as_groups { "group" } else { "traditional" };
+        let model = match () {
+            _ if as_groups => "group",
+            _ if as_circles => "peer",
+            _ => "traditional",
+        };
         crate::actions::relationships::may_make(s, who, p, model).await?;
     }
     let now = s.now();
@@ -598,7 +690,10 @@ pub async fn publish(
     if as_groups {
         made = publish_groups(s, &tx, who, p, id, &pairs).await?;
     }
-    for pair in pairs.iter().filter(|_| !as_groups) {
+    if as_circles {
+        made = publish_circles(s, &tx, who, p, id, &pairs).await?;
+    }
+    for pair in pairs.iter().filter(|_| !as_groups && !as_circles) {
         let Some(mentor) = pair.mentor_id else {
             continue;
         };
@@ -655,6 +750,34 @@ pub async fn publish(
 /// Each mentor leads a group of the mentees matched with them (a mentor with a single mentee
 /// gets a traditional pair, since a group has two mentees or more); every mentee takes one of
 /// the mentor's places. Returns how many relationships were made.
+/// Each circle of a peer round becomes a peer relationship of its people.
+async fn publish_circles(
+    s: &AppState,
+    tx: &DatabaseTransaction,
+    who: &CurrentUser,
+    p: &Programme,
+    id: i64,
+    pairs: &[store::Pair],
+) -> AppResult<usize> {
+    let mut circles: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for pair in pairs {
+        if let Some(key) = pair.mentor_id {
+            circles.entry(key).or_default().push(pair.mentee_id);
+        }
+    }
+    let mut made = 0;
+    for people in circles.values() {
+        let members: Vec<(i64, Role)> = people.iter().map(|&u| (u, Role::Peer)).collect();
+        trellis_domain::workspace::check_members("peer", &members)?;
+        let rel = crate::actions::relationships::create_in(s, tx, who, p, "peer", &members).await?;
+        for &u in people {
+            store::set_relationship(tx, id, u, rel).await?;
+        }
+        made += 1;
+    }
+    Ok(made)
+}
+
 async fn publish_groups(
     s: &AppState,
     tx: &DatabaseTransaction,
