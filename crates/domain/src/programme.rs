@@ -58,6 +58,33 @@ impl Membership {
     }
 }
 
+/// What a matching round's pairs become when staff publish it, unless they choose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchingPublish {
+    /// Each pair is a request offered to the mentor, who accepts or declines.
+    Offers,
+    /// Each pair is a relationship at once.
+    Relationships,
+}
+
+impl MatchingPublish {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offers => "offers",
+            Self::Relationships => "relationships",
+        }
+    }
+
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
+        match raw.trim() {
+            "offers" => Ok(Self::Offers),
+            "relationships" => Ok(Self::Relationships),
+            _ => Err(FieldError::new(field, "Choose offers or relationships")),
+        }
+    }
+}
+
 /// The three relationship models of guide 002.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +143,12 @@ pub struct Settings {
     pub max_relationships_per_member: i32,
     /// Days between a relationship's periodic evaluations [001, 002].
     pub evaluation_every_days: i32,
+    /// What matching rounds publish pairs as, unless staff choose otherwise for a round.
+    pub matching_publish: MatchingPublish,
+    /// Matching rounds only pair people with a language in common.
+    pub matching_shared_language: bool,
+    /// Matching rounds never pair two people of the same organisation.
+    pub matching_different_organisation: bool,
 }
 
 impl Default for Settings {
@@ -136,6 +169,9 @@ impl Default for Settings {
             default_mentor_capacity: 2,
             max_relationships_per_member: 3,
             evaluation_every_days: 60,
+            matching_publish: MatchingPublish::Offers,
+            matching_shared_language: false,
+            matching_different_organisation: false,
         }
     }
 }

@@ -143,6 +143,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_directory_index.sql"),
         include_str!("../migrations/postgres/0011_directory_index.sql"),
     ),
+    (
+        "0012_programme_matching",
+        include_str!("../migrations/sqlite/0012_programme_matching.sql"),
+        include_str!("../migrations/postgres/0012_programme_matching.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

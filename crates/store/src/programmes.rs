@@ -5,7 +5,7 @@ use crate::sql::{self, Count, duplicate};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::member_list::MemberRow;
-use trellis_domain::programme::{Details, Membership, Model, Settings, Slug};
+use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings, Slug};
 use trellis_domain::role::{StaffRole, Standing};
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -29,6 +29,9 @@ pub struct Programme {
     pub default_mentor_capacity: i32,
     pub max_relationships_per_member: i32,
     pub evaluation_every_days: i32,
+    pub matching_publish: String,
+    pub matching_shared_language: bool,
+    pub matching_different_organisation: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Bumped by triggers on every change the mentor directory shows (see `crate::directory`).
@@ -61,6 +64,10 @@ impl Programme {
             default_mentor_capacity: self.default_mentor_capacity,
             max_relationships_per_member: self.max_relationships_per_member,
             evaluation_every_days: self.evaluation_every_days,
+            matching_publish: MatchingPublish::parse("matching_publish", &self.matching_publish)
+                .unwrap_or(MatchingPublish::Offers),
+            matching_shared_language: self.matching_shared_language,
+            matching_different_organisation: self.matching_different_organisation,
         }
     }
 }
@@ -68,7 +75,7 @@ impl Programme {
 const COLUMNS: &str = "id, slug, name, description, model, membership, review_mentors, mentor_member_types, \
     choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
     meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at, \
-    directory_version, directory_epoch";
+    directory_version, directory_epoch, matching_publish, matching_shared_language, matching_different_organisation";
 
 fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
     vec![
@@ -87,6 +94,9 @@ fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
         s.default_mentor_capacity.into(),
         s.max_relationships_per_member.into(),
         s.evaluation_every_days.into(),
+        s.matching_publish.as_str().into(),
+        s.matching_shared_language.into(),
+        s.matching_different_organisation.into(),
     ]
 }
 
@@ -109,8 +119,9 @@ pub async fn create(
         c,
         "INSERT INTO programmes (slug, name, description, model, membership, review_mentors, mentor_member_types, \
          choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
-         meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
+         meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, \
+         matching_publish, matching_shared_language, matching_different_organisation, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id",
         values,
     )
     .await
@@ -136,7 +147,8 @@ pub async fn update(
         "UPDATE programmes SET name = $2, description = $3, model = $4, membership = $5, review_mentors = $6, \
          mentor_member_types = $7, choices_per_request = $8, reply_window_days = $9, application_target_days = $10, \
          concern_ack_days = $11, refresh_month = $12, refresh_grace_days = $13, meeting_minutes_min = $14, \
-         meeting_minutes_max = $15, default_mentor_capacity = $16, max_relationships_per_member = $17, evaluation_every_days = $18, updated_at = $19 \
+         meeting_minutes_max = $15, default_mentor_capacity = $16, max_relationships_per_member = $17, evaluation_every_days = $18, \
+         matching_publish = $19, matching_shared_language = $20, matching_different_organisation = $21, updated_at = $22 \
          WHERE id = $1",
         values,
     )

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 both_backends!(
     a_cohort_round_from_proposal_to_relationships,
     a_group_round_forms_groups_of_the_set_size,
-    peer_circles_group_the_mentees_among_themselves
+    peer_circles_group_the_mentees_among_themselves,
+    the_programme_s_matching_rules_apply_to_every_round
 );
 
 const ROUNDS: &str = "/api/v1/programmes/imp/matching-rounds";
@@ -564,4 +565,81 @@ async fn peer_circles_group_the_mentees_among_themselves(b: Backend) {
         .await;
     assert_eq!(r.status(), 409);
     app.stop().await;
+}
+
+/// "When the programme says so": a programme's matching rules choose what a round publishes as
+/// when the round does not say, and keep its constraints in every round.
+async fn the_programme_s_matching_rules_apply_to_every_round(b: Backend) {
+    let Some(st) = setup(b, 2).await else {
+        return;
+    };
+    let app = &st.app;
+    let admin = app.admin_or_existing().await;
+    let (code, _, field, _) = error_of(
+        app.patch(
+            "/api/v1/programmes/imp",
+            json!({"settings": {"matching_publish": "pairs"}}),
+            &admin,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, field.as_deref()), (422, Some("matching_publish")));
+    let p: Value = app
+        .patch(
+            "/api/v1/programmes/imp",
+            json!({"settings": {"matching_publish": "relationships", "matching_different_organisation": true}}),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["settings"]["matching_publish"], "relationships", "{p}");
+    assert_eq!(p["settings"]["matching_different_organisation"], true);
+    assert_eq!(p["settings"]["matching_shared_language"], false);
+    let round: Value = app
+        .post(
+            ROUNDS,
+            json!({"name": "Autumn", "mentees": ["mo@example.org"], "different_organisation": false}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(round["settings"]["publish_as"], "relationships", "{round}");
+    assert_eq!(
+        round["settings"]["different_organisation"], true,
+        "the programme's rule holds even when the round leaves it out"
+    );
+    // A round may still choose offers for itself.
+    let offers: Value = app
+        .post(
+            ROUNDS,
+            json!({"name": "Offers", "mentees": ["mo@example.org"], "publish_as": "offers"}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(offers["settings"]["publish_as"], "offers", "{offers}");
+    // Publishing the first makes a relationship at once.
+    let id = round["round"]["id"].as_i64().unwrap();
+    let published: Value = app
+        .post(
+            &format!("{ROUNDS}/{id}/publish"),
+            json!({}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        published["pairs"][0]["relationship_id"].is_i64(),
+        "{published}"
+    );
+    st.app.stop().await;
 }

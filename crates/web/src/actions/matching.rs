@@ -133,7 +133,12 @@ async fn round_of(s: &AppState, p: &Programme, id: i64) -> AppResult<Round> {
 }
 
 /// Checks a new round's input: name, mode, weights, and the mentees' addresses.
-fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Invalid> {
+/// The round as typed, with the programme's matching rules: its publishing choice when the
+/// round leaves it out, its constraints always.
+fn parse(
+    input: &RoundInput,
+    programme: &trellis_domain::programme::Settings,
+) -> Result<(String, Mode, Settings, Vec<Email>), Invalid> {
     let mut invalid = Invalid::default();
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
@@ -166,7 +171,8 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
         }
     };
     let publish_as = match input.publish_as.trim() {
-        "" | "offers" => "offers",
+        "" => programme.matching_publish.as_str(),
+        "offers" => "offers",
         "relationships" => "relationships",
         "groups" => "groups",
         "circles" => "circles",
@@ -213,8 +219,9 @@ fn parse(input: &RoundInput) -> Result<(String, Mode, Settings, Vec<Email>), Inv
             mode,
             Settings {
                 weights,
-                shared_language: input.shared_language,
-                different_organisation: input.different_organisation,
+                shared_language: input.shared_language || programme.matching_shared_language,
+                different_organisation: input.different_organisation
+                    || programme.matching_different_organisation,
                 publish_as: publish_as.into(),
                 group_size,
             },
@@ -240,7 +247,7 @@ pub async fn create(
     input: &RoundInput,
 ) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
-    let (name, mode, settings, emails) = parse(input)?;
+    let (name, mode, settings, emails) = parse(input, &p.settings())?;
     let db = &s.store.db;
     let mut mentees = Vec::new();
     for e in &emails {

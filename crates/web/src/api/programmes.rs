@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use trellis_domain::programme::{Details, Membership, Model, Settings};
+use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::{self as store, MemberSummary, Programme, StaffMember};
 use utoipa::ToSchema;
@@ -34,6 +34,13 @@ pub struct SettingsBody {
     default_mentor_capacity: Option<i32>,
     max_relationships_per_member: Option<i32>,
     evaluation_every_days: Option<i32>,
+    /// offers or relationships: what matching rounds publish pairs as unless staff choose
+    /// otherwise for a round.
+    matching_publish: Option<String>,
+    /// Matching rounds only pair people with a language in common.
+    matching_shared_language: Option<bool>,
+    /// Matching rounds never pair two people of the same organisation.
+    matching_different_organisation: Option<bool>,
 }
 
 impl SettingsBody {
@@ -54,6 +61,9 @@ impl SettingsBody {
             default_mentor_capacity: Some(s.default_mentor_capacity),
             max_relationships_per_member: Some(s.max_relationships_per_member),
             evaluation_every_days: Some(s.evaluation_every_days),
+            matching_publish: Some(s.matching_publish.as_str().into()),
+            matching_shared_language: Some(s.matching_shared_language),
+            matching_different_organisation: Some(s.matching_different_organisation),
         }
     }
 
@@ -64,6 +74,9 @@ impl SettingsBody {
         }
         if let Some(m) = self.membership {
             s.membership = Membership::parse("membership", &m)?;
+        }
+        if let Some(m) = self.matching_publish {
+            s.matching_publish = MatchingPublish::parse("matching_publish", &m)?;
         }
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { s.$f = v; } )* };
@@ -81,7 +94,9 @@ impl SettingsBody {
             meeting_minutes_max,
             default_mentor_capacity,
             max_relationships_per_member,
-            evaluation_every_days
+            evaluation_every_days,
+            matching_shared_language,
+            matching_different_organisation
         );
         Ok(s)
     }

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use trellis_domain::programme::{Details, Membership, Model, Settings};
+use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
 use trellis_domain::{FieldError, Invalid};
 use trellis_store::audit::{self, AuditRow};
@@ -122,6 +122,12 @@ struct SettingsForm {
     max_relationships_per_member: String,
     #[serde(default)]
     evaluation_every_days: String,
+    #[serde(default)]
+    matching_publish: String,
+    #[serde(default)]
+    matching_shared_language: Option<String>,
+    #[serde(default)]
+    matching_different_organisation: Option<String>,
     /// The programme this one starts from (its terms are copied), if any.
     #[serde(default)]
     template: String,
@@ -149,6 +155,9 @@ impl SettingsForm {
             default_mentor_capacity: s.default_mentor_capacity.to_string(),
             max_relationships_per_member: s.max_relationships_per_member.to_string(),
             evaluation_every_days: s.evaluation_every_days.to_string(),
+            matching_publish: s.matching_publish.as_str().into(),
+            matching_shared_language: s.matching_shared_language.then(|| "on".into()),
+            matching_different_organisation: s.matching_different_organisation.then(|| "on".into()),
             template: String::new(),
         }
     }
@@ -184,6 +193,23 @@ impl SettingsForm {
                 &self.max_relationships_per_member,
             ),
             ("evaluation_every_days", &self.evaluation_every_days),
+            ("matching_publish", &self.matching_publish),
+            (
+                "matching_shared_language",
+                if self.matching_shared_language.is_some() {
+                    "on"
+                } else {
+                    ""
+                },
+            ),
+            (
+                "matching_different_organisation",
+                if self.matching_different_organisation.is_some() {
+                    "on"
+                } else {
+                    ""
+                },
+            ),
         ])
     }
 
@@ -209,6 +235,17 @@ impl SettingsForm {
             s.membership = m;
         }
         s.review_mentors = self.review_mentors.is_some();
+        // Left out (a form from before the setting existed): the default, offers.
+        if !self.matching_publish.trim().is_empty()
+            && let Some(m) = inv.check(MatchingPublish::parse(
+                "matching_publish",
+                &self.matching_publish,
+            ))
+        {
+            s.matching_publish = m;
+        }
+        s.matching_shared_language = self.matching_shared_language.is_some();
+        s.matching_different_organisation = self.matching_different_organisation.is_some();
         s.mentor_member_types = self
             .mentor_member_types
             .split(',')

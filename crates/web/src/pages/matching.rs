@@ -79,7 +79,18 @@ async fn list(
     let p = find(&s, &slug)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    Ok(ok(&list_page(&s, &me, p, c, FormState::default()).await?))
+    // A new round starts from the programme's matching rules.
+    let ps = p.settings();
+    let yes = |b: bool| if b { "yes" } else { "" };
+    let f = FormState::with(&[
+        ("publish_as", ps.matching_publish.as_str()),
+        ("shared_language", yes(ps.matching_shared_language)),
+        (
+            "different_organisation",
+            yes(ps.matching_different_organisation),
+        ),
+    ]);
+    Ok(ok(&list_page(&s, &me, p, c, f).await?))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,6 @@
+-- A programme's rules for matching rounds: what pairs are published as unless staff choose
+-- otherwise, and the constraints every round keeps. Kept side by side with the other
+-- database's 0012_programme_matching.sql.
+ALTER TABLE programmes ADD COLUMN matching_publish TEXT NOT NULL DEFAULT 'offers';
+ALTER TABLE programmes ADD COLUMN matching_shared_language BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE programmes ADD COLUMN matching_different_organisation BOOLEAN NOT NULL DEFAULT false;
