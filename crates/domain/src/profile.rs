@@ -38,6 +38,10 @@ pub struct Profile {
     pub background: Option<String>,
     pub interests: Option<String>,
     pub channels: Vec<String>,
+    /// Their line manager's email address: a programme may keep people away from their own
+    /// manager in matching rounds. Shown to the member only.
+    #[serde(default)]
+    pub manager_email: Option<String>,
 }
 
 /// What an edit form or `PATCH /api/v1/me` carries, unparsed.
@@ -65,6 +69,8 @@ pub struct ProfileInput {
     pub interests: String,
     #[serde(default)]
     pub channels: Vec<String>,
+    #[serde(default)]
+    pub manager_email: String,
 }
 
 impl ProfileInput {
@@ -81,6 +87,7 @@ impl ProfileInput {
             languages: p.languages.join(", "),
             background: s(&p.background),
             interests: s(&p.interests),
+            manager_email: s(&p.manager_email),
             channels: p.channels.clone(),
         }
     }
@@ -182,6 +189,12 @@ impl Profile {
             channels: inv
                 .check(parse_channels("channels", &input.channels))
                 .unwrap_or_default(),
+            manager_email: match input.manager_email.trim() {
+                "" => None,
+                raw => inv
+                    .check(crate::account::Email::parse("manager_email", raw))
+                    .map(|e| e.as_str().to_owned()),
+            },
         };
         inv.into_result().map(|()| profile)
     }

@@ -149,6 +149,8 @@ pub struct Settings {
     pub matching_shared_language: bool,
     /// Matching rounds never pair two people of the same organisation.
     pub matching_different_organisation: bool,
+    /// Matching rounds never pair a mentee with the mentor their profile names as manager.
+    pub matching_not_own_manager: bool,
 }
 
 impl Default for Settings {
@@ -172,6 +174,7 @@ impl Default for Settings {
             matching_publish: MatchingPublish::Offers,
             matching_shared_language: false,
             matching_different_organisation: false,
+            matching_not_own_manager: false,
         }
     }
 }

@@ -26,6 +26,7 @@ pub struct User {
     pub background: Option<String>,
     pub interests: Option<String>,
     pub channels: String,
+    pub manager_email: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -51,6 +52,7 @@ impl User {
             background: self.background.clone(),
             interests: self.interests.clone(),
             channels: split_list(&self.channels),
+            manager_email: self.manager_email.clone(),
         }
     }
 
@@ -60,7 +62,7 @@ impl User {
 }
 
 const USER_COLUMNS: &str = "id, email, name, password_hash, email_verified_at, is_admin, pronouns, organisation, title, \
-     career_stage, location, time_zone, languages, background, interests, channels, created_at, updated_at";
+     career_stage, location, time_zone, languages, background, interests, channels, manager_email, created_at, updated_at";
 
 /// Creates an account. An email already registered is `Duplicate { field: "email" }`.
 pub async fn create_user(
@@ -158,7 +160,7 @@ pub async fn update_profile(
     sql::exec(
         c,
         "UPDATE users SET name = $2, pronouns = $3, organisation = $4, title = $5, career_stage = $6, location = $7, \
-         time_zone = $8, languages = $9, background = $10, interests = $11, channels = $12, updated_at = $13 WHERE id = $1",
+         time_zone = $8, languages = $9, background = $10, interests = $11, channels = $12, updated_at = $13, manager_email = $14 WHERE id = $1",
         vec![
             user_id.into(),
             p.name.clone().into(),
@@ -173,6 +175,7 @@ pub async fn update_profile(
             p.interests.clone().into(),
             p.channels.join("\n").into(),
             now.into(),
+            p.manager_email.clone().into(),
         ],
     )
     .await?;

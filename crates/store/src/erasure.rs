@@ -146,7 +146,7 @@ pub async fn erase(c: &impl ConnectionTrait, f: &Former<'_>, now: DateTime<Utc>)
     run(
         "UPDATE users SET name = $2, email = $3, password_hash = '', email_verified_at = NULL, is_admin = FALSE, pronouns = NULL, \
          organisation = NULL, title = NULL, career_stage = NULL, location = NULL, time_zone = NULL, languages = '', \
-         background = NULL, interests = NULL, channels = '', updated_at = $4 WHERE id = $1",
+         background = NULL, interests = NULL, channels = '', manager_email = NULL, updated_at = $4 WHERE id = $1",
         vec![me.into(), f.placeholder_name.into(), f.placeholder_email.into(), now.into()],
     )
     .await?;

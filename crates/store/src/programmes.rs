@@ -32,6 +32,7 @@ pub struct Programme {
     pub matching_publish: String,
     pub matching_shared_language: bool,
     pub matching_different_organisation: bool,
+    pub matching_not_own_manager: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Bumped by triggers on every change the mentor directory shows (see `crate::directory`).
@@ -68,6 +69,7 @@ impl Programme {
                 .unwrap_or(MatchingPublish::Offers),
             matching_shared_language: self.matching_shared_language,
             matching_different_organisation: self.matching_different_organisation,
+            matching_not_own_manager: self.matching_not_own_manager,
         }
     }
 }
@@ -75,7 +77,7 @@ impl Programme {
 const COLUMNS: &str = "id, slug, name, description, model, membership, review_mentors, mentor_member_types, \
     choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
     meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at, \
-    directory_version, directory_epoch, matching_publish, matching_shared_language, matching_different_organisation";
+    directory_version, directory_epoch, matching_publish, matching_shared_language, matching_different_organisation, matching_not_own_manager";
 
 fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
     vec![
@@ -97,6 +99,7 @@ fn settings_values(s: &Settings) -> Vec<sea_orm::Value> {
         s.matching_publish.as_str().into(),
         s.matching_shared_language.into(),
         s.matching_different_organisation.into(),
+        s.matching_not_own_manager.into(),
     ]
 }
 
@@ -120,8 +123,8 @@ pub async fn create(
         "INSERT INTO programmes (slug, name, description, model, membership, review_mentors, mentor_member_types, \
          choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
          meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, \
-         matching_publish, matching_shared_language, matching_different_organisation, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id",
+         matching_publish, matching_shared_language, matching_different_organisation, matching_not_own_manager, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) RETURNING id",
         values,
     )
     .await
@@ -148,7 +151,8 @@ pub async fn update(
          mentor_member_types = $7, choices_per_request = $8, reply_window_days = $9, application_target_days = $10, \
          concern_ack_days = $11, refresh_month = $12, refresh_grace_days = $13, meeting_minutes_min = $14, \
          meeting_minutes_max = $15, default_mentor_capacity = $16, max_relationships_per_member = $17, evaluation_every_days = $18, \
-         matching_publish = $19, matching_shared_language = $20, matching_different_organisation = $21, updated_at = $22 \
+         matching_publish = $19, matching_shared_language = $20, matching_different_organisation = $21, \
+         matching_not_own_manager = $22, updated_at = $23 \
          WHERE id = $1",
         values,
     )

@@ -150,6 +150,7 @@ pub fn profile(rng: &mut StdRng, name: String) -> Profile {
         channels: CHANNELS
             .choose(rng)
             .map_or_else(Vec::new, |c| c.iter().map(|s| (*s).to_owned()).collect()),
+        manager_email: None,
     }
 }
 

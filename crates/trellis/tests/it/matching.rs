@@ -625,6 +625,63 @@ async fn the_programme_s_matching_rules_apply_to_every_round(b: Backend) {
         .await
         .unwrap();
     assert_eq!(offers["settings"]["publish_as"], "offers", "{offers}");
+    // Never the mentee's own manager: Mo names mentor0 as manager; with mentor1 forbidden,
+    // no mentor is left for Mo.
+    let (code, _, field, _) = error_of(
+        app.patch(
+            "/api/v1/me",
+            json!({"manager_email": "the boss"}),
+            &st.mentee,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((code, field.as_deref()), (422, Some("manager_email")));
+    let r = app
+        .patch(
+            "/api/v1/me",
+            json!({"manager_email": "Mentor0@example.org"}),
+            &st.mentee,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let p: Value = app
+        .patch(
+            "/api/v1/programmes/imp",
+            json!({"settings": {"matching_not_own_manager": true}}),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["settings"]["matching_not_own_manager"], true);
+    let kept: Value = app
+        .post(
+            ROUNDS,
+            json!({"name": "Managers", "mentees": ["mo@example.org"]}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["settings"]["not_own_manager"], true, "{kept}");
+    assert_eq!(kept["pairs"][0]["mentor_id"], st.mentors[1].1, "{kept}");
+    let kid = kept["round"]["id"].as_i64().unwrap();
+    let rerun: Value = app
+        .post(
+            &format!("{ROUNDS}/{kid}/rules"),
+            json!({"mentee_id": st.mentee_id, "mentor_id": st.mentors[1].1, "kind": "forbid"}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(rerun["pairs"][0]["mentor_id"].is_null(), "{rerun}");
+    assert_eq!(rerun["pairs"][0]["unmatched"], "no_allowed_mentor");
+
     // Publishing the first makes a relationship at once.
     let id = round["round"]["id"].as_i64().unwrap();
     let published: Value = app

@@ -62,6 +62,9 @@ pub struct Settings {
     pub weights: Weights,
     pub shared_language: bool,
     pub different_organisation: bool,
+    /// Never a mentee with the mentor their profile names as manager (the programme's rule).
+    #[serde(default)]
+    pub not_own_manager: bool,
     /// offers, relationships, groups or circles
     #[serde(default = "offers")]
     pub publish_as: String,
@@ -222,6 +225,7 @@ fn parse(
                 shared_language: input.shared_language || programme.matching_shared_language,
                 different_organisation: input.different_organisation
                     || programme.matching_different_organisation,
+                not_own_manager: programme.matching_not_own_manager,
                 publish_as: publish_as.into(),
                 group_size,
             },
@@ -358,10 +362,22 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
             .collect::<Vec<_>>()
             .join(" ");
         let languages = list_of(&user.languages);
+        // The manager named on the profile, as the account it belongs to (if any).
+        let mut manager = None;
+        if let Some(Ok(email)) = user
+            .manager_email
+            .as_deref()
+            .map(|e| Email::parse("manager_email", e))
+        {
+            manager = trellis_store::accounts::user_by_email(tx, &email)
+                .await?
+                .map(|boss| boss.id.to_string());
+        }
         mentee_people.push(Person {
             languages: languages.clone(),
             organisation: user.organisation.clone(),
-            ..Person::default()
+            id: Some(u.to_string()),
+            manager,
         });
         mentees.push(Mentee {
             user_id: u,
@@ -410,7 +426,8 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
         mentor_people.push(Person {
             languages: languages.clone(),
             organisation: m.organisation.clone(),
-            ..Person::default()
+            id: Some(m.user_id.to_string()),
+            manager: None,
         });
         names.push(m.name.clone());
         let free = (m.capacity - m.active_mentees) as u32;
@@ -442,7 +459,7 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
         Rules {
             shared_language: settings.shared_language,
             different_organisation: settings.different_organisation,
-            not_own_manager: false,
+            not_own_manager: settings.not_own_manager,
         },
         mentee_people,
         mentor_people,

@@ -262,6 +262,8 @@ pub struct ProfilePatch {
     interests: Option<String>,
     /// Any of email, phone, video, in_person, chat, conferences.
     channels: Option<Vec<String>>,
+    /// Your line manager's email address (matching rounds may keep you apart); "" clears it.
+    manager_email: Option<String>,
 }
 
 /// Edit your profile.
@@ -288,6 +290,7 @@ pub async fn patch_me(
     set(&mut input.languages, b.languages.map(|l| l.join(", ")));
     set(&mut input.background, b.background);
     set(&mut input.interests, b.interests);
+    set(&mut input.manager_email, b.manager_email);
     if let Some(c) = b.channels {
         input.channels = c;
     }

@@ -41,6 +41,8 @@ pub struct SettingsBody {
     matching_shared_language: Option<bool>,
     /// Matching rounds never pair two people of the same organisation.
     matching_different_organisation: Option<bool>,
+    /// Matching rounds never pair a mentee with the mentor their profile names as manager.
+    matching_not_own_manager: Option<bool>,
 }
 
 impl SettingsBody {
@@ -64,6 +66,7 @@ impl SettingsBody {
             matching_publish: Some(s.matching_publish.as_str().into()),
             matching_shared_language: Some(s.matching_shared_language),
             matching_different_organisation: Some(s.matching_different_organisation),
+            matching_not_own_manager: Some(s.matching_not_own_manager),
         }
     }
 
@@ -96,7 +99,8 @@ impl SettingsBody {
             max_relationships_per_member,
             evaluation_every_days,
             matching_shared_language,
-            matching_different_organisation
+            matching_different_organisation,
+            matching_not_own_manager
         );
         Ok(s)
     }

@@ -438,6 +438,7 @@ fn profile_state(p: &ProfileInput) -> FormState {
         ("languages", &p.languages),
         ("background", &p.background),
         ("interests", &p.interests),
+        ("manager_email", &p.manager_email),
         ("channels", &p.channels.join("\n")),
     ])
 }
@@ -490,6 +491,8 @@ pub struct ProfileForm {
     interests: String,
     #[serde(default)]
     channels: Vec<String>,
+    #[serde(default)]
+    manager_email: String,
 }
 
 impl ProfileForm {
@@ -506,6 +509,7 @@ impl ProfileForm {
             background: self.background,
             interests: self.interests,
             channels: self.channels,
+            manager_email: self.manager_email,
         }
     }
 }

@@ -128,6 +128,8 @@ struct SettingsForm {
     matching_shared_language: Option<String>,
     #[serde(default)]
     matching_different_organisation: Option<String>,
+    #[serde(default)]
+    matching_not_own_manager: Option<String>,
     /// The programme this one starts from (its terms are copied), if any.
     #[serde(default)]
     template: String,
@@ -158,6 +160,7 @@ impl SettingsForm {
             matching_publish: s.matching_publish.as_str().into(),
             matching_shared_language: s.matching_shared_language.then(|| "on".into()),
             matching_different_organisation: s.matching_different_organisation.then(|| "on".into()),
+            matching_not_own_manager: s.matching_not_own_manager.then(|| "on".into()),
             template: String::new(),
         }
     }
@@ -210,6 +213,14 @@ impl SettingsForm {
                     ""
                 },
             ),
+            (
+                "matching_not_own_manager",
+                if self.matching_not_own_manager.is_some() {
+                    "on"
+                } else {
+                    ""
+                },
+            ),
         ])
     }
 
@@ -246,6 +257,7 @@ impl SettingsForm {
         }
         s.matching_shared_language = self.matching_shared_language.is_some();
         s.matching_different_organisation = self.matching_different_organisation.is_some();
+        s.matching_not_own_manager = self.matching_not_own_manager.is_some();
         s.mentor_member_types = self
             .mentor_member_types
             .split(',')
