@@ -11,8 +11,9 @@
 //! same way; a deleted mentor row (bumping `directory_epoch`) rebuilds the index.
 //!
 //! Versions are safe to read without locks: the transaction that stamps a mentor holds the
-//! programme row until it commits, so once a version is visible every row stamped at or below
-//! it is too.
+//! programme row until it commits (on PostgreSQL the stamping is deferred to the commit, so the
+//! row is held only then), so once a version is visible every row stamped at or below it is
+//! too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

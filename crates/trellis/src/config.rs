@@ -117,11 +117,29 @@ impl Config {
                 if !path.exists() {
                     std::fs::create_dir_all(&self.data_dir)
                         .with_context(|| format!("creating {}", self.data_dir.display()))?;
-                    write_private(
-                        &path,
-                        &format!("{}\n", trellis_store::sealed::Keys::generate("k1")),
-                    )?;
-                    tracing::info!(path = %path.display(), "made a content key: keep this file with your backups");
+                    // Written aside, then linked into place: instances starting together in one
+                    // folder agree on the first key, and none reads a half-written file.
+                    let aside = self
+                        .data_dir
+                        .join(format!(".content-keys.{}", std::process::id()));
+                    let key = format!("{}\n", trellis_store::sealed::Keys::generate("k1"));
+                    // (A file left by a process that stopped half-way is replaced.)
+                    let _ = std::fs::remove_file(&aside);
+                    write_private(&aside, &key)?;
+                    let linked = std::fs::hard_link(&aside, &path);
+                    let _ = std::fs::remove_file(&aside);
+                    let made = match linked {
+                        Ok(()) => true,
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+                        // A file system without hard links: written in place.
+                        Err(_) => {
+                            write_private(&path, &key)?;
+                            true
+                        }
+                    };
+                    if made {
+                        tracing::info!(path = %path.display(), "made a content key: keep this file with your backups");
+                    }
                 }
                 std::fs::read_to_string(&path)
                     .with_context(|| format!("reading {}", path.display()))?

@@ -1,8 +1,13 @@
 -- The mentor directory is searched in memory (crates/store/src/directory.rs). Every change it
 -- shows bumps the programme's directory_version and stamps the mentor row with it, so each
--- instance's index loads just what changed. Triggers do it, so no code path can forget; the
--- programme row stays locked until the stamping transaction commits, so versions become
--- visible in order. Kept side by side with sqlite/0011_directory_index.sql.
+-- instance's index loads just what changed. Triggers do it, so no code path can forget.
+-- Kept side by side with sqlite/0011_directory_index.sql.
+--
+-- The triggers run when the transaction commits (constraint triggers, deferred): the
+-- programme row is then locked only from the bump to the end of the commit, after every other
+-- lock the transaction takes, so two transactions changing mentors of one programme cannot
+-- deadlock on it; and since the row stays locked until the commit, versions become visible in
+-- order: once version v is visible, every mentor stamped at or below v is too.
 
 ALTER TABLE programmes ADD COLUMN directory_version BIGINT NOT NULL DEFAULT 0;
 -- Bumped when a mentor row is deleted: the indexes are then rebuilt.
@@ -10,14 +15,24 @@ ALTER TABLE programmes ADD COLUMN directory_epoch BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE mentors ADD COLUMN directory_revision BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX mentors_directory_revision ON mentors (programme_id, directory_revision);
 
+-- Stamps a mentor row with a new version of its programme's directory.
 CREATE FUNCTION trellis_mentor_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v BIGINT;
 BEGIN
     UPDATE programmes SET directory_version = directory_version + 1 WHERE id = NEW.programme_id
-        RETURNING directory_version INTO NEW.directory_revision;
-    RETURN NEW;
+        RETURNING directory_version INTO v;
+    -- Changes the revision, so the update trigger below does not fire again.
+    UPDATE mentors SET directory_revision = v WHERE id = NEW.id;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER mentors_directory_stamp BEFORE INSERT OR UPDATE ON mentors
-    FOR EACH ROW EXECUTE FUNCTION trellis_mentor_stamp();
+CREATE CONSTRAINT TRIGGER mentors_directory_insert AFTER INSERT ON mentors
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trellis_mentor_stamp();
+-- Any change but the stamp itself (which changes the revision) stamps the row.
+CREATE CONSTRAINT TRIGGER mentors_directory_update AFTER UPDATE ON mentors
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NEW.directory_revision = OLD.directory_revision)
+    EXECUTE FUNCTION trellis_mentor_stamp();
 
 CREATE FUNCTION trellis_mentor_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -25,15 +40,16 @@ BEGIN
         WHERE id = OLD.programme_id;
     RETURN NULL;
 END $$;
-CREATE TRIGGER mentors_directory_delete AFTER DELETE ON mentors
-    FOR EACH ROW EXECUTE FUNCTION trellis_mentor_deleted();
+CREATE CONSTRAINT TRIGGER mentors_directory_delete AFTER DELETE ON mentors
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trellis_mentor_deleted();
 
+-- A change of a mentor's terms touches the mentor row (same revision), which stamps it.
 CREATE FUNCTION trellis_mentor_terms_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        UPDATE mentors SET directory_revision = 0 WHERE id = OLD.mentor_id;
+        UPDATE mentors SET directory_revision = directory_revision WHERE id = OLD.mentor_id;
     ELSE
-        UPDATE mentors SET directory_revision = 0 WHERE id = NEW.mentor_id;
+        UPDATE mentors SET directory_revision = directory_revision WHERE id = NEW.mentor_id;
     END IF;
     RETURN NULL;
 END $$;
@@ -43,7 +59,7 @@ CREATE TRIGGER mentor_terms_directory AFTER INSERT OR DELETE ON mentor_terms
 -- The directory shows the person's name, pronouns, organisation, title, location and time zone.
 CREATE FUNCTION trellis_mentor_person_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE mentors SET directory_revision = 0 WHERE user_id = NEW.id;
+    UPDATE mentors SET directory_revision = directory_revision WHERE user_id = NEW.id;
     RETURN NULL;
 END $$;
 CREATE TRIGGER users_directory_update AFTER UPDATE ON users FOR EACH ROW
@@ -62,8 +78,12 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER taxonomy_directory AFTER INSERT OR UPDATE OR DELETE ON taxonomy_terms
-    FOR EACH ROW EXECUTE FUNCTION trellis_taxonomy_changed();
+CREATE CONSTRAINT TRIGGER taxonomy_directory_insert AFTER INSERT ON taxonomy_terms
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trellis_taxonomy_changed();
+CREATE CONSTRAINT TRIGGER taxonomy_directory_update AFTER UPDATE ON taxonomy_terms
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trellis_taxonomy_changed();
+CREATE CONSTRAINT TRIGGER taxonomy_directory_delete AFTER DELETE ON taxonomy_terms
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trellis_taxonomy_changed();
 
 -- The full-text index the SQL search used is no longer read.
 DROP INDEX mentors_search;
