@@ -1567,3 +1567,74 @@ async fn directory_stays_in_step_across_instances(b: Backend) {
     );
     app.stop().await;
 }
+
+/// PostgreSQL: the triggers that bump the directory version run at commit, so two
+/// transactions changing mentors of one programme in opposite order do not deadlock on the
+/// programme row. A holds mentor 1 and will want mentor 2; B holds mentor 2 and commits. With
+/// the version bumped as each row changes, B would wait for the programme row A holds and A
+/// for B's mentor: a deadlock (and B would never get past its first change, which the timeout
+/// below catches).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_mentor_changes_in_parallel_do_not_deadlock() {
+    use std::time::Duration;
+    use trellis_store::{ConnectionTrait, TransactionTrait};
+    let Some(app) = TestApp::spawn(crate::helpers::Backend::Postgres).await else {
+        assert!(!crate::helpers::postgres_required());
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    for (name, email) in [("Mia", "mia@example.org"), ("Noor", "noor@example.org")] {
+        approved_mentor(&app, "imp", &director, name, email, "Feedback.", json!({})).await;
+    }
+    let store = trellis_store::connect(&app.config.database_url())
+        .await
+        .unwrap();
+    let touch =
+        |name: &str| format!("UPDATE mentors SET capacity = capacity + 1 WHERE name = '{name}'");
+    let a = store.db.begin().await.unwrap();
+    a.execute_unprepared(&touch("Mia")).await.unwrap();
+    let (held_tx, held) = tokio::sync::oneshot::channel();
+    let (go_tx, go) = tokio::sync::oneshot::channel::<()>();
+    let b_db = store.db.clone();
+    let b_update = touch("Noor");
+    let b = tokio::spawn(async move {
+        let b = b_db.begin().await.unwrap();
+        b.execute_unprepared(&b_update).await.unwrap();
+        held_tx.send(()).unwrap();
+        go.await.unwrap();
+        b.commit().await
+    });
+    tokio::time::timeout(Duration::from_secs(20), held)
+        .await
+        .expect("B changed its mentor while A holds another")
+        .unwrap();
+    let a_update = touch("Noor");
+    let a_second = tokio::spawn(async move {
+        let r = a.execute_unprepared(&a_update).await.map(|_| ());
+        (a, r)
+    });
+    go_tx.send(()).unwrap();
+    let b_done = tokio::time::timeout(Duration::from_secs(20), b)
+        .await
+        .expect("B commits")
+        .unwrap();
+    assert!(b_done.is_ok(), "B: {b_done:?}");
+    let (a, a_result) = tokio::time::timeout(Duration::from_secs(20), a_second)
+        .await
+        .expect("A gets the mentor B released")
+        .unwrap();
+    assert!(a_result.is_ok(), "A: {a_result:?}");
+    a.commit().await.unwrap();
+    // Both changes reached the directory.
+    let seeker = app.member("Seeker", "seeker@example.org").await;
+    join(&app, "imp", &seeker).await;
+    let all = search(&app, "imp", &seeker, "sort=capacity").await;
+    let capacities: Vec<i64> = all["mentors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["capacity"].as_i64().unwrap())
+        .collect();
+    assert_eq!(capacities, [4, 3], "{all}");
+    app.stop().await;
+}
