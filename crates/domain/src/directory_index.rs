@@ -66,6 +66,8 @@ pub struct Found<'a, T> {
     /// Matching mentors, counted up to `MAX_COUNT + 1`.
     pub total: u64,
     pub rows: Vec<&'a T>,
+    /// Each row's taxonomy term ids, ascending.
+    pub terms: Vec<&'a [i64]>,
 }
 
 /// What a search reads of every match, kept together in one array rather than behind each
@@ -423,6 +425,7 @@ impl<T> Index<T> {
         let none = Found {
             total: 0,
             rows: Vec::new(),
+            terms: Vec::new(),
         };
         let limit = usize::try_from(q.limit.clamp(1, MAX_PAGE_SIZE)).unwrap_or(20);
         let offset = usize::try_from(q.offset).unwrap_or(usize::MAX);
@@ -582,9 +585,11 @@ impl<T> Index<T> {
     }
 
     fn found(&self, total: usize, page: Vec<u32>) -> Found<'_, T> {
+        let docs: Vec<&Doc<T>> = page.into_iter().map(|s| self.doc(s)).collect();
         Found {
             total: total as u64,
-            rows: page.into_iter().map(|s| &self.doc(s).row).collect(),
+            rows: docs.iter().map(|d| &d.row).collect(),
+            terms: docs.iter().map(|d| d.terms.as_slice()).collect(),
         }
     }
 }
@@ -732,6 +737,10 @@ mod tests {
             [3]
         );
         assert!(q(|s| s.audience = Some(99)).is_empty());
+        let mut with_terms = words("");
+        with_terms.audience = Some(10);
+        let found = index.search(&with_terms);
+        assert_eq!(found.terms, [&[10, 20][..], &[10][..]], "each row's terms");
         assert_eq!(
             q(|s| s.availability = Some(AvailabilityFilter::Available)),
             [1, 2, 4]

@@ -34,6 +34,8 @@ pub struct SearchPage {
     pub total: i64,
     /// Shared with the index: a page costs no copies of the rows.
     pub mentors: Vec<Arc<MentorRow>>,
+    /// Each mentor's taxonomy term ids (audiences and expertise).
+    pub terms: Vec<Vec<i64>>,
 }
 
 impl SearchPage {
@@ -66,6 +68,7 @@ impl Cached {
         Ok(SearchPage {
             total: i64::try_from(found.total).unwrap_or(i64::MAX),
             mentors: found.rows.into_iter().map(Arc::clone).collect(),
+            terms: found.terms.into_iter().map(<[i64]>::to_vec).collect(),
         })
     }
 }

@@ -1109,6 +1109,10 @@ async fn mentoring_pages_check_access(b: Backend) {
         .await
         .unwrap();
     assert!(html.contains("1 mentor found"), "{html}");
+    assert!(
+        html.contains(" · Assessment</p>"),
+        "the card lists the mentor's audiences, then expertise: {html}"
+    );
     assert_eq!(
         mia.get(app.url("/programmes/imp/applications"))
             .send()

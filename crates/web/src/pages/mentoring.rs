@@ -20,7 +20,7 @@ use trellis_domain::profile::CHANNELS;
 use trellis_domain::role::{StaffRole, Standing};
 use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow, list_of};
 use trellis_store::programmes::Programme;
-use trellis_store::taxonomy::Term;
+use trellis_store::taxonomy::{self, AUDIENCE, EXPERTISE, Term};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -528,13 +528,37 @@ async fn directory(
     );
     match act::search(&s, &p, &st, &q).await {
         Ok(page) => {
-            let tax = act::taxonomy(&s, &p).await?;
-            let mut results = Vec::new();
+            // Every term, retired ones too (mentors who chose one keep it), labels the results
+            // from the ids the index hands back; the form offers the ones in use.
+            let db = &s.store.db;
+            let mut every: Vec<Term> = taxonomy::terms(db, p.id, AUDIENCE, true).await?;
+            every.extend(taxonomy::terms(db, p.id, EXPERTISE, true).await?);
+            let tax = Taxonomy {
+                audiences: every
+                    .iter()
+                    .filter(|t| t.kind == AUDIENCE && !t.retired)
+                    .cloned()
+                    .collect(),
+                expertise: every
+                    .iter()
+                    .filter(|t| t.kind == EXPERTISE && !t.retired)
+                    .cloned()
+                    .collect(),
+            };
             let capped = page.more_than_counted();
-            for m in page.mentors.iter().map(|m| MentorRow::clone(m)) {
-                let terms = store::mentor_terms(&s.store.db, m.id).await?;
-                results.push((m, terms));
-            }
+            let results = page
+                .mentors
+                .iter()
+                .zip(&page.terms)
+                .map(|(m, ids)| {
+                    let terms = every
+                        .iter()
+                        .filter(|t| ids.contains(&t.id))
+                        .cloned()
+                        .collect();
+                    (MentorRow::clone(m), terms)
+                })
+                .collect();
             let total = if capped {
                 i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
             } else {
