@@ -168,12 +168,7 @@ pub struct Breakdown {
 impl Breakdown {
     pub fn of(e: &Mentee, m: &Mentor) -> Self {
         // Share of the mentee's words the mentor covers, reaching 1 at a third of them.
-        let expertise = if e.words.is_empty() {
-            0.0
-        } else {
-            let shared = e.words.intersection(&m.words).count() as f64;
-            (3.0 * shared / e.words.len() as f64).min(1.0)
-        };
+        let expertise = words_shared(&e.words, &m.words, e.words.len());
         let audience = match &e.career_stage {
             None => 0.5,
             Some(stage) => {
@@ -182,22 +177,11 @@ impl Breakdown {
                 if fits { 1.0 } else { 0.0 }
             }
         };
-        let language = if e.languages.is_empty() || m.languages.is_empty() {
-            0.5
-        } else if shared_language(&e.languages, &m.languages) {
-            1.0
-        } else {
-            0.0
-        };
-        let time_zone = match (e.utc_offset, m.utc_offset) {
-            (Some(a), Some(b)) => 1.0 - f64::from((a - b).abs().min(720)) / 720.0,
-            _ => 0.5,
-        };
         Breakdown {
             expertise,
             audience,
-            language,
-            time_zone,
+            language: language_fit(&e.languages, &m.languages),
+            time_zone: time_zone_fit(e.utc_offset, m.utc_offset),
             availability: if m.available { 1.0 } else { 0.0 },
             preference: if e.shortlist.contains(&m.user_id) {
                 1.0
@@ -213,33 +197,17 @@ impl Breakdown {
     /// as met and there is no shortlist between peers.
     pub fn of_peers(a: &Mentee, b: &Mentee) -> Self {
         let shorter = a.words.len().min(b.words.len());
-        let expertise = if shorter == 0 {
-            0.0
-        } else {
-            let shared = a.words.intersection(&b.words).count() as f64;
-            (3.0 * shared / shorter as f64).min(1.0)
-        };
+        let expertise = words_shared(&a.words, &b.words, shorter);
         let audience = match (&a.career_stage, &b.career_stage) {
             (Some(x), Some(y)) if x == y => 1.0,
             (Some(_), Some(_)) => 0.0,
             _ => 0.5,
         };
-        let language = if a.languages.is_empty() || b.languages.is_empty() {
-            0.5
-        } else if shared_language(&a.languages, &b.languages) {
-            1.0
-        } else {
-            0.0
-        };
-        let time_zone = match (a.utc_offset, b.utc_offset) {
-            (Some(x), Some(y)) => 1.0 - f64::from((x - y).abs().min(720)) / 720.0,
-            _ => 0.5,
-        };
         Breakdown {
             expertise,
             audience,
-            language,
-            time_zone,
+            language: language_fit(&a.languages, &b.languages),
+            time_zone: time_zone_fit(a.utc_offset, b.utc_offset),
             availability: 1.0,
             preference: 0.0,
         }
@@ -254,6 +222,34 @@ impl Breakdown {
             + f64::from(w.availability) * self.availability
             + f64::from(w.preference) * self.preference;
         (total * 10_000.0 / f64::from(w.sum().max(1))).round() / 100.0
+    }
+}
+
+/// Shared words against `of` of them, reaching 1 at a third; 0 when `of` is 0.
+fn words_shared(a: &BTreeSet<String>, b: &BTreeSet<String>, of: usize) -> f64 {
+    if of == 0 {
+        return 0.0;
+    }
+    let shared = a.intersection(b).count() as f64;
+    (3.0 * shared / of as f64).min(1.0)
+}
+
+/// 1 with a language in common, 0 without, 0.5 when either side gives none.
+fn language_fit(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        0.5
+    } else if shared_language(a, b) {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// 1 in the same zone down to 0 twelve hours apart; 0.5 when either is unknown.
+fn time_zone_fit(a: Option<i32>, b: Option<i32>) -> f64 {
+    match (a, b) {
+        (Some(a), Some(b)) => 1.0 - f64::from((a - b).abs().min(720)) / 720.0,
+        _ => 0.5,
     }
 }
 
