@@ -389,11 +389,7 @@ pub async fn user_for_api_token(
     plain: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<User>> {
-    let cols = USER_COLUMNS
-        .split(", ")
-        .map(|col| format!("u.{}", col.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = sql::qualified(USER_COLUMNS, "u");
     let Some(row) = c
         .query_one_raw(sql::stmt(
             c,

@@ -245,11 +245,7 @@ pub async fn members(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<
 
 /// Programmes the person is a member of.
 pub async fn memberships_of(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Programme>> {
-    let cols = COLUMNS
-        .split(", ")
-        .map(|col| format!("p.{}", col.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = sql::qualified(COLUMNS, "p");
     Ok(sql::all(
         c,
         &format!("SELECT {cols} FROM programmes p JOIN programme_members m ON m.programme_id = p.id WHERE m.user_id = $1 ORDER BY p.name"),
@@ -325,11 +321,7 @@ pub async fn by_slug_as(
     user_id: i64,
     is_admin: bool,
 ) -> Result<Option<(Programme, Standing)>> {
-    let cols = COLUMNS
-        .split(", ")
-        .map(|col| format!("p.{}", col.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = sql::qualified(COLUMNS, "p");
     // One row per staff role (or one with no role), each saying whether the person is a member.
     let rows = c
         .query_all_raw(sql::stmt(

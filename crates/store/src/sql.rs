@@ -6,6 +6,15 @@ pub(crate) fn stmt(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> S
     Statement::from_sql_and_values(c.get_database_backend(), sql, values)
 }
 
+/// A list of columns (`"id, name"`) qualified by a table alias (`"p.id, p.name"`), for joins.
+pub(crate) fn qualified(columns: &str, alias: &str) -> String {
+    columns
+        .split(',')
+        .map(|col| format!("{alias}.{}", col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Runs a statement and returns the number of rows it changed.
 pub(crate) async fn exec(
     c: &impl ConnectionTrait,
