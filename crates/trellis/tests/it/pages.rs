@@ -395,6 +395,7 @@ async fn admin_pages_check_the_role(b: Backend) {
         ("model", "peer".to_owned()),
         ("membership", "open".to_owned()),
         ("review_mentors", "on".to_owned()),
+        ("matching_publish", "offers".to_owned()),
     ];
     for (k, v) in [
         ("choices_per_request", "3"),

@@ -135,6 +135,11 @@ struct SettingsForm {
     template: String,
 }
 
+/// A checkbox's value as the form state shows it: "on" when ticked.
+fn ticked(v: &Option<String>) -> &'static str {
+    if v.is_some() { "on" } else { "" }
+}
+
 impl SettingsForm {
     fn from_programme(slug: &str, d: &Details, s: &Settings) -> Self {
         Self {
@@ -173,14 +178,7 @@ impl SettingsForm {
             ("description", &self.description),
             ("model", &self.model),
             ("membership", &self.membership),
-            (
-                "review_mentors",
-                if self.review_mentors.is_some() {
-                    "on"
-                } else {
-                    ""
-                },
-            ),
+            ("review_mentors", ticked(&self.review_mentors)),
             ("mentor_member_types", &self.mentor_member_types),
             ("choices_per_request", &self.choices_per_request),
             ("reply_window_days", &self.reply_window_days),
@@ -199,27 +197,15 @@ impl SettingsForm {
             ("matching_publish", &self.matching_publish),
             (
                 "matching_shared_language",
-                if self.matching_shared_language.is_some() {
-                    "on"
-                } else {
-                    ""
-                },
+                ticked(&self.matching_shared_language),
             ),
             (
                 "matching_different_organisation",
-                if self.matching_different_organisation.is_some() {
-                    "on"
-                } else {
-                    ""
-                },
+                ticked(&self.matching_different_organisation),
             ),
             (
                 "matching_not_own_manager",
-                if self.matching_not_own_manager.is_some() {
-                    "on"
-                } else {
-                    ""
-                },
+                ticked(&self.matching_not_own_manager),
             ),
         ])
     }
@@ -246,13 +232,10 @@ impl SettingsForm {
             s.membership = m;
         }
         s.review_mentors = self.review_mentors.is_some();
-        // Left out (a form from before the setting existed): the default, offers.
-        if !self.matching_publish.trim().is_empty()
-            && let Some(m) = inv.check(MatchingPublish::parse(
-                "matching_publish",
-                &self.matching_publish,
-            ))
-        {
+        if let Some(m) = inv.check(MatchingPublish::parse(
+            "matching_publish",
+            &self.matching_publish,
+        )) {
             s.matching_publish = m;
         }
         s.matching_shared_language = self.matching_shared_language.is_some();
