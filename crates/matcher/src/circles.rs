@@ -9,12 +9,19 @@
 //!    capacities are the circles' remaining seats, each person's score their affinity to the
 //!    anchor — so the placement is the best possible for those anchors.
 //! 4. Swaps between circles that raise the circles' total affinity (the sum over every pair
-//!    in a circle) are made until none does (at most `n` passes).
+//!    in a circle) are made until none does (at most 50 passes).
+//!
+//! Each pair's affinity is computed once, into an n × n table: a round of circles is for a
+//! cohort of up to `MAX_PEOPLE` people.
 //!
 //! Deterministic: ties go to the lower index.
 
 use crate::optimal::Options;
 use crate::{Builder, Mode};
+
+/// The most people one round of circles groups (the table takes 8 bytes a pair: 32 MB at
+/// 2,000); a larger cohort is split into several rounds.
+pub const MAX_PEOPLE: usize = 2_000;
 
 /// The circles found, each a list of people (by index).
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +57,16 @@ pub fn circles(n: usize, size: usize, affinity: &dyn Fn(usize, usize) -> f64) ->
             total: 0.0,
         };
     }
+    // Each pair's affinity once (it is symmetric): every step below reads it many times.
+    let mut matrix = vec![0.0; n * n];
+    for a in 0..n {
+        for b in a + 1..n {
+            let x = affinity(a, b);
+            matrix[a * n + b] = x;
+            matrix[b * n + a] = x;
+        }
+    }
+    let affinity = &|a: usize, b: usize| matrix[a * n + b];
     let count = n.div_ceil(size);
     // Anchors: the most central person, then each time the one least like those chosen.
     let centrality = |a: usize| {
@@ -100,19 +117,23 @@ pub fn circles(n: usize, size: usize, affinity: &dyn Fn(usize, usize) -> f64) ->
             }
         }
     }
-    improve_by_swaps(&mut circles, n, affinity);
+    improve_by_swaps(&mut circles, affinity);
     let total = total_affinity(&circles, affinity);
     Circles { circles, total }
 }
 
+/// Passes of swaps at most: each pass that changes anything raises the total, and in practice
+/// a few passes settle it.
+const SWAP_PASSES: usize = 50;
+
 /// Swaps two people of different circles while that raises the total (first improvement,
-/// in index order); at most `n` passes.
-fn improve_by_swaps(circles: &mut [Vec<usize>], n: usize, affinity: &dyn Fn(usize, usize) -> f64) {
+/// in index order); at most `SWAP_PASSES` passes.
+fn improve_by_swaps(circles: &mut [Vec<usize>], affinity: &dyn Fn(usize, usize) -> f64) {
     // A person's affinity to a circle, without themself.
     let to = |x: usize, c: &[usize]| -> f64 {
         c.iter().filter(|&&y| y != x).map(|&y| affinity(x, y)).sum()
     };
-    for _ in 0..n {
+    for _ in 0..SWAP_PASSES {
         let mut changed = false;
         for p in 0..circles.len() {
             for q in p + 1..circles.len() {

@@ -292,6 +292,15 @@ pub async fn create(
             "A circle needs at least two people",
         ));
     }
+    if circles && mentees.len() > trellis_matcher::circles::MAX_PEOPLE {
+        return Err(AppError::invalid(
+            "mentees",
+            format!(
+                "A round of circles takes at most {} people: name them, or split the cohort into several rounds",
+                trellis_matcher::circles::MAX_PEOPLE
+            ),
+        ));
+    }
     if !circles && mentors.is_empty() {
         return Err(AppError::invalid(
             "mentees",
