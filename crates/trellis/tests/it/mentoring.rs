@@ -1417,7 +1417,7 @@ async fn directory_stays_in_step_across_instances(b: Backend) {
         return;
     };
     let (admin, director) = programme_with_director(&app, "imp", json!({})).await;
-    let (mia, _) = approved_mentor(
+    let (mia, mia_id) = approved_mentor(
         &app,
         "imp",
         &director,
@@ -1447,11 +1447,30 @@ async fn directory_stays_in_step_across_instances(b: Backend) {
     let r = app
         .patch(
             "/api/v1/me",
-            json!({"name": "Mia Quinn", "location": "Galway"}),
+            json!({"name": "Mia Quinn", "location": "Galway", "manager_email": "boss@example.org"}),
             &mia,
         )
         .await;
     assert_eq!(r.status(), 200);
+    // The manager's address is hers alone: never in the directory or her profile there.
+    let listing = search(&app, "imp", &seeker, "q=quinn").await.to_string();
+    let profile = app
+        .get(
+            &format!("/api/v1/programmes/imp/mentors/{mia_id}"),
+            Some(&seeker),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listing.contains("Mia Quinn") && profile.contains("Mia Quinn"),
+        "{profile}"
+    );
+    assert!(
+        !listing.contains("boss@") && !profile.contains("boss@"),
+        "{listing} {profile}"
+    );
     let in_galway = || Search {
         place: Some("galway".into()),
         ..Search::default()
