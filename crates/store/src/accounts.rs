@@ -61,7 +61,7 @@ impl User {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, password_hash, email_verified_at, is_admin, pronouns, organisation, title, \
+pub(crate) const USER_COLUMNS: &str = "id, email, name, password_hash, email_verified_at, is_admin, pronouns, organisation, title, \
      career_stage, location, time_zone, languages, background, interests, channels, manager_email, created_at, updated_at";
 
 /// Creates an account. An email already registered is `Duplicate { field: "email" }`.
@@ -403,6 +403,17 @@ pub async fn user_for_api_token(
     else {
         return Ok(None);
     };
+    note_token_use(c, &row, now).await?;
+    Ok(Some(User::from_query_result(&row, "")?))
+}
+
+/// Notes a bearer token's use from a row carrying `token_id` and `token_used_at`: written at
+/// most every five minutes, so most requests write nothing.
+pub(crate) async fn note_token_use(
+    c: &impl ConnectionTrait,
+    row: &sea_orm::QueryResult,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let token_id: i64 = row.try_get("", "token_id")?;
     let used_at: Option<DateTime<Utc>> = row.try_get("", "token_used_at")?;
     if used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
@@ -413,7 +424,7 @@ pub async fn user_for_api_token(
         )
         .await?;
     }
-    Ok(Some(User::from_query_result(&row, "")?))
+    Ok(())
 }
 
 // ---- Sign-in throttling --------------------------------------------------------------------

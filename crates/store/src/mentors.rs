@@ -239,10 +239,12 @@ pub struct MentorRow {
 }
 
 pub fn list_of(s: &str) -> Vec<String> {
-    s.split('\n')
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
+    entries(s).map(str::to_owned).collect()
+}
+
+/// The entries of a stored list, borrowed.
+pub fn entries(s: &str) -> impl Iterator<Item = &str> {
+    s.split('\n').filter(|x| !x.is_empty())
 }
 
 /// Lists are stored newline-separated with a newline at each end, so `LIKE '%\nword\n%'`

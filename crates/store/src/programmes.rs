@@ -1,7 +1,8 @@
 //! Programmes, their members, staff roles and imported member lists.
 
-use crate::Result;
+use crate::accounts::{USER_COLUMNS, User, note_token_use};
 use crate::sql::{self, Count, duplicate};
+use crate::{Result, secrets};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::member_list::MemberRow;
@@ -338,20 +339,65 @@ pub async fn by_slug_as(
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let member_rows: i64 = first.try_get("", "member_rows")?;
-    let mut roles = Vec::new();
-    for r in &rows {
-        let role: Option<String> = r.try_get("", "staff_role")?;
-        roles.extend(role.and_then(|x| x.parse::<StaffRole>().ok()));
-    }
     Ok(Some((
         Programme::from_query_result(first, "")?,
-        Standing {
-            is_admin,
-            is_member: member_rows > 0,
-            roles,
-        },
+        standing_of_rows(&rows, is_admin)?,
     )))
+}
+
+/// The account a live bearer token belongs to and, if the programme `slug` exists, the
+/// programme with the person's standing in it — one query, for API calls about one programme
+/// (the mentor directory's hot path). `None`: the token is not live.
+pub async fn by_slug_for_token(
+    c: &impl ConnectionTrait,
+    slug: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(User, Option<(Programme, Standing)>)>> {
+    let user_cols = sql::qualified(USER_COLUMNS, "u");
+    let cols = sql::prefixed(COLUMNS, "p", "p_");
+    let rows = c
+        .query_all_raw(sql::stmt(
+            c,
+            &format!(
+                "SELECT {user_cols}, t.id AS token_id, t.last_used_at AS token_used_at, {cols}, r.role AS staff_role, \
+                   (SELECT COUNT(*) FROM programme_members m WHERE m.programme_id = p.id AND m.user_id = u.id) AS member_rows \
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                 LEFT JOIN programmes p ON p.slug = $2 \
+                 LEFT JOIN staff_roles r ON r.programme_id = p.id AND r.user_id = u.id \
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+            ),
+            vec![secrets::hash(token).into(), slug.into()],
+        ))
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    note_token_use(c, first, now).await?;
+    let user = User::from_query_result(first, "")?;
+    let programme_id: Option<i64> = first.try_get("", "p_id")?;
+    if programme_id.is_none() {
+        return Ok(Some((user, None)));
+    }
+    let programme = Programme::from_query_result(first, "p_")?;
+    let standing = standing_of_rows(&rows, user.is_admin)?;
+    Ok(Some((user, Some((programme, standing)))))
+}
+
+/// A standing from rows with one staff role each (or none) and the person's `member_rows`.
+fn standing_of_rows(rows: &[sea_orm::QueryResult], is_admin: bool) -> Result<Standing> {
+    let mut roles = Vec::new();
+    let mut member_rows = 0i64;
+    for r in rows {
+        let role: Option<String> = r.try_get("", "staff_role")?;
+        roles.extend(role.and_then(|x| x.parse::<StaffRole>().ok()));
+        member_rows = r.try_get("", "member_rows")?;
+    }
+    Ok(Standing {
+        is_admin,
+        is_member: member_rows > 0,
+        roles,
+    })
 }
 
 /// What the person is in this programme: admin flag, membership and staff roles.

@@ -15,6 +15,17 @@ pub(crate) fn qualified(columns: &str, alias: &str) -> String {
         .join(", ")
 }
 
+/// A list of columns qualified by a table alias and renamed with a prefix
+/// (`"p.id AS p_id, p.name AS p_name"`), for joins of two tables that share column names;
+/// read back with `FromQueryResult::from_query_result(row, prefix)`.
+pub(crate) fn prefixed(columns: &str, alias: &str, prefix: &str) -> String {
+    columns
+        .split(',')
+        .map(|col| format!("{alias}.{c} AS {prefix}{c}", c = col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Runs a statement and returns the number of rows it changed.
 pub(crate) async fn exec(
     c: &impl ConnectionTrait,

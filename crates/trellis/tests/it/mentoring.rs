@@ -17,6 +17,7 @@ both_backends!(
     mentors_manage_their_listing,
     annual_refresh_unlists_and_relists,
     directory_stays_in_step_across_instances,
+    the_directory_checks_token_and_programme_together,
 );
 
 /// A programme with an expertise taxonomy, a director, and returns (admin, director) tokens.
@@ -1659,5 +1660,126 @@ async fn postgres_mentor_changes_in_parallel_do_not_deadlock() {
         .map(|m| m["capacity"].as_i64().unwrap())
         .collect();
     assert_eq!(capacities, [4, 3], "{all}");
+    app.stop().await;
+}
+
+/// The directory's API reads the bearer token, the programme and the person's standing in one
+/// query: each of them can still refuse the request, and a browser session still works.
+async fn the_directory_checks_token_and_programme_together(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let (_, director) = programme_with_director(&app, "imp", json!({})).await;
+    let (_, mia_id) = approved_mentor(
+        &app,
+        "imp",
+        &director,
+        "Mia",
+        "mia@example.org",
+        "Feedback literacy.",
+        json!({"tags": ["simulation", "debriefing"], "languages": ["English", "French"]}),
+    )
+    .await;
+    let bob = app.member("Bob", "bob@example.org").await;
+    join(&app, "imp", &bob).await;
+
+    let found: Value = app
+        .get("/api/v1/programmes/imp/mentors?q=feedback", Some(&bob))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["mentors"][0]["user_id"], mia_id);
+    assert_eq!(
+        found["mentors"][0]["tags"],
+        json!(["simulation", "debriefing"])
+    );
+    assert_eq!(
+        found["mentors"][0]["languages"],
+        json!(["English", "French"])
+    );
+    let profile = app
+        .get(
+            &format!("/api/v1/programmes/imp/mentors/{mia_id}"),
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(profile.status(), 200);
+    assert_eq!(profile.json::<Value>().await.unwrap()["name"], "Mia");
+
+    // No such programme: 404 with a live token, 401 with a dead one (who asks comes first).
+    for path in [
+        "/api/v1/programmes/nope/mentors".to_owned(),
+        format!("/api/v1/programmes/nope/mentors/{mia_id}"),
+    ] {
+        let (s, code, _, _) = error_of(app.get(&path, Some(&bob)).await).await;
+        assert_eq!((s, code.as_str()), (404, "not_found"), "{path}");
+        assert_eq!(app.get(&path, Some("not-a-token")).await.status(), 401);
+    }
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors", Some("not-a-token"))
+            .await
+            .status(),
+        401
+    );
+    // The standing comes with the token: the director has a staff role without joining and
+    // sees the directory; someone who has not joined is refused.
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors", Some(&director))
+            .await
+            .status(),
+        200
+    );
+    let outsider = app.member("Olly Outsider", "olly@example.org").await;
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors", Some(&outsider))
+            .await
+            .status(),
+        403
+    );
+
+    // The same search from a signed-in browser (session cookie, no token).
+    let browser = app.browser();
+    let r = browser
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("email", "bob@example.org"),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let via_session: Value = browser
+        .get(app.url("/api/v1/programmes/imp/mentors?q=feedback"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(via_session["mentors"][0]["user_id"], mia_id);
+
+    // A revoked token is refused at once.
+    let tokens: Value = app
+        .get("/api/v1/tokens", Some(&bob))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = tokens[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.delete(&format!("/api/v1/tokens/{id}"), &bob)
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors?q=feedback", Some(&bob))
+            .await
+            .status(),
+        401
+    );
     app.stop().await;
 }

@@ -1,16 +1,17 @@
 use super::json::{ApiJson, ErrorBody};
 use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
-use crate::actions::programmes::{find, find_as};
-use crate::auth::{ApiUser, MaybeUserApi};
+use crate::actions::programmes::find;
+use crate::auth::{ApiUser, ApiUserIn, MaybeUserApi};
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use trellis_domain::application::{self, ApplicationInput};
-use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow, list_of};
+use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow};
 use trellis_store::taxonomy::{self, Term};
 use utoipa::ToSchema;
 
@@ -307,60 +308,74 @@ pub async fn withdraw(
     )))
 }
 
+/// A mentor as the API shows them, borrowed from the stored row (a directory page
+/// serialises twenty of these per request, so nothing is copied on the way to JSON).
 #[derive(Serialize, ToSchema)]
-pub struct MentorOut {
+pub struct MentorOut<'a> {
     user_id: i64,
-    name: String,
-    pronouns: Option<String>,
-    organisation: Option<String>,
-    title: Option<String>,
-    location: Option<String>,
-    time_zone: Option<String>,
-    background: String,
-    tags: Vec<String>,
-    languages: Vec<String>,
-    channels: Vec<String>,
-    availability_note: Option<String>,
+    name: &'a str,
+    pronouns: Option<&'a str>,
+    organisation: Option<&'a str>,
+    title: Option<&'a str>,
+    location: Option<&'a str>,
+    time_zone: Option<&'a str>,
+    background: &'a str,
+    #[schema(value_type = Vec<String>)]
+    tags: Lines<'a>,
+    #[schema(value_type = Vec<String>)]
+    languages: Lines<'a>,
+    #[schema(value_type = Vec<String>)]
+    channels: Lines<'a>,
+    availability_note: Option<&'a str>,
     capacity: i32,
     free_places: i32,
     hours_per_month: i32,
     /// false: flagged as currently unavailable (still listed).
     available: bool,
-    unavailable_until: Option<String>,
+    unavailable_until: Option<&'a str>,
     listed: bool,
 }
 
-pub fn mentor_out(m: &MentorRow) -> MentorOut {
+/// A stored list (one entry a line) written as a JSON array of its entries.
+pub struct Lines<'a>(&'a str);
+
+impl Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(store::entries(self.0))
+    }
+}
+
+pub fn mentor_out(m: &MentorRow) -> MentorOut<'_> {
     MentorOut {
         user_id: m.user_id,
-        name: m.name.clone(),
-        pronouns: m.pronouns.clone(),
-        organisation: m.organisation.clone(),
-        title: m.title.clone(),
-        location: m.location.clone(),
-        time_zone: m.time_zone.clone(),
-        background: m.background.clone(),
-        tags: list_of(&m.tags),
-        languages: list_of(&m.languages),
-        channels: list_of(&m.channels),
-        availability_note: m.availability.clone(),
+        name: &m.name,
+        pronouns: m.pronouns.as_deref(),
+        organisation: m.organisation.as_deref(),
+        title: m.title.as_deref(),
+        location: m.location.as_deref(),
+        time_zone: m.time_zone.as_deref(),
+        background: &m.background,
+        tags: Lines(&m.tags),
+        languages: Lines(&m.languages),
+        channels: Lines(&m.channels),
+        availability_note: m.availability.as_deref(),
         capacity: m.capacity,
         free_places: m.free_places(),
         hours_per_month: m.hours_per_month,
         available: m.available,
-        unavailable_until: m.unavailable_until.clone(),
+        unavailable_until: m.unavailable_until.as_deref(),
         listed: m.listed,
     }
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DirectoryOut {
+pub struct DirectoryOut<'a> {
     /// Matching mentors; when `total_capped` is true, there are more than this many.
     total: i64,
     total_capped: bool,
     page: u64,
     per_page: u64,
-    mentors: Vec<MentorOut>,
+    mentors: Vec<MentorOut<'a>>,
 }
 
 /// Search the programme's mentor directory (its members only).
@@ -368,12 +383,14 @@ pub struct DirectoryOut {
     responses((status = 200, body = DirectoryOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn directory(
     State(s): State<AppState>,
-    ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiUserIn {
+        programme,
+        standing,
+        ..
+    }: ApiUserIn,
     Query(q): Query<DirectoryQuery>,
-) -> ApiResult<Json<DirectoryOut>> {
-    let (p, st) = find_as(&s, &slug, &me).await?;
-    let page = act::search(&s, &p, &st, &q).await?;
+) -> ApiResult<Response> {
+    let page = act::search(&s, &programme, &standing, &q).await?;
     let capped = page.more_than_counted();
     let total = if capped {
         i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
@@ -386,13 +403,14 @@ pub async fn directory(
         page: q.page(),
         per_page: q.per_page(),
         mentors: page.mentors.iter().map(|m| mentor_out(m)).collect(),
-    }))
+    })
+    .into_response())
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct MentorProfileOut {
+pub struct MentorProfileOut<'a> {
     #[serde(flatten)]
-    mentor: MentorOut,
+    mentor: MentorOut<'a>,
     audiences: Vec<TermOut>,
     expertise: Vec<TermOut>,
 }
@@ -403,11 +421,14 @@ pub struct MentorProfileOut {
     responses((status = 200, body = MentorProfileOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn mentor_profile(
     State(s): State<AppState>,
-    ApiUser(me): ApiUser,
-    Path((slug, user_id)): Path<(String, i64)>,
-) -> ApiResult<Json<MentorProfileOut>> {
-    let (p, st) = find_as(&s, &slug, &me).await?;
-    let (m, terms_of) = act::profile(&s, &me, &p, &st, user_id).await?;
+    ApiUserIn {
+        me,
+        programme,
+        standing,
+    }: ApiUserIn,
+    Path((_slug, user_id)): Path<(String, i64)>,
+) -> ApiResult<Response> {
+    let (m, terms_of) = act::profile(&s, &me, &programme, &standing, user_id).await?;
     let pick = |kind: &str| {
         terms_of
             .iter()
@@ -422,7 +443,8 @@ pub async fn mentor_profile(
         mentor: mentor_out(&m),
         audiences: pick(taxonomy::AUDIENCE),
         expertise: pick(taxonomy::EXPERTISE),
-    }))
+    })
+    .into_response())
 }
 
 /// Your own mentor listing in the programme.
@@ -432,9 +454,10 @@ pub async fn own(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     Path(slug): Path<String>,
-) -> ApiResult<Json<MentorOut>> {
+) -> ApiResult<Response> {
     let p = find(&s, &slug).await?;
-    Ok(Json(mentor_out(&act::own_listing(&s, &me, &p).await?)))
+    let m = act::own_listing(&s, &me, &p).await?;
+    Ok(Json(mentor_out(&m)).into_response())
 }
 
 /// Change your listing: availability (optionally until a date), capacity, or leave / rejoin
@@ -446,11 +469,10 @@ pub async fn change(
     ApiUser(me): ApiUser,
     Path(slug): Path<String>,
     ApiJson(b): ApiJson<ListingChange>,
-) -> ApiResult<Json<MentorOut>> {
+) -> ApiResult<Response> {
     let p = find(&s, &slug).await?;
-    Ok(Json(mentor_out(
-        &act::change_listing(&s, &me, &p, &b).await?,
-    )))
+    let m = act::change_listing(&s, &me, &p, &b).await?;
+    Ok(Json(mentor_out(&m)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
