@@ -13,6 +13,9 @@ pub enum AppError {
     Invalid(Invalid),
     #[error("{0}")]
     BadRequest(String),
+    /// A path or query parameter that does not parse, named.
+    #[error("{message}")]
+    BadParameter { field: String, message: String },
     #[error("sign in first")]
     Unauthenticated,
     #[error("{0}")]
@@ -47,7 +50,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::BadParameter { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -62,6 +65,7 @@ impl AppError {
         match self {
             Self::Invalid(_) => "invalid",
             Self::BadRequest(_) => "bad_request",
+            Self::BadParameter { .. } => "invalid_parameter",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
@@ -86,9 +90,10 @@ impl AppError {
         }
     }
 
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid(inv) => inv.first().map(|e| e.field),
+            Self::BadParameter { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -764,6 +764,26 @@ async fn directory_filters_paging_and_hostile_search_text(b: Backend) {
     )
     .await;
     assert_eq!((s, field.as_deref()), (422, Some("sort")));
+    // Parameters of the wrong type: a 400 in the API's error shape naming the parameter.
+    for (path, name) in [
+        ("/api/v1/programmes/imp/mentors?page=two", "page"),
+        ("/api/v1/programmes/imp/mentors?q=x&per_page=-1", "per_page"),
+        ("/api/v1/programmes/imp/mentors/abc", "user_id"),
+        ("/api/v1/mentor-applications/abc/withdraw", "id"),
+    ] {
+        let r = if path.ends_with("withdraw") {
+            app.post(path, json!({}), Some(&token)).await
+        } else {
+            app.get(path, Some(&token)).await
+        };
+        let (s, code, field, msg) = error_of(r).await;
+        assert_eq!(
+            (s, code.as_str(), field.as_deref()),
+            (400, "invalid_parameter", Some(name)),
+            "{path}: {msg}"
+        );
+        assert!(msg.contains(name), "{msg}");
+    }
     app.stop().await;
 }
 

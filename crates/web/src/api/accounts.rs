@@ -1,10 +1,10 @@
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ErrorBody};
 use crate::actions::accounts as act;
 use crate::auth::{ApiUser, ClientAddress};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -195,7 +195,7 @@ pub async fn list_tokens(
 pub async fn revoke_token(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     act::revoke_token(&s, &me.user, id).await?;
     Ok(StatusCode::NO_CONTENT)

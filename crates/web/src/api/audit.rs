@@ -1,9 +1,9 @@
-use super::json::ErrorBody;
+use super::json::{ApiQuery, ErrorBody};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use trellis_store::audit::{self, AuditRow, Filter};
@@ -54,7 +54,7 @@ impl AuditQuery {
 pub async fn list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditRow>>> {
     me.require_admin()?;
     let f = q.filter(&s).await?;

@@ -1,11 +1,11 @@
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ErrorBody};
 use crate::actions::concerns::{self as act, ConcernView};
 use crate::actions::programmes::find;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use trellis_domain::concern::ReportInput;
@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 pub async fn report(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<ReportInput>,
 ) -> ApiResult<(StatusCode, Json<ConcernView>)> {
     let p = find(&s, &slug).await?;
@@ -51,7 +51,7 @@ pub async fn mine(State(s): State<AppState>, ApiUser(me): ApiUser) -> ApiResult<
 pub async fn get(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ConcernView>> {
     Ok(Json(act::get(&s, &me, id).await?))
 }
@@ -70,7 +70,7 @@ pub struct StepBody {
 pub async fn step(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<StepBody>,
 ) -> ApiResult<Json<ConcernView>> {
     Ok(Json(act::step(&s, &me, id, &b.status, &b.message).await?))
@@ -87,7 +87,7 @@ pub struct NoteBody {
 pub async fn note(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<NoteBody>,
 ) -> ApiResult<Json<ConcernView>> {
     act::note(&s, &me, id, &b.note).await?;
@@ -100,7 +100,7 @@ pub async fn note(
 pub async fn lift_pause(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ConcernView>> {
     act::lift_pause(&s, &me, id).await?;
     Ok(Json(act::get(&s, &me, id).await?))

@@ -1,14 +1,14 @@
 //! A programme's own wording of its letters (admins): list, read, save, back to default, and
 //! preview.
 
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ErrorBody};
 use crate::actions::email_texts::{self as act, EmailText, Preview, WordingInput};
 use crate::actions::programmes::find;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 /// The letters the programme may reword, each with the wording in use.
@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 pub async fn list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<EmailText>>> {
     let p = find(&s, &slug).await?;
     Ok(Json(act::list(&s, &me, &p).await?))
@@ -29,7 +29,7 @@ pub async fn list(
 pub async fn get(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, template)): Path<(String, String)>,
+    ApiPath((slug, template)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<EmailText>> {
     let p = find(&s, &slug).await?;
     Ok(Json(act::show(&s, &me, &p, &template).await?))
@@ -44,7 +44,7 @@ pub async fn get(
 pub async fn put(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, template)): Path<(String, String)>,
+    ApiPath((slug, template)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<WordingInput>,
 ) -> ApiResult<Json<EmailText>> {
     let p = find(&s, &slug).await?;
@@ -57,7 +57,7 @@ pub async fn put(
 pub async fn delete(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, template)): Path<(String, String)>,
+    ApiPath((slug, template)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let p = find(&s, &slug).await?;
     act::reset(&s, &me, &p, &template).await?;
@@ -71,7 +71,7 @@ pub async fn delete(
 pub async fn preview(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, template)): Path<(String, String)>,
+    ApiPath((slug, template)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<WordingInput>,
 ) -> ApiResult<Json<Preview>> {
     let p = find(&s, &slug).await?;

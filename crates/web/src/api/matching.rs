@@ -1,13 +1,13 @@
 //! Cohort matching rounds (programme staff).
 
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ErrorBody};
 use crate::actions::matching::{self as act, RoundInput, RoundView};
 use crate::actions::programmes::find;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
@@ -17,7 +17,7 @@ use serde::Deserialize;
 pub async fn list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<trellis_store::matching_rounds::Round>>> {
     let p = find(&s, &slug).await?;
     Ok(Json(act::list(&s, &me, &p).await?))
@@ -32,7 +32,7 @@ pub async fn list(
 pub async fn create(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<RoundInput>,
 ) -> ApiResult<(StatusCode, Json<RoundView>)> {
     let p = find(&s, &slug).await?;
@@ -49,7 +49,7 @@ pub async fn create(
 pub async fn get(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> ApiResult<Json<RoundView>> {
     let p = find(&s, &slug).await?;
     Ok(Json(act::show(&s, &me, &p, id).await?))
@@ -70,7 +70,7 @@ pub struct RuleInput {
 pub async fn rule(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     ApiJson(b): ApiJson<RuleInput>,
 ) -> ApiResult<Json<RoundView>> {
     let p = find(&s, &slug).await?;
@@ -86,7 +86,7 @@ pub async fn rule(
 pub async fn publish(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> ApiResult<Json<RoundView>> {
     let p = find(&s, &slug).await?;
     Ok(Json(act::publish(&s, &me, &p, id).await?))

@@ -1,11 +1,11 @@
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
 use crate::actions::programmes::find;
 use crate::auth::{ApiUser, ApiUserIn, MaybeUserApi};
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -49,7 +49,7 @@ fn taxonomy_out(t: &Taxonomy) -> TaxonomyOut {
     responses((status = 200, body = TaxonomyOut), (status = 404, body = ErrorBody)))]
 pub async fn get_taxonomy(
     State(s): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<TaxonomyOut>> {
     let p = find(&s, &slug).await?;
     Ok(Json(taxonomy_out(&act::taxonomy(&s, &p).await?)))
@@ -68,7 +68,7 @@ pub struct NewTermBody {
 pub async fn add_term(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<NewTermBody>,
 ) -> ApiResult<(StatusCode, Json<TaxonomyOut>)> {
     let p = find(&s, &slug).await?;
@@ -93,7 +93,7 @@ pub struct TermPatch {
 pub async fn patch_term(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     ApiJson(b): ApiJson<TermPatch>,
 ) -> ApiResult<Json<TaxonomyOut>> {
     let p = find(&s, &slug).await?;
@@ -178,7 +178,7 @@ fn application_out(
 pub async fn apply(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<ApplicationInput>,
 ) -> ApiResult<(StatusCode, Json<ApplicationOut>)> {
     let p = find(&s, &slug).await?;
@@ -197,7 +197,7 @@ pub async fn apply(
 pub async fn list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<ApplicationOut>>> {
     let p = find(&s, &slug).await?;
     let rows = match act::queue(&s, &me, &p).await {
@@ -218,7 +218,7 @@ pub async fn list(
 pub async fn get(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let (a, p, _) = act::visible_application(&s, &me, id).await?;
     let history = store::events(&s.store.db, id).await?;
@@ -246,7 +246,7 @@ pub struct DecisionBody {
 pub async fn decision(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::decide(&s, &me, id, &b.decision, &b.message).await?;
@@ -275,7 +275,7 @@ pub struct ResubmitBody {
 pub async fn resubmit(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ResubmitBody>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::resubmit(&s, &me, id, &b.answer, &b.application).await?;
@@ -295,7 +295,7 @@ pub async fn resubmit(
 pub async fn withdraw(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::withdraw(&s, &me, id).await?;
     let p = crate::actions::programmes::find_by_id(&s, a.programme_id).await?;
@@ -388,7 +388,7 @@ pub async fn directory(
         standing,
         ..
     }: ApiUserIn,
-    Query(q): Query<DirectoryQuery>,
+    ApiQuery(q): ApiQuery<DirectoryQuery>,
 ) -> ApiResult<Response> {
     let page = act::search(&s, &programme, &standing, &q).await?;
     let capped = page.more_than_counted();
@@ -426,7 +426,7 @@ pub async fn mentor_profile(
         programme,
         standing,
     }: ApiUserIn,
-    Path((_slug, user_id)): Path<(String, i64)>,
+    ApiPath((_slug, user_id)): ApiPath<(String, i64)>,
 ) -> ApiResult<Response> {
     let (m, terms_of) = act::profile(&s, &me, &programme, &standing, user_id).await?;
     let pick = |kind: &str| {
@@ -453,7 +453,7 @@ pub async fn mentor_profile(
 pub async fn own(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Response> {
     let p = find(&s, &slug).await?;
     let m = act::own_listing(&s, &me, &p).await?;
@@ -467,7 +467,7 @@ pub async fn own(
 pub async fn change(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<ListingChange>,
 ) -> ApiResult<Response> {
     let p = find(&s, &slug).await?;

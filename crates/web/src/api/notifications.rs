@@ -1,10 +1,10 @@
-use super::json::ErrorBody;
+use super::json::{ApiPath, ErrorBody};
 use crate::actions::notifications as act;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use utoipa::ToSchema;
 
 #[derive(Debug, serde::Serialize, ToSchema)]
@@ -63,7 +63,7 @@ pub struct Marked {
 pub async fn read(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Marked>> {
     act::open(&s, &me, id).await?;
     Ok(Json(Marked { marked: 1 }))

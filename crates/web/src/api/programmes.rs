@@ -1,4 +1,4 @@
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::actions::imports::{self, ImportReport};
 use crate::actions::programmes as act;
 use crate::auth::ApiUser;
@@ -6,7 +6,7 @@ use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
@@ -184,7 +184,7 @@ pub async fn create(
     responses((status = 200, body = ProgrammeOut), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(s): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<ProgrammeOut>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(out(&s, &p).await?))
@@ -204,7 +204,7 @@ pub struct PatchProgrammeBody {
 pub async fn patch(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<PatchProgrammeBody>,
 ) -> ApiResult<Json<ProgrammeOut>> {
     me.require_admin()?;
@@ -232,7 +232,7 @@ pub struct JoinOut {
 pub async fn join(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<(StatusCode, Json<JoinOut>)> {
     let p = act::find(&s, &slug).await?;
     let added = act::join(&s, &me, &p).await?;
@@ -256,7 +256,7 @@ pub async fn join(
 pub async fn members(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<MemberSummary>>> {
     let p = act::find(&s, &slug).await?;
     if !act::standing(&s, &p, &me).await?.may_manage_members() {
@@ -273,7 +273,7 @@ pub async fn members(
 pub async fn staff(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<StaffMember>>> {
     let p = act::find(&s, &slug).await?;
     let st = act::standing(&s, &p, &me).await?;
@@ -298,7 +298,7 @@ pub struct GrantBody {
 pub async fn grant_role(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<GrantBody>,
 ) -> ApiResult<(StatusCode, Json<Vec<StaffMember>>)> {
     me.require_admin()?;
@@ -321,7 +321,7 @@ pub async fn grant_role(
 pub async fn revoke_role(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, user_id, role)): Path<(String, i64, String)>,
+    ApiPath((slug, user_id, role)): ApiPath<(String, i64, String)>,
 ) -> ApiResult<StatusCode> {
     me.require_admin()?;
     let p = act::find(&s, &slug).await?;
@@ -349,8 +349,8 @@ pub struct ImportParams {
 pub async fn import_member_list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
-    Query(q): Query<ImportParams>,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ImportParams>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     run_import(&s, &me, &slug, "members", &q, &body).await
@@ -370,8 +370,8 @@ pub async fn import_member_list(
 pub async fn import(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, kind)): Path<(String, String)>,
-    Query(q): Query<ImportParams>,
+    ApiPath((slug, kind)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<ImportParams>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     run_import(&s, &me, &slug, &kind, &q, &body).await
@@ -424,8 +424,8 @@ pub struct QueuesQuery {
 pub async fn queues(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<QueuesQuery>,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(q): ApiQuery<QueuesQuery>,
 ) -> ApiResult<Json<crate::actions::queues::Queues>> {
     let p = crate::actions::programmes::find(&s, &slug).await?;
     Ok(Json(
@@ -440,7 +440,7 @@ pub async fn queues(
 pub async fn export(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, file)): Path<(String, String)>,
+    ApiPath((slug, file)): ApiPath<(String, String)>,
 ) -> ApiResult<axum::response::Response> {
     use crate::actions::exports::{self as ex, Export};
     let what = match file.as_str() {
@@ -466,8 +466,8 @@ pub async fn export(
 pub async fn dashboard(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
-    Query(f): Query<crate::actions::dashboard::Filter>,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(f): ApiQuery<crate::actions::dashboard::Filter>,
 ) -> ApiResult<Json<crate::actions::dashboard::Dashboard>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(
@@ -483,8 +483,8 @@ pub async fn dashboard(
 pub async fn report(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, name)): Path<(String, String)>,
-    Query(f): Query<crate::actions::dashboard::Filter>,
+    ApiPath((slug, name)): ApiPath<(String, String)>,
+    ApiQuery(f): ApiQuery<crate::actions::dashboard::Filter>,
 ) -> ApiResult<axum::response::Response> {
     let p = act::find(&s, &slug).await?;
     let body = crate::actions::dashboard::report(&s, &me, &p, &name, &f).await?;
@@ -501,7 +501,7 @@ pub async fn report(
 pub async fn webhooks(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<trellis_store::webhooks::Webhook>>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(crate::actions::webhooks::list(&s, &me, &p).await?))
@@ -518,7 +518,7 @@ pub async fn webhooks(
 pub async fn register_webhook(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<crate::actions::webhooks::WebhookInput>,
 ) -> ApiResult<(StatusCode, Json<crate::actions::webhooks::Registered>)> {
     let p = act::find(&s, &slug).await?;
@@ -534,7 +534,7 @@ pub async fn register_webhook(
 pub async fn remove_webhook(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> ApiResult<StatusCode> {
     let p = act::find(&s, &slug).await?;
     crate::actions::webhooks::remove(&s, &me, &p, id).await?;
@@ -548,7 +548,7 @@ pub async fn remove_webhook(
 pub async fn webhook_deliveries(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> ApiResult<Json<Vec<trellis_store::webhooks::Delivery>>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(

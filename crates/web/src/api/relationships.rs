@@ -1,4 +1,4 @@
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::actions::development::{
     self as dev, Assessments, ChecklistStage, EvaluationView, GoalView, QuestionResult,
 };
@@ -8,7 +8,7 @@ use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use trellis_domain::development::{Assessment, Goal};
@@ -25,7 +25,7 @@ use utoipa::ToSchema;
 pub async fn get(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RelationshipView>> {
     let ws = act::visible(&s, &me, id).await?;
     Ok(Json(act::overview(&s, &ws).await?))
@@ -44,7 +44,7 @@ pub struct PhaseBody {
 pub async fn phase(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PhaseBody>,
 ) -> ApiResult<Json<RelationshipView>> {
     act::move_phase(&s, &me, id, &b.phase).await?;
@@ -58,7 +58,7 @@ pub async fn phase(
 pub async fn agreement(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AgreementView>> {
     Ok(Json(act::agreement(&s, &me, id).await?))
 }
@@ -70,7 +70,7 @@ pub async fn agreement(
 pub async fn propose(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<Agreement>,
 ) -> ApiResult<(StatusCode, Json<AgreementView>)> {
     act::propose(&s, &me, id, &b).await?;
@@ -87,7 +87,7 @@ pub async fn propose(
 pub async fn edit(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((id, version)): Path<(i64, i32)>,
+    ApiPath((id, version)): ApiPath<(i64, i32)>,
     ApiJson(b): ApiJson<Agreement>,
 ) -> ApiResult<Json<AgreementView>> {
     act::edit(&s, &me, id, version, &b).await?;
@@ -106,7 +106,7 @@ pub struct SignBody {
 pub async fn sign(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((id, version)): Path<(i64, i32)>,
+    ApiPath((id, version)): ApiPath<(i64, i32)>,
     ApiJson(b): ApiJson<SignBody>,
 ) -> ApiResult<Json<AgreementView>> {
     act::sign(&s, &me, id, version, &b.typed_name).await?;
@@ -132,8 +132,8 @@ pub struct Change {
 pub async fn compare(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
-    Query(q): Query<CompareQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<CompareQuery>,
 ) -> ApiResult<Json<Vec<Change>>> {
     let changes = act::compare(&s, &me, id, q.from, q.to).await?;
     Ok(Json(
@@ -154,7 +154,7 @@ pub async fn compare(
 pub async fn log(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<LogView>>> {
     Ok(Json(act::log(&s, &me, id).await?))
 }
@@ -167,7 +167,7 @@ pub async fn log(
 pub async fn add_log(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<LogInput>,
 ) -> ApiResult<(StatusCode, Json<Vec<LogView>>)> {
     act::add_log(&s, &me, id, &b).await?;
@@ -180,7 +180,7 @@ pub async fn add_log(
 pub async fn meetings(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<MeetingView>>> {
     Ok(Json(meetings_act::list(&s, &me, id).await?))
 }
@@ -194,7 +194,7 @@ pub async fn meetings(
 pub async fn schedule(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<MeetingInput>,
 ) -> ApiResult<(StatusCode, Json<MeetingView>)> {
     let mid = meetings_act::schedule(&s, &me, id, &b).await?;
@@ -212,7 +212,7 @@ pub async fn schedule(
 pub async fn reschedule(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((id, meeting)): Path<(i64, i64)>,
+    ApiPath((id, meeting)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<MeetingInput>,
 ) -> ApiResult<Json<MeetingView>> {
     meetings_act::reschedule(&s, &me, id, meeting, &b).await?;
@@ -225,7 +225,7 @@ pub async fn reschedule(
 pub async fn cancel(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((id, meeting)): Path<(i64, i64)>,
+    ApiPath((id, meeting)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<MeetingView>> {
     meetings_act::cancel(&s, &me, id, meeting).await?;
     Ok(Json(meetings_act::get(&s, &me, id, meeting).await?))
@@ -243,7 +243,7 @@ pub struct OutcomesBody {
 pub async fn outcomes(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((id, meeting)): Path<(i64, i64)>,
+    ApiPath((id, meeting)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<OutcomesBody>,
 ) -> ApiResult<Json<MeetingView>> {
     meetings_act::record_outcomes(&s, &me, id, meeting, &b.outcomes).await?;
@@ -289,7 +289,7 @@ pub async fn revoke_feed(State(s): State<AppState>, ApiUser(me): ApiUser) -> Api
 pub async fn plan(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<GoalView>>> {
     Ok(Json(dev::plan(&s, &me, id).await?))
 }
@@ -302,7 +302,7 @@ pub async fn plan(
 pub async fn add_goal(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<Goal>,
 ) -> ApiResult<(StatusCode, Json<Vec<GoalView>>)> {
     dev::add_goal(&s, &me, id, &b).await?;
@@ -316,7 +316,7 @@ pub async fn add_goal(
 pub async fn update_goal(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path((id, goal)): Path<(i64, i64)>,
+    ApiPath((id, goal)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<Goal>,
 ) -> ApiResult<Json<Vec<GoalView>>> {
     dev::update_goal(&s, &me, id, goal, &b).await?;
@@ -329,7 +329,7 @@ pub async fn update_goal(
 pub async fn assessments(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Assessments>> {
     Ok(Json(dev::assessments(&s, &me, id).await?))
 }
@@ -345,7 +345,7 @@ pub async fn assessments(
 pub async fn add_assessment(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<Assessment>,
 ) -> ApiResult<(StatusCode, Json<Assessments>)> {
     dev::add_assessment(&s, &me, id, &b).await?;
@@ -361,7 +361,7 @@ pub async fn add_assessment(
 pub async fn checklist(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<ChecklistStage>>> {
     Ok(Json(dev::checklist(&s, &me, id).await?))
 }
@@ -383,7 +383,7 @@ fn yes() -> bool {
 pub async fn tick(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TickBody>,
 ) -> ApiResult<Json<Vec<ChecklistStage>>> {
     dev::tick(&s, &me, id, &b.item, b.done).await?;
@@ -396,7 +396,7 @@ pub async fn tick(
 pub async fn evaluations(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<EvaluationView>>> {
     Ok(Json(dev::evaluations(&s, &me, id).await?))
 }
@@ -410,7 +410,7 @@ pub async fn evaluations(
 pub async fn add_evaluation(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<EvaluationInput>,
 ) -> ApiResult<(StatusCode, Json<Vec<EvaluationView>>)> {
     dev::add_evaluation(&s, &me, id, &b).await?;
@@ -427,7 +427,7 @@ pub async fn add_evaluation(
 pub async fn evaluation_results(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<QuestionResult>>> {
     let p = crate::actions::programmes::find(&s, &slug).await?;
     Ok(Json(dev::summary(&s, &me, &p).await?))
@@ -473,7 +473,7 @@ fn roles(
 pub async fn create(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<NewRelationship>,
 ) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
     let p = crate::actions::programmes::find(&s, &slug).await?;
@@ -488,7 +488,7 @@ pub async fn create(
 pub async fn add_member(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<NewMember>,
 ) -> ApiResult<Json<RelationshipView>> {
     act::add_member(&s, &me, id, b.user_id, &b.role).await?;
@@ -502,7 +502,7 @@ pub async fn add_member(
 pub async fn leave(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RelationshipView>> {
     act::leave(&s, &me, id).await?;
     let ws = act::visible(&s, &me, id).await?;

@@ -1,11 +1,11 @@
-use super::json::{ApiJson, ErrorBody};
+use super::json::{ApiJson, ApiPath, ErrorBody};
 use crate::actions::programmes::{find, standing};
 use crate::actions::requests::{self as act, RequestView, Viewer};
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use trellis_domain::request::RequestInput;
@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 pub async fn create(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<RequestInput>,
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     let p = find(&s, &slug).await?;
@@ -39,7 +39,7 @@ pub async fn create(
 pub async fn list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<RequestLists>> {
     let p = find(&s, &slug).await?;
     let mut out = RequestLists::default();
@@ -74,7 +74,7 @@ pub struct RequestLists {
 pub async fn get(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let (r, _, viewer) = act::visible(&s, &me, id).await?;
     Ok(Json(act::view(&s, &r, viewer).await?))
@@ -102,7 +102,7 @@ async fn respond(
 pub async fn accept(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::accept(&s, &me, id).await?;
     respond(&s, &me, r).await
@@ -123,7 +123,7 @@ pub struct DeclineBody {
 pub async fn decline(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<DeclineBody>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::decline(&s, &me, id, &b.reason, b.mark_unavailable).await?;
@@ -136,7 +136,7 @@ pub async fn decline(
 pub async fn withdraw(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::withdraw(&s, &me, id).await?;
     respond(&s, &me, r).await
@@ -154,7 +154,7 @@ pub struct OfferBody {
 pub async fn offer(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<OfferBody>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::director_offer(&s, &me, id, b.mentor_id).await?;
@@ -172,7 +172,7 @@ pub struct CloseBody {
 pub async fn close(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::director_close(&s, &me, id, &b.message).await?;
@@ -185,7 +185,7 @@ pub async fn close(
 pub async fn nudge(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::nudge(&s, &me, id).await?;
     staff_view(&s, &me, r).await
@@ -198,7 +198,7 @@ pub async fn nudge(
 pub async fn reroute(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::reroute(&s, &me, id).await?;
     staff_view(&s, &me, r).await
@@ -221,7 +221,7 @@ async fn staff_view(
 pub async fn put_cv(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> ApiResult<StatusCode> {
@@ -240,7 +240,7 @@ pub async fn put_cv(
 pub async fn get_cv(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<axum::response::Response> {
     let f = act::cv(&s, &me, id).await?;
     Ok(act::download(f))
@@ -258,7 +258,7 @@ pub struct ShareBody {
 pub async fn share(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ShareBody>,
 ) -> ApiResult<Json<RequestView>> {
     let r = act::share(&s, &me, id, b.shared).await?;
