@@ -310,11 +310,6 @@ pub async fn staff(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<St
     .await?)
 }
 
-#[derive(Debug, FromQueryResult)]
-struct RoleRow {
-    role: String,
-}
-
 /// A programme with what the person is in it, in one query (the mentor directory's hot path).
 pub async fn by_slug_as(
     c: &impl ConnectionTrait,
@@ -323,16 +318,11 @@ pub async fn by_slug_as(
     is_admin: bool,
 ) -> Result<Option<(Programme, Standing)>> {
     let cols = sql::qualified(COLUMNS, "p");
-    // One row per staff role (or one with no role), each saying whether the person is a member.
+    let (standing_cols, join) = standing_sql("$2");
     let rows = c
         .query_all_raw(sql::stmt(
             c,
-            &format!(
-                "SELECT {cols}, r.role AS staff_role, \
-                   (SELECT COUNT(*) FROM programme_members m WHERE m.programme_id = p.id AND m.user_id = $2) AS member_rows \
-                 FROM programmes p LEFT JOIN staff_roles r ON r.programme_id = p.id AND r.user_id = $2 \
-                 WHERE p.slug = $1"
-            ),
+            &format!("SELECT {cols}, {standing_cols} FROM programmes p {join} WHERE p.slug = $1"),
             vec![slug.into(), user_id.into()],
         ))
         .await?;
@@ -356,15 +346,13 @@ pub async fn by_slug_for_token(
 ) -> Result<Option<(User, Option<(Programme, Standing)>)>> {
     let user_cols = sql::qualified(USER_COLUMNS, "u");
     let cols = sql::prefixed(COLUMNS, "p", "p_");
+    let (standing_cols, join) = standing_sql("u.id");
     let rows = c
         .query_all_raw(sql::stmt(
             c,
             &format!(
-                "SELECT {user_cols}, t.id AS token_id, t.last_used_at AS token_used_at, {cols}, r.role AS staff_role, \
-                   (SELECT COUNT(*) FROM programme_members m WHERE m.programme_id = p.id AND m.user_id = u.id) AS member_rows \
-                 FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                 LEFT JOIN programmes p ON p.slug = $2 \
-                 LEFT JOIN staff_roles r ON r.programme_id = p.id AND r.user_id = u.id \
+                "SELECT {user_cols}, t.id AS token_id, t.last_used_at AS token_used_at, {cols}, {standing_cols} \
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN programmes p ON p.slug = $2 {join} \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
             ),
             vec![secrets::hash(token).into(), slug.into()],
@@ -407,19 +395,28 @@ pub async fn standing(
     user_id: i64,
     is_admin: bool,
 ) -> Result<Standing> {
-    // One query: the staff roles, and a row "" when the person is a member.
-    let rows: Vec<RoleRow> = sql::all(
-        c,
-        "SELECT role FROM staff_roles WHERE programme_id = $1 AND user_id = $2 \
-         UNION ALL SELECT '' AS role FROM programme_members WHERE programme_id = $1 AND user_id = $2",
-        vec![programme_id.into(), user_id.into()],
+    let (cols, join) = standing_sql("$2");
+    let rows = c
+        .query_all_raw(sql::stmt(
+            c,
+            &format!("SELECT {cols} FROM programmes p {join} WHERE p.id = $1"),
+            vec![programme_id.into(), user_id.into()],
+        ))
+        .await?;
+    standing_of_rows(&rows, is_admin)
+}
+
+/// The columns and join that read a person's standing in programme `p` (`user`: how the
+/// query names the person's id) — one row per staff role, or one with none, each carrying
+/// whether the person is a member; read back by [`standing_of_rows`].
+fn standing_sql(user: &str) -> (String, String) {
+    (
+        format!(
+            "r.role AS staff_role, \
+             (SELECT COUNT(*) FROM programme_members m WHERE m.programme_id = p.id AND m.user_id = {user}) AS member_rows"
+        ),
+        format!("LEFT JOIN staff_roles r ON r.programme_id = p.id AND r.user_id = {user}"),
     )
-    .await?;
-    Ok(Standing {
-        is_admin,
-        is_member: rows.iter().any(|r| r.role.is_empty()),
-        roles: rows.iter().filter_map(|r| r.role.parse().ok()).collect(),
-    })
 }
 
 // ---- Member list ---------------------------------------------------------------------------
