@@ -148,6 +148,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_programme_matching.sql"),
         include_str!("../migrations/postgres/0012_programme_matching.sql"),
     ),
+    (
+        "0013_places_held",
+        include_str!("../migrations/sqlite/0013_places_held.sql"),
+        include_str!("../migrations/postgres/0013_places_held.sql"),
+    ),
 ];
 
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if

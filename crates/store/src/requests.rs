@@ -666,6 +666,8 @@ impl Effects<'_> {
                         crate::workspace::create_relationship(c, p.id, Some(id), &p.model, now)
                             .await?;
                     crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;
+                    // The place the acceptance took (`take_place`), held by the relationship.
+                    crate::workspace::note_places(c, rel, *mentor_id, 1).await?;
                     crate::workspace::add_member(c, rel, mentee, "mentee", now).await?;
                     crate::webhooks::emit(
                         c,

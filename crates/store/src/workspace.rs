@@ -763,22 +763,74 @@ pub async fn schedule_evaluation(
     Ok(())
 }
 
-/// Gives a mentor back the place an accepted request took (the relationship closed, or they
-/// left it).
-pub async fn release_place(
+/// Takes `n` of the mentor's free places for the relationship and notes them on the mentor's
+/// membership, to be given back when it closes or the mentor leaves. `false`, taking none,
+/// when the mentor has fewer than `n` free places; a member with no listing in the programme's
+/// directory has no places to take (`true`).
+pub async fn hold_places(
     c: &impl ConnectionTrait,
     programme_id: i64,
+    relationship_id: i64,
     mentor_id: i64,
+    n: i32,
     now: DateTime<Utc>,
+) -> Result<bool> {
+    let taken = sql::exec(
+        c,
+        "UPDATE mentors SET active_mentees = active_mentees + $3, updated_at = $4 \
+         WHERE programme_id = $1 AND user_id = $2 AND active_mentees + $3 <= capacity",
+        vec![programme_id.into(), mentor_id.into(), n.into(), now.into()],
+    )
+    .await?;
+    if taken == 0 {
+        let listed: Option<Count> = sql::one(
+            c,
+            "SELECT COUNT(*) AS n FROM mentors WHERE programme_id = $1 AND user_id = $2",
+            vec![programme_id.into(), mentor_id.into()],
+        )
+        .await?;
+        return Ok(listed.is_none_or(|l| l.n == 0));
+    }
+    note_places(c, relationship_id, mentor_id, n).await?;
+    Ok(true)
+}
+
+/// Notes on the mentor's membership the places taken for the relationship.
+pub async fn note_places(
+    c: &impl ConnectionTrait,
+    relationship_id: i64,
+    mentor_id: i64,
+    n: i32,
 ) -> Result<()> {
     sql::exec(
         c,
-        "UPDATE mentors SET active_mentees = CASE WHEN active_mentees > 0 THEN active_mentees - 1 ELSE 0 END, updated_at = $3 \
-         WHERE programme_id = $1 AND user_id = $2",
-        vec![programme_id.into(), mentor_id.into(), now.into()],
+        "UPDATE relationship_members SET places = $3 WHERE relationship_id = $1 AND user_id = $2",
+        vec![relationship_id.into(), mentor_id.into(), n.into()],
     )
     .await?;
     Ok(())
+}
+
+/// Gives the mentor back the places they hold for the relationship (it closed, or they left).
+pub async fn release_places(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    relationship_id: i64,
+    mentor_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let held =
+        "(SELECT places FROM relationship_members WHERE relationship_id = $3 AND user_id = $2)";
+    sql::exec(
+        c,
+        &format!(
+            "UPDATE mentors SET active_mentees = CASE WHEN active_mentees > {held} THEN active_mentees - {held} ELSE 0 END, \
+             updated_at = $4 WHERE programme_id = $1 AND user_id = $2 AND {held} > 0"
+        ),
+        vec![programme_id.into(), mentor_id.into(), relationship_id.into(), now.into()],
+    )
+    .await?;
+    note_places(c, relationship_id, mentor_id, 0).await
 }
 
 /// The tables whose `body` holds sealed text bound to `relationship:{relationship_id}`.

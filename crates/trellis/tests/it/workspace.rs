@@ -15,6 +15,7 @@ both_backends!(
     evaluations_reminders_and_staff_totals,
     groups_peer_circles_joining_and_leaving,
     rotating_the_content_key,
+    relationships_made_by_staff_hold_the_mentor_s_places,
 );
 
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
@@ -1311,6 +1312,15 @@ async fn groups_peer_circles_joining_and_leaving(b: Backend) {
     )
     .await;
     let ana = st.mentors[0].1;
+    // A group's mentor takes one place a mentee: Ana makes room for two.
+    let r = app
+        .patch(
+            "/api/v1/programmes/imp/mentoring",
+            json!({"capacity": 3}),
+            &st.mentors[0].0,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
     let group = json!({"model": "group", "members": [
         {"user_id": ana, "role": "mentor"},
         {"user_id": people[0].1, "role": "mentee"},
@@ -1619,5 +1629,135 @@ async fn rotating_the_content_key(b: Backend) {
         let entry = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         assert!(Keys::parse(&[entry]).is_ok());
     }
+    st.app.stop().await;
+}
+
+/// A relationship staff make takes the mentor's place as an accepted request does, refuses a
+/// mentor with none left, and gives it back when it closes.
+async fn relationships_made_by_staff_hold_the_mentor_s_places(b: Backend) {
+    let Some(st) = setup(b, 1).await else {
+        return;
+    };
+    let app = &st.app;
+    let ana = st.mentors[0].1;
+    let free = || async {
+        app.get(
+            &format!("/api/v1/programmes/imp/mentors/{ana}"),
+            Some(&st.mentee),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["free_places"]
+            .as_i64()
+            .unwrap()
+    };
+    let with_capacity = || async {
+        app.get(
+            "/api/v1/programmes/imp/mentors?availability=capacity",
+            Some(&st.mentee),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!((free().await, with_capacity().await), (1, 1));
+    let pair = |mentee: i64| {
+        json!({"model": "traditional", "members": [
+            {"user_id": ana, "role": "mentor"}, {"user_id": mentee, "role": "mentee"}]})
+    };
+    let r: Value = app
+        .post(
+            "/api/v1/programmes/imp/relationships",
+            pair(st.mentee_id),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = r["id"].as_i64().unwrap();
+    assert_eq!((free().await, with_capacity().await), (0, 0));
+
+    // Ana is full: a second pair is refused, naming her, and nothing of it is written.
+    let nia = app.member("Nia Next", "nia@example.org").await;
+    crate::mentoring::join(app, "imp", &nia).await;
+    let nia_id = app
+        .get("/api/v1/me", Some(&nia))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (s, code, _, msg) = error_of(
+        app.post(
+            "/api/v1/programmes/imp/relationships",
+            pair(nia_id),
+            Some(&st.director),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, code.as_str()), (409, "conflict"), "{msg}");
+    assert!(
+        msg.contains("Ana Mentor") && msg.contains("free place"),
+        "{msg}"
+    );
+    assert!(
+        app.mails_to("nia@example.org")
+            .await
+            .iter()
+            .all(|m| m.template != "relationship_welcome"),
+        "no relationship was made for Nia"
+    );
+    assert_eq!(free().await, 0);
+
+    // Ana leaves: the place is hers again, and the directory shows it.
+    let r = app
+        .post(
+            &format!("/api/v1/relationships/{id}/leave"),
+            json!({}),
+            Some(&st.mentors[0].0),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!((free().await, with_capacity().await), (1, 1));
+
+    // The same for a relationship made by an accepted request.
+    let req: Value = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            request_body(&[ana]),
+            Some(&nia),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r: Value = app
+        .post(
+            &format!("/api/v1/requests/{}/accept", req["id"]),
+            json!({}),
+            Some(&st.mentors[0].0),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(free().await, 0, "{r}");
+    let rel = r["relationship_id"].as_i64().expect("relationship_id");
+    let r = app
+        .post(
+            &format!("/api/v1/relationships/{rel}/leave"),
+            json!({}),
+            Some(&st.mentors[0].0),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(free().await, 1);
     st.app.stop().await;
 }

@@ -741,12 +741,7 @@ pub async fn publish(
             made += 1;
             continue;
         }
-        if !trellis_store::requests::take_place(&tx, p.id, mentor, now).await? {
-            return Err(AppError::Conflict(format!(
-                "{} has no free place any more: run the round again before publishing",
-                pair.mentor_name.as_deref().unwrap_or("A mentor")
-            )));
-        }
+        // The relationship takes the mentor's place (a 409 when it went in the meantime).
         let rel = crate::actions::relationships::create_in(
             s,
             &tx,
@@ -819,7 +814,6 @@ async fn publish_groups(
     id: i64,
     pairs: &[store::Pair],
 ) -> AppResult<usize> {
-    let now = s.now();
     let mut by_mentor: std::collections::BTreeMap<i64, Vec<&store::Pair>> = Default::default();
     for pair in pairs {
         if let Some(m) = pair.mentor_id {
@@ -828,14 +822,6 @@ async fn publish_groups(
     }
     let mut made = 0;
     for (mentor, group) in by_mentor {
-        for pair in &group {
-            if !trellis_store::requests::take_place(tx, p.id, mentor, now).await? {
-                return Err(AppError::Conflict(format!(
-                    "{} has no free place any more: run the round again before publishing",
-                    pair.mentor_name.as_deref().unwrap_or("A mentor")
-                )));
-            }
-        }
         let mut members = vec![(mentor, Role::Mentor)];
         members.extend(group.iter().map(|pair| (pair.mentee_id, Role::Mentee)));
         let model = if group.len() >= 2 {

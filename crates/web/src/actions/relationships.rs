@@ -455,10 +455,10 @@ pub async fn move_phase(s: &AppState, who: &CurrentUser, id: i64, to: &str) -> A
             "The phase changed just now: reload the relationship to see where it stands.".into(),
         ));
     }
-    // Closing a relationship made by an accepted request gives its mentors their place back.
-    if to == Phase::Closed && ws.rel.request_id.is_some() {
+    // Closing a relationship gives its mentors the places it held back.
+    if to == Phase::Closed {
         for m in ws.current_members().filter(|m| m.role == "mentor") {
-            store::release_place(&tx, ws.programme.id, m.user_id, s.now()).await?;
+            store::release_places(&tx, ws.programme.id, id, m.user_id, s.now()).await?;
         }
     }
     trellis_store::webhooks::emit(
@@ -702,6 +702,22 @@ pub(crate) async fn create_in(
     )
     .await?;
     let rows = store::members(tx, id).await?;
+    // Each mentor takes one of their places a mentee (a group's mentor one per mentee).
+    let mentees = members.iter().filter(|(_, r)| *r == Role::Mentee).count();
+    let places = i32::try_from(mentees).unwrap_or(i32::MAX);
+    for m in rows.iter().filter(|m| m.role == "mentor") {
+        if places > 0 && !store::hold_places(tx, p.id, id, m.user_id, places, now).await? {
+            return Err(AppError::Conflict(format!(
+                "{} has no free place for {} now: they may raise their capacity, or choose another mentor",
+                m.name,
+                if places == 1 {
+                    "another mentee".to_owned()
+                } else {
+                    format!("{places} more mentees")
+                }
+            )));
+        }
+    }
     let ids: Vec<i64> = members.iter().map(|(u, _)| *u).collect();
     welcome(s, tx, id, p, &rows, &ids).await?;
     audit::record(
@@ -789,8 +805,7 @@ pub async fn leave(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
             "You have already left this relationship.".into(),
         ));
     }
-    if ws.rel.request_id.is_some()
-        && ws.phase() != Phase::Closed
+    if ws.phase() != Phase::Closed
         && matches!(
             ws.seat,
             Seat::Member {
@@ -799,7 +814,7 @@ pub async fn leave(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
             }
         )
     {
-        store::release_place(&tx, ws.programme.id, who.id(), s.now()).await?;
+        store::release_places(&tx, ws.programme.id, id, who.id(), s.now()).await?;
     }
     audited(
         &tx,
