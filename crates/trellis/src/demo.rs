@@ -489,7 +489,19 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
     .await
     .map_err(fail)?;
 
-    // A mentoring group the director made: one mentor, three mentees.
+    // A mentoring group the director made: one mentor, three mentees. A group's mentor takes
+    // one place a mentee, so Hana makes room for them first.
+    trellis_web::actions::mentors::change_listing(
+        state,
+        &who(mentor(7)).await?,
+        &p,
+        &trellis_web::actions::mentors::ListingChange {
+            capacity: Some(4),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(fail)?;
     let director = who(2).await?;
     ws::create(
         state,
