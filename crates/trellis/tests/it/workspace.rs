@@ -1377,6 +1377,19 @@ async fn groups_peer_circles_joining_and_leaving(b: Backend) {
     let gid = g["id"].as_i64().unwrap();
     assert_eq!(g["model"], "group");
     assert_eq!(g["phase"], "preparing");
+    let free = || async {
+        app.get(
+            &format!("/api/v1/programmes/imp/mentors/{ana}"),
+            Some(&st.mentee),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["free_places"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(free().await, 1, "two of Ana's three places are the group's");
     let welcome = app
         .last_mail_to("pia@example.org", "relationship_welcome")
         .await;
@@ -1431,6 +1444,18 @@ async fn groups_peer_circles_joining_and_leaving(b: Backend) {
     );
     app.last_mail_to("ravi@example.org", "relationship_welcome")
         .await;
+    assert_eq!(free().await, 0, "Ravi took Ana's last place");
+    let (s, code, _, msg) = error_of(
+        app.post(
+            &at("/members"),
+            json!({"user_id": st.mentee_id, "role": "mentee"}),
+            Some(&office),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, code.as_str()), (409, "conflict"), "{msg}");
+    assert!(msg.contains("Ana Mentor"), "{msg}");
     let log: Value = app
         .get(&at("/log"), Some(&people[2].0))
         .await
@@ -1456,6 +1481,7 @@ async fn groups_peer_circles_joining_and_leaving(b: Backend) {
         .unwrap()
         .clone();
     assert!(!pia["left_at"].is_null());
+    assert_eq!(free().await, 1, "Pia's place is Ana's again");
     assert_eq!(
         app.post(&at("/leave"), json!({}), Some(&people[0].0))
             .await

@@ -615,6 +615,18 @@ pub(crate) async fn may_make(
     }
 }
 
+/// A mentor without `n` free places for a relationship being made or joined.
+fn no_free_place(name: &str, n: i32) -> AppError {
+    AppError::Conflict(format!(
+        "{name} has no free place for {} now: they may raise their capacity, or choose another mentor",
+        if n == 1 {
+            "another mentee".to_owned()
+        } else {
+            format!("{n} more mentees")
+        }
+    ))
+}
+
 /// Tells each listed member they are in the relationship, with the other members' addresses.
 async fn welcome(
     s: &AppState,
@@ -707,15 +719,7 @@ pub(crate) async fn create_in(
     let places = i32::try_from(mentees).unwrap_or(i32::MAX);
     for m in rows.iter().filter(|m| m.role == "mentor") {
         if places > 0 && !store::hold_places(tx, p.id, id, m.user_id, places, now).await? {
-            return Err(AppError::Conflict(format!(
-                "{} has no free place for {} now: they may raise their capacity, or choose another mentor",
-                m.name,
-                if places == 1 {
-                    "another mentee".to_owned()
-                } else {
-                    format!("{places} more mentees")
-                }
-            )));
+            return Err(no_free_place(&m.name, places));
         }
     }
     let ids: Vec<i64> = members.iter().map(|(u, _)| *u).collect();
@@ -777,6 +781,24 @@ pub async fn add_member(
     let tx = s.store.db.begin().await?;
     store::add_member(&tx, id, user_id, role.as_str(), s.now()).await?;
     let rows = store::members(&tx, id).await?;
+    // Places: a new mentee takes one of each mentor's; a new mentor one a mentee.
+    let current = |r: &'static str| {
+        rows.iter()
+            .filter(move |m| m.role == r && m.left_at.is_none())
+    };
+    let takes: Vec<(&MemberRow, i32)> = match role {
+        Role::Mentee => current("mentor").map(|m| (m, 1)).collect(),
+        Role::Mentor => current("mentor")
+            .filter(|m| m.user_id == user_id)
+            .map(|m| (m, current("mentee").count().try_into().unwrap_or(i32::MAX)))
+            .collect(),
+        Role::Peer => Vec::new(),
+    };
+    for (m, n) in takes {
+        if n > 0 && !store::hold_places(&tx, ws.programme.id, id, m.user_id, n, s.now()).await? {
+            return Err(no_free_place(&m.name, n));
+        }
+    }
     welcome(s, &tx, id, &ws.programme, &rows, &[user_id]).await?;
     audited(
         &tx,
@@ -805,16 +827,21 @@ pub async fn leave(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
             "You have already left this relationship.".into(),
         ));
     }
-    if ws.phase() != Phase::Closed
-        && matches!(
-            ws.seat,
+    // Places: a mentor leaving gives back all they hold; a mentee, one of each mentor's.
+    if ws.phase() != Phase::Closed {
+        match ws.seat {
             Seat::Member {
-                role: Role::Mentor,
-                ..
+                role: Role::Mentor, ..
+            } => store::release_places(&tx, ws.programme.id, id, who.id(), s.now()).await?,
+            Seat::Member {
+                role: Role::Mentee, ..
+            } => {
+                for m in ws.current_members().filter(|m| m.role == "mentor") {
+                    store::release_place(&tx, ws.programme.id, id, m.user_id, s.now()).await?;
+                }
             }
-        )
-    {
-        store::release_places(&tx, ws.programme.id, id, who.id(), s.now()).await?;
+            _ => {}
+        }
     }
     audited(
         &tx,
