@@ -90,6 +90,57 @@ pub async fn user_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<User
     .await?)
 }
 
+/// The accounts with these ids (unknown ids left out, in no particular order), read 500 at a
+/// time: a matching round reads thousands of profiles.
+pub async fn users_by_ids(c: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<User>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.extend(
+            sql::all::<User>(
+                c,
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({list})"),
+                vec![],
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+#[derive(FromQueryResult)]
+struct IdByEmail {
+    id: i64,
+    email: String,
+}
+
+/// The ids of the accounts with these addresses, by address (addresses with no account left
+/// out), read 500 at a time.
+pub async fn ids_by_email(
+    c: &impl ConnectionTrait,
+    emails: &[Email],
+) -> Result<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in emails.chunks(500) {
+        let marks = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows: Vec<IdByEmail> = sql::all(
+            c,
+            &format!("SELECT id, email FROM users WHERE email IN ({marks})"),
+            chunk.iter().map(|e| e.as_str().into()).collect(),
+        )
+        .await?;
+        out.extend(rows.into_iter().map(|r| (r.email, r.id)));
+    }
+    Ok(out)
+}
+
 pub async fn user_by_email(c: &impl ConnectionTrait, email: &Email) -> Result<Option<User>> {
     Ok(sql::one(
         c,

@@ -385,6 +385,30 @@ pub async fn mentor_terms(
     .await?)
 }
 
+/// The taxonomy terms of every mentor of the programme, by mentor row id (one query).
+pub async fn terms_by_mentor(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<crate::taxonomy::Term>>> {
+    let rows = c
+        .query_all_raw(sql::stmt(
+            c,
+            "SELECT mt.mentor_id, t.id, t.kind, t.label, t.position, t.retired FROM mentor_terms mt \
+             JOIN taxonomy_terms t ON t.id = mt.term_id JOIN mentors m ON m.id = mt.mentor_id \
+             WHERE m.programme_id = $1 ORDER BY mt.mentor_id, t.kind, t.position",
+            vec![programme_id.into()],
+        ))
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<crate::taxonomy::Term>> = Default::default();
+    for r in &rows {
+        let mentor: i64 = r.try_get("", "mentor_id")?;
+        out.entry(mentor)
+            .or_default()
+            .push(crate::taxonomy::Term::from_query_result(r, "")?);
+    }
+    Ok(out)
+}
+
 /// Marks a mentor unavailable (until a date, or until they say otherwise) or available.
 pub async fn set_availability(
     c: &impl ConnectionTrait,

@@ -358,11 +358,29 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
     let mode = Mode::parse(&round.mode).unwrap_or(Mode::Optimal);
     let now = s.now();
     // The mentees, as the profile says.
-    let shortlists = store::shortlists(tx, p.id).await?;
+    // Read in bulk: a round may hold tens of thousands of people.
+    let mut shortlists: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (mentee, mentor) in store::shortlists(tx, p.id).await? {
+        shortlists.entry(mentee).or_default().push(mentor);
+    }
+    let in_round = store::people(tx, id, "mentee").await?;
+    let mut users: HashMap<i64, trellis_store::accounts::User> =
+        trellis_store::accounts::users_by_ids(tx, &in_round)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+    // The managers named on the profiles, as the accounts they belong to (if any).
+    let manager_emails: Vec<Email> = users
+        .values()
+        .filter_map(|u| u.manager_email.as_deref())
+        .filter_map(|e| Email::parse("manager_email", e).ok())
+        .collect();
+    let managers = trellis_store::accounts::ids_by_email(tx, &manager_emails).await?;
     let mut mentees = Vec::new();
     let mut mentee_people = Vec::new();
-    for u in store::people(tx, id, "mentee").await? {
-        let Some(user) = trellis_store::accounts::user_by_id(tx, u).await? else {
+    for u in in_round {
+        let Some(user) = users.remove(&u) else {
             continue;
         };
         let text = [user.interests.as_deref(), user.background.as_deref()]
@@ -371,17 +389,12 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
             .collect::<Vec<_>>()
             .join(" ");
         let languages = list_of(&user.languages);
-        // The manager named on the profile, as the account it belongs to (if any).
-        let mut manager = None;
-        if let Some(Ok(email)) = user
+        let manager = user
             .manager_email
             .as_deref()
-            .map(|e| Email::parse("manager_email", e))
-        {
-            manager = trellis_store::accounts::user_by_email(tx, &email)
-                .await?
-                .map(|boss| boss.id.to_string());
-        }
+            .and_then(|e| Email::parse("manager_email", e).ok())
+            .and_then(|e| managers.get(e.as_str()))
+            .map(i64::to_string);
         mentee_people.push(Person {
             languages: languages.clone(),
             organisation: user.organisation.clone(),
@@ -397,18 +410,16 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
                 .time_zone
                 .as_deref()
                 .and_then(|z| cohort::utc_offset(z, now)),
-            shortlist: shortlists
-                .iter()
-                .filter(|(e, _)| *e == u)
-                .map(|(_, m)| *m)
-                .collect(),
+            shortlist: shortlists.remove(&u).unwrap_or_default(),
         });
     }
     if settings.publish_as == "circles" {
         return run_circles(tx, id, &settings, &mentees).await;
     }
     // The mentors with their directory profiles and free places.
-    let wanted = store::people(tx, id, "mentor").await?;
+    let wanted: std::collections::HashSet<i64> =
+        store::people(tx, id, "mentor").await?.into_iter().collect();
+    let mut terms_of = trellis_store::mentors::terms_by_mentor(tx, p.id).await?;
     let mut mentors = Vec::new();
     let mut mentor_people = Vec::new();
     let mut names = Vec::new();
@@ -417,7 +428,7 @@ async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) 
         if !wanted.contains(&m.user_id) || m.active_mentees >= m.capacity {
             continue;
         }
-        let terms = trellis_store::mentors::mentor_terms(tx, m.id).await?;
+        let terms = terms_of.remove(&m.id).unwrap_or_default();
         let labels = |kind: &str| {
             terms
                 .iter()
