@@ -3,7 +3,7 @@
 
 use crate::both_backends;
 use crate::helpers::{Backend, error_of};
-use crate::requests::{Setup, request_body, setup};
+use crate::requests::{Setup, setup};
 use serde_json::{Value, json};
 
 both_backends!(
@@ -372,27 +372,7 @@ async fn pausing_contact_in_a_relationship(b: Backend) {
     };
     let s = staff(&st).await;
     let app = &st.app;
-    let r: Value = app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[st.mentors[0].1]),
-            Some(&st.mentee),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let r: Value = app
-        .post(
-            &format!("/api/v1/requests/{}/accept", r["id"]),
-            json!({}),
-            Some(&st.mentors[0].0),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = r["relationship_id"].as_i64().unwrap();
+    let rel = crate::requests::accepted(app, &st.mentee, &st.mentors[0]).await;
     let (code, _, field, _) = error_of(
         report(
             &st,

@@ -3,7 +3,7 @@
 
 use crate::both_backends;
 use crate::helpers::Backend;
-use crate::requests::{request_body, setup};
+use crate::requests::setup;
 use serde_json::{Value, json};
 
 both_backends!(
@@ -17,27 +17,7 @@ async fn the_export_holds_what_the_member_wrote_and_nothing_of_others(b: Backend
     };
     let app = &st.app;
     let (mo, ana) = (&st.mentee, &st.mentors[0].0);
-    let r: Value = app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[st.mentors[0].1]),
-            Some(mo),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let r: Value = app
-        .post(
-            &format!("/api/v1/requests/{}/accept", r["id"]),
-            json!({}),
-            Some(ana),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = r["relationship_id"].as_i64().unwrap();
+    let rel = crate::requests::accepted(app, mo, &st.mentors[0]).await;
     let today = app.clock_now().date_naive().to_string();
     let log = format!("/api/v1/relationships/{rel}/log");
     app.post(
@@ -205,27 +185,7 @@ async fn erasure_leaves_no_name_or_address_and_waits_for_open_concerns(b: Backen
     let app = &st.app;
     let (mo, ana) = (&st.mentee, &st.mentors[0].0);
     // Mo asks, Ana accepts; they write; Ana reports a concern about Mo.
-    let r: Value = app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[st.mentors[0].1]),
-            Some(mo),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let r: Value = app
-        .post(
-            &format!("/api/v1/requests/{}/accept", r["id"]),
-            json!({}),
-            Some(ana),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = r["relationship_id"].as_i64().unwrap();
+    let rel = crate::requests::accepted(app, mo, &st.mentors[0]).await;
     let at = |p: &str| format!("/api/v1/relationships/{rel}{p}");
     let today = app.clock_now().date_naive().to_string();
     app.post(

@@ -127,27 +127,7 @@ async fn queues_show_what_waits_and_what_is_late(b: Backend) {
     // A quiet relationship: accepted, then nothing for 46 days; a log entry wakes it.
     let fay = app.member("Fay Mentee", "fay@example.org").await;
     crate::mentoring::join(app, "imp", &fay).await;
-    let r: Value = app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[st.mentors[1].1]),
-            Some(&fay),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let r: Value = app
-        .post(
-            &format!("/api/v1/requests/{}/accept", r["id"]),
-            json!({}),
-            Some(&st.mentors[1].0),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = r["relationship_id"].as_i64().unwrap();
+    let rel = crate::requests::accepted(app, &fay, &st.mentors[1]).await;
     let q: Value = get(office.clone(), "").await.json().await.unwrap();
     assert!(q["quiet_relationships"].as_array().unwrap().is_empty());
     app.clock.advance(chrono::Duration::days(46));

@@ -69,6 +69,31 @@ pub(crate) async fn setup_with(
     })
 }
 
+/// `mentee` asks `mentor` (token, id) alone and the mentor accepts: the relationship's id.
+pub(crate) async fn accepted(app: &TestApp, mentee: &str, mentor: &(String, i64)) -> i64 {
+    let r: Value = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            request_body(&[mentor.1]),
+            Some(mentee),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r: Value = app
+        .post(
+            &format!("/api/v1/requests/{}/accept", r["id"]),
+            json!({}),
+            Some(&mentor.0),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    r["relationship_id"].as_i64().expect("relationship_id")
+}
+
 pub(crate) fn request_body(choices: &[i64]) -> Value {
     json!({
         "goals": "Prepare for my first consultant interview next spring",

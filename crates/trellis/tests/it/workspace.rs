@@ -21,30 +21,7 @@ both_backends!(
 /// A relationship made by the cascade: Mo Mentee and Ana Mentor.
 async fn matched(b: Backend) -> Option<(Setup, i64)> {
     let st = setup(b, 2).await?;
-    let r: Value = st
-        .app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[st.mentors[0].1]),
-            Some(&st.mentee),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = r["id"].as_i64().unwrap();
-    let r: Value = st
-        .app
-        .post(
-            &format!("/api/v1/requests/{id}/accept"),
-            json!({}),
-            Some(&st.mentors[0].0),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = r["relationship_id"].as_i64().unwrap();
+    let rel = crate::requests::accepted(&st.app, &st.mentee, &st.mentors[0]).await;
     Some((st, rel))
 }
 
@@ -1560,27 +1537,7 @@ async fn rotating_the_content_key(b: Backend) {
         return;
     };
     let (app, mo) = (&st.app, &st.mentee);
-    let r: Value = app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[st.mentors[0].1]),
-            Some(mo),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let r: Value = app
-        .post(
-            &format!("/api/v1/requests/{}/accept", r["id"]),
-            json!({}),
-            Some(&st.mentors[0].0),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = r["relationship_id"].as_i64().unwrap();
+    let rel = crate::requests::accepted(app, mo, &st.mentors[0]).await;
     let today = app.clock_now().date_naive().to_string();
     app.post(
         &format!("/api/v1/relationships/{rel}/log"),
@@ -1754,28 +1711,8 @@ async fn relationships_made_by_staff_hold_the_mentor_s_places(b: Backend) {
     assert_eq!((free().await, with_capacity().await), (1, 1));
 
     // The same for a relationship made by an accepted request.
-    let req: Value = app
-        .post(
-            "/api/v1/programmes/imp/requests",
-            request_body(&[ana]),
-            Some(&nia),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let r: Value = app
-        .post(
-            &format!("/api/v1/requests/{}/accept", req["id"]),
-            json!({}),
-            Some(&st.mentors[0].0),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(free().await, 0, "{r}");
-    let rel = r["relationship_id"].as_i64().expect("relationship_id");
+    let rel = crate::requests::accepted(app, &nia, &st.mentors[0]).await;
+    assert_eq!(free().await, 0);
     let r = app
         .post(
             &format!("/api/v1/relationships/{rel}/leave"),

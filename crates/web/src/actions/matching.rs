@@ -786,9 +786,18 @@ pub async fn publish(
     show(s, who, p, id).await
 }
 
-/// Each mentor leads a group of the mentees matched with them (a mentor with a single mentee
-/// gets a traditional pair, since a group has two mentees or more); every mentee takes one of
-/// the mentor's places. Returns how many relationships were made.
+/// The proposal's pairs gathered by the `mentor_id` they carry (a mentor, or a circle's
+/// number), in order.
+fn gathered(pairs: &[store::Pair]) -> std::collections::BTreeMap<i64, Vec<&store::Pair>> {
+    let mut out: std::collections::BTreeMap<i64, Vec<&store::Pair>> = Default::default();
+    for pair in pairs {
+        if let Some(key) = pair.mentor_id {
+            out.entry(key).or_default().push(pair);
+        }
+    }
+    out
+}
+
 /// Each circle of a peer round becomes a peer relationship of its people.
 async fn publish_circles(
     s: &AppState,
@@ -798,25 +807,22 @@ async fn publish_circles(
     id: i64,
     pairs: &[store::Pair],
 ) -> AppResult<usize> {
-    let mut circles: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
-    for pair in pairs {
-        if let Some(key) = pair.mentor_id {
-            circles.entry(key).or_default().push(pair.mentee_id);
-        }
-    }
     let mut made = 0;
-    for people in circles.values() {
-        let members: Vec<(i64, Role)> = people.iter().map(|&u| (u, Role::Peer)).collect();
+    for people in gathered(pairs).values() {
+        let members: Vec<(i64, Role)> = people.iter().map(|e| (e.mentee_id, Role::Peer)).collect();
         trellis_domain::workspace::check_members("peer", &members)?;
         let rel = crate::actions::relationships::create_in(s, tx, who, p, "peer", &members).await?;
-        for &u in people {
-            store::set_relationship(tx, id, u, rel).await?;
+        for e in people {
+            store::set_relationship(tx, id, e.mentee_id, rel).await?;
         }
         made += 1;
     }
     Ok(made)
 }
 
+/// Each mentor leads a group of the mentees matched with them (a mentor with a single mentee
+/// gets a traditional pair, since a group has two mentees or more); every mentee takes one of
+/// the mentor's places. Returns how many relationships were made.
 async fn publish_groups(
     s: &AppState,
     tx: &DatabaseTransaction,
@@ -825,14 +831,8 @@ async fn publish_groups(
     id: i64,
     pairs: &[store::Pair],
 ) -> AppResult<usize> {
-    let mut by_mentor: std::collections::BTreeMap<i64, Vec<&store::Pair>> = Default::default();
-    for pair in pairs {
-        if let Some(m) = pair.mentor_id {
-            by_mentor.entry(m).or_default().push(pair);
-        }
-    }
     let mut made = 0;
-    for (mentor, group) in by_mentor {
+    for (mentor, group) in gathered(pairs) {
         let mut members = vec![(mentor, Role::Mentor)];
         members.extend(group.iter().map(|pair| (pair.mentee_id, Role::Mentee)));
         let model = if group.len() >= 2 {
