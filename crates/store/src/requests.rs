@@ -262,23 +262,6 @@ pub fn state_of(states: &HashMap<i64, MentorState>, id: i64) -> MentorState {
     })
 }
 
-/// Takes one of the mentor's free places; `false` when none is left (two acceptances racing
-/// for the last place: one wins).
-pub async fn take_place(
-    c: &impl ConnectionTrait,
-    programme_id: i64,
-    mentor_id: i64,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let n = sql::exec(
-        c,
-        "UPDATE mentors SET active_mentees = active_mentees + 1, updated_at = $3 WHERE programme_id = $1 AND user_id = $2 AND active_mentees < capacity",
-        vec![programme_id.into(), mentor_id.into(), now.into()],
-    )
-    .await?;
-    Ok(n == 1)
-}
-
 /// The PDF a mentee attached to a request.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct RequestFile {
@@ -666,7 +649,8 @@ impl Effects<'_> {
                         crate::workspace::create_relationship(c, p.id, Some(id), &p.model, now)
                             .await?;
                     crate::workspace::add_member(c, rel, *mentor_id, "mentor", now).await?;
-                    // The place the acceptance took (`take_place`), held by the relationship.
+                    // The place the acceptance took (`workspace::take_places`), held by the
+                    // relationship.
                     crate::workspace::note_places(c, rel, *mentor_id, 1).await?;
                     crate::workspace::add_member(c, rel, mentee, "mentee", now).await?;
                     crate::webhooks::emit(

@@ -775,14 +775,7 @@ pub async fn hold_places(
     n: i32,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let taken = sql::exec(
-        c,
-        "UPDATE mentors SET active_mentees = active_mentees + $3, updated_at = $4 \
-         WHERE programme_id = $1 AND user_id = $2 AND active_mentees + $3 <= capacity",
-        vec![programme_id.into(), mentor_id.into(), n.into(), now.into()],
-    )
-    .await?;
-    if taken == 0 {
+    if !take_places(c, programme_id, mentor_id, n, now).await? {
         let listed: Option<Count> = sql::one(
             c,
             "SELECT COUNT(*) AS n FROM mentors WHERE programme_id = $1 AND user_id = $2",
@@ -793,6 +786,25 @@ pub async fn hold_places(
     }
     note_places(c, relationship_id, mentor_id, n).await?;
     Ok(true)
+}
+
+/// Takes `n` of the mentor's free places; `false`, taking none, when fewer are left (two
+/// acceptances racing for the last place: one wins).
+pub async fn take_places(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    mentor_id: i64,
+    n: i32,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let taken = sql::exec(
+        c,
+        "UPDATE mentors SET active_mentees = active_mentees + $3, updated_at = $4 \
+         WHERE programme_id = $1 AND user_id = $2 AND active_mentees + $3 <= capacity",
+        vec![programme_id.into(), mentor_id.into(), n.into(), now.into()],
+    )
+    .await?;
+    Ok(taken == 1)
 }
 
 /// Adds `n` to the places the mentor's membership notes as taken for the relationship.

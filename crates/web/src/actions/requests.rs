@@ -439,7 +439,7 @@ pub async fn accept(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Reque
     let mut c = r.cascade()?;
     let events = c.accept(who.id(), s.now()).map_err(refused)?;
     let tx = s.store.db.begin().await?;
-    if !store::take_place(&tx, p.id, who.id(), s.now()).await? {
+    if !trellis_store::workspace::take_places(&tx, p.id, who.id(), 1, s.now()).await? {
         return Err(AppError::Conflict("You have no free place for another mentee. Raise your capacity on your mentoring page, or decline.".into()));
     }
     save(
