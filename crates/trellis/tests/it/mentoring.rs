@@ -1760,17 +1760,7 @@ async fn the_directory_checks_token_and_programme_together(b: Backend) {
     );
 
     // The same search from a signed-in browser (session cookie, no token).
-    let browser = app.browser();
-    let r = browser
-        .post(app.url("/sign-in"))
-        .form(&[
-            ("email", "bob@example.org"),
-            ("password", crate::helpers::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    let (browser, _) = crate::pages::signed_in(&app, "bob@example.org").await;
     let via_session: Value = browser
         .get(app.url("/api/v1/programmes/imp/mentors?q=feedback"))
         .send()
