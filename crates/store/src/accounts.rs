@@ -458,6 +458,11 @@ pub async fn user_for_api_token(
     Ok(Some(User::from_query_result(&row, "")?))
 }
 
+/// Whether a token last used at `used_at` has its use written now (every five minutes).
+pub(crate) fn token_use_due(used_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    used_at.is_none_or(|t| now - t > Duration::minutes(5))
+}
+
 /// Notes a bearer token's use from a row carrying `token_id` and `token_used_at`: written at
 /// most every five minutes, so most requests write nothing.
 pub(crate) async fn note_token_use(
@@ -467,7 +472,7 @@ pub(crate) async fn note_token_use(
 ) -> Result<()> {
     let token_id: i64 = row.try_get("", "token_id")?;
     let used_at: Option<DateTime<Utc>> = row.try_get("", "token_used_at")?;
-    if used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
+    if token_use_due(used_at, now) {
         sql::exec(
             c,
             "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",

@@ -22,6 +22,8 @@ pub struct Store {
     pub keys: std::sync::Arc<crate::sealed::Keys>,
     /// The mentor directories searched so far, held in memory (see [`crate::directory`]).
     pub directory: std::sync::Arc<crate::directory::Directory>,
+    /// Bearer-token look-ups kept while the database is unchanged (see [`crate::token_cache`]).
+    pub(crate) tokens: std::sync::Arc<crate::token_cache::TokenCache>,
 }
 
 impl Store {
@@ -159,6 +161,7 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
 /// missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Store, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
+    let mut sqlite_file = None;
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if let Some(path) = url
@@ -166,6 +169,9 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
         .or_else(|| url.strip_prefix("sqlite:"))
     {
         let path = path.split('?').next().unwrap_or(path);
+        if path != ":memory:" {
+            sqlite_file = Some(path);
+        }
         if path != ":memory:"
             && let Some(dir) = std::path::Path::new(path)
                 .parent()
@@ -190,9 +196,14 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await?;
+    let tokens = match sqlite_file {
+        Some(path) => crate::token_cache::TokenCache::watching(std::path::Path::new(path)),
+        None => crate::token_cache::TokenCache::default(),
+    };
     Ok(Store {
         db,
         keys: std::sync::Arc::default(),
         directory: std::sync::Arc::default(),
+        tokens: std::sync::Arc::new(tokens),
     })
 }

@@ -26,6 +26,7 @@ pub mod secrets;
 pub mod shortlist;
 mod sql;
 pub mod taxonomy;
+mod token_cache;
 pub mod webhooks;
 pub mod workspace;
 

@@ -1,7 +1,9 @@
 //! Programmes, their members, staff roles and imported member lists.
 
-use crate::accounts::{USER_COLUMNS, User, note_token_use};
+use crate::Store;
+use crate::accounts::{USER_COLUMNS, User, note_token_use, token_use_due};
 use crate::sql::{self, Count, duplicate};
+use crate::token_cache::Kept;
 use crate::{Result, secrets};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -339,11 +341,22 @@ pub async fn by_slug_as(
 /// programme with the person's standing in it — one query, for API calls about one programme
 /// (the mentor directory's hot path). `None`: the token is not live.
 pub async fn by_slug_for_token(
-    c: &impl ConnectionTrait,
+    store: &Store,
     slug: &str,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(User, Option<(Programme, Standing)>)>> {
+    let token_hash = secrets::hash(token);
+    // Read before the query: a commit in between makes the kept answer stale, never wrong.
+    let version = store.tokens.version();
+    if let Some(v) = version
+        && let Some(k) = store
+            .tokens
+            .get(&token_hash, slug, v, |used| token_use_due(used, now))
+    {
+        return Ok(Some((k.user, Some((k.programme, k.standing)))));
+    }
+    let c = &store.db;
     let user_cols = sql::qualified(USER_COLUMNS, "u");
     let cols = sql::prefixed(COLUMNS, "p", "p_");
     let (standing_cols, join) = standing_sql("u.id");
@@ -355,7 +368,7 @@ pub async fn by_slug_for_token(
                  FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN programmes p ON p.slug = $2 {join} \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
             ),
-            vec![secrets::hash(token).into(), slug.into()],
+            vec![token_hash.clone().into(), slug.into()],
         ))
         .await?;
     let Some(first) = rows.first() else {
@@ -369,6 +382,17 @@ pub async fn by_slug_for_token(
     }
     let programme = Programme::from_query_result(first, "p_")?;
     let standing = standing_of_rows(&rows, user.is_admin)?;
+    if let Some(version) = version {
+        let kept = Kept {
+            slug: slug.to_owned(),
+            version,
+            used_at: first.try_get("", "token_used_at")?,
+            user: user.clone(),
+            programme: programme.clone(),
+            standing: standing.clone(),
+        };
+        store.tokens.keep(token_hash, kept);
+    }
     Ok(Some((user, Some((programme, standing)))))
 }
 

@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
                     // What the endpoint reads: the token's account with the programme row and
                     // the person's standing (one query), then the index.
                     let (_, found) =
-                        programmes::by_slug_for_token(&store.db, &p.slug, &token, Utc::now())
+                        programmes::by_slug_for_token(&store, &p.slug, &token, Utc::now())
                             .await
                             .expect("query")
                             .expect("a live token");

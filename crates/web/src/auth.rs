@@ -216,7 +216,7 @@ impl FromRequestParts<AppState> for ApiUserIn {
             .ok_or(AppError::NotFound("programme"))?;
         if let Some(token) = bearer(&parts.headers) {
             let found =
-                programmes::by_slug_for_token(&state.store.db, &slug, token, state.now()).await?;
+                programmes::by_slug_for_token(&state.store, &slug, token, state.now()).await?;
             let Some((user, in_programme)) = found else {
                 return Err(AppError::Unauthenticated.into());
             };

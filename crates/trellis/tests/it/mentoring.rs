@@ -5,6 +5,7 @@ use crate::both_backends;
 use crate::helpers::{Backend, TestApp, error_of};
 use chrono::Duration;
 use serde_json::{Value, json};
+use trellis_domain::clock::Clock;
 use trellis_domain::directory::{AvailabilityFilter, search_words};
 use trellis_store::mentors::Search;
 
@@ -1770,6 +1771,66 @@ async fn the_directory_checks_token_and_programme_together(b: Backend) {
         .await
         .unwrap();
     assert_eq!(via_session["mentors"][0]["user_id"], mia_id);
+
+    // A change made through another connection to the database — as another process, such
+    // as `trellis jobs run` from cron, makes it — is seen on the very next request, however
+    // often the same token asked before: Olly joins there, then Bob's token is revoked there.
+    let other = trellis_store::connect(&app.config.database_url())
+        .await
+        .unwrap();
+    let imp = trellis_store::programmes::by_slug(&other.db, "imp")
+        .await
+        .unwrap()
+        .unwrap();
+    let ids = trellis_store::accounts::ids_by_email(
+        &other.db,
+        &["olly@example.org", "bob@example.org"]
+            .map(|e| trellis_domain::account::Email::parse("email", e).unwrap()),
+    )
+    .await
+    .unwrap();
+    let (olly_id, bob_id) = (ids["olly@example.org"], ids["bob@example.org"]);
+    for _ in 0..3 {
+        let r = app
+            .get("/api/v1/programmes/imp/mentors", Some(&outsider))
+            .await;
+        assert_eq!(r.status(), 403);
+    }
+    assert!(
+        trellis_store::programmes::join(&other.db, imp.id, olly_id, app.clock.now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.get("/api/v1/programmes/imp/mentors", Some(&outsider))
+            .await
+            .status(),
+        200
+    );
+    let tokens = trellis_store::accounts::list_api_tokens(&other.db, bob_id)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let r = app
+            .get("/api/v1/programmes/imp/mentors?q=feedback", Some(&bob))
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    assert!(
+        trellis_store::accounts::revoke_api_token(&other.db, bob_id, tokens[0].id, app.clock.now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/programmes/imp/mentors/{mia_id}"),
+            Some(&bob)
+        )
+        .await
+        .status(),
+        401
+    );
+    let bob = app.token_for("bob@example.org").await;
 
     // A revoked token is refused at once.
     let tokens: Value = app
