@@ -103,6 +103,9 @@ struct Flow {
     h: Vec<f64>,
 }
 
+/// A phase that places fewer mentees than this ends the phases (see [`Flow::phases`]).
+const FEW: usize = 16;
+
 /// One Dijkstra's bookkeeping, reused across mentees (stamps instead of clearing).
 struct Search {
     dist: Vec<f64>,
@@ -331,6 +334,7 @@ impl Flow {
         let mut phase = 0u32;
         while !pending.is_empty() {
             phase += 1;
+            let before = pending.len();
             dist.fill(f64::INFINITY);
             done.fill(false);
             dist[t] = 0.0;
@@ -414,6 +418,15 @@ impl Flow {
                 .filter(|&u| !self.place(p, c, u as usize, unmatched_cost, s, budget))
                 .collect();
             progress(n - pending.len());
+            // A phase costs a search of the whole graph; when one places only a few mentees,
+            // the few left cost less searched for one at a time, without a budget.
+            if before - pending.len() < FEW {
+                for &u in &pending {
+                    self.place(p, c, u as usize, unmatched_cost, s, usize::MAX);
+                }
+                pending.clear();
+                progress(n);
+            }
         }
     }
 
@@ -495,6 +508,11 @@ impl Flow {
         // The stack is u, m1, a1, m2, a2, …: each mentee moves to the mentor after it; the
         // last mentee goes to `end` (a mentor with a free place, or unmatched).
         let nodes: Vec<usize> = stack.iter().map(|&(x, _)| x).collect();
+        // The path's nodes stay open to the phase's other searches: after the move every arc
+        // on it (now reversed) is still tight. Only dead ends stay marked.
+        for &x in &nodes {
+            seen[x] = 0;
+        }
         let mut k = nodes.len() - 1;
         if let Some(m) = end {
             // The last node is the free mentor; the mentee before it moves there.

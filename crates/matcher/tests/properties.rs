@@ -558,3 +558,42 @@ fn unmatched_mentees_say_why_and_seat_prices_explain_the_choice() {
     );
     assert_eq!(o.unmatched, vec![(0, trellis_matcher::Unmatched::Capacity)]);
 }
+
+#[test]
+fn placing_in_phases_gives_the_one_at_a_time_optimum_on_large_tight_instances() {
+    use trellis_matcher::generate::{Instance as Generated, Scores};
+    // Tight sparse instances (places ≈ mentees), large enough that the first phases place
+    // hundreds of mentees each before the last few are placed one at a time.
+    for (seed, n, scores) in [(11, 3000, Scores::Float), (12, 4000, Scores::Int)] {
+        let p = Generated::sparse(seed, n, n / 3, 8, (1, 5), scores).problem();
+        let one_at_a_time = Options {
+            top_k: 8,
+            search_budget: usize::MAX,
+        };
+        let reference = run(&p, Mode::Optimal, one_at_a_time, &mut |_, _| {});
+        for budget in [1, 20, 300] {
+            let opts = Options {
+                top_k: 8,
+                search_budget: budget,
+            };
+            let o = run(&p, Mode::Optimal, opts, &mut |_, _| {});
+            assert_eq!(o.matched, reference.matched, "seed {seed} budget {budget}");
+            assert!(
+                close(o.total, reference.total),
+                "seed {seed} budget {budget}: {} vs {}",
+                o.total,
+                reference.total
+            );
+            for (u, m) in o.assigned.iter().enumerate() {
+                if let Some(m) = m {
+                    assert!(p.score(u, *m as usize).is_some(), "an allowed pair");
+                }
+            }
+            let mut held = vec![0u32; p.mentors()];
+            for m in o.assigned.iter().flatten() {
+                held[*m as usize] += 1;
+            }
+            assert!((0..p.mentors()).all(|m| held[m] <= p.capacity(m)));
+        }
+    }
+}
