@@ -1,6 +1,7 @@
 //! Trellis storage. One code path for SQLite and PostgreSQL: portable SQL (`$1` placeholders,
 //! `RETURNING`, `ON CONFLICT`) run through sea-orm's connection, which picks the driver from the
-//! URL. The only dialect branches are the migration files and the job claim's `SKIP LOCKED`.
+//! URL. The only dialect branches are the migration files, the job claim's `SKIP LOCKED` and,
+//! on SQLite, the token look-ups kept while the database is unchanged (`token_cache`).
 //!
 //! Every function takes any connection (`&impl ConnectionTrait`), so a caller groups the
 //! writes of one action — the change, its audit row, its outbox mail — in one transaction.
