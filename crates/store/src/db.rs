@@ -171,14 +171,13 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
         let path = path.split('?').next().unwrap_or(path);
         if path != ":memory:" {
             sqlite_file = Some(path);
-        }
-        if path != ":memory:"
-            && let Some(dir) = std::path::Path::new(path)
+            if let Some(dir) = std::path::Path::new(path)
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+            }
         }
         opts.max_connections(8)
             .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {

@@ -339,7 +339,8 @@ pub async fn by_slug_as(
 
 /// The account a live bearer token belongs to and, if the programme `slug` exists, the
 /// programme with the person's standing in it — one query, for API calls about one programme
-/// (the mentor directory's hot path). `None`: the token is not live.
+/// (the mentor directory's hot path). `None`: the token is not live. On SQLite the answer is
+/// kept and served again while no other connection has committed (see `crate::token_cache`).
 pub async fn by_slug_for_token(
     store: &Store,
     slug: &str,
