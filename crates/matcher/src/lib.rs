@@ -3,6 +3,7 @@
 //! a proof of optimality and seat prices), stable (no blocking pair) and generous (the
 //! worst-off mentee first). Pure computation: no I/O, deterministic.
 
+pub mod cardinality;
 pub mod circles;
 pub mod explain;
 pub mod generate;

@@ -50,8 +50,15 @@ struct Candidates {
 }
 
 impl Candidates {
-    /// Each mentee's `k` best pairs, best first (ties: lower mentor index), plus `extra`.
-    fn top(p: &Problem, k: usize, best: f64, extra: &[Vec<u32>]) -> Self {
+    /// Each mentee's `k` best pairs, best first (ties: lower mentor index), plus `extra`,
+    /// then the place of those left out, when there is one: (its mentor index, cost).
+    fn top(
+        p: &Problem,
+        k: usize,
+        best: f64,
+        extra: &[Vec<u32>],
+        left_out: Option<(u32, f64)>,
+    ) -> Self {
         let mut c = Candidates {
             start: Vec::with_capacity(p.mentees() + 1),
             mentor: Vec::new(),
@@ -81,6 +88,10 @@ impl Candidates {
                 c.mentor.push(m);
                 c.cost.push(best - s);
             }
+            if let Some((m, cost)) = left_out {
+                c.mentor.push(m);
+                c.cost.push(cost);
+            }
             c.start.push(c.mentor.len());
         }
         c
@@ -94,6 +105,9 @@ struct Flow {
     assigned: Vec<Option<u32>>,
     /// The cost of each mentee's current pair.
     assigned_cost: Vec<f64>,
+    /// Places of each mentor: the problem's, then (when some mentees must be left out) one
+    /// more "mentor" with a place for each of them.
+    cap: Vec<u32>,
     /// Mentees held by each mentor.
     holds: Vec<Vec<u32>>,
     /// Placed and left unmatched.
@@ -124,20 +138,29 @@ fn key(d: f64) -> u64 {
 }
 
 impl Flow {
-    fn new(p: &Problem) -> Self {
+    fn new(p: &Problem, left_out: usize) -> Self {
         let n = p.mentees();
+        let mut cap = p.capacity.clone();
+        if left_out > 0 {
+            cap.push(left_out as u32);
+        }
         Flow {
             n,
             assigned: vec![None; n],
             assigned_cost: vec![0.0; n],
-            holds: p
-                .capacity
+            holds: cap
                 .iter()
                 .map(|&c| Vec::with_capacity(c as usize))
                 .collect(),
             at_dummy: vec![false; n],
-            h: vec![0.0; n + p.mentors()],
+            h: vec![0.0; n + cap.len()],
+            cap,
         }
+    }
+
+    /// Mentor nodes, the place of those left out included.
+    fn mentors(&self) -> usize {
+        self.cap.len()
     }
 
     /// Places mentee `u` by the shortest augmenting path; `unmatched_cost` is the cost of
@@ -145,7 +168,6 @@ impl Flow {
     /// Returns false, changing nothing, when the search settles more than `budget` nodes.
     fn place(
         &mut self,
-        p: &Problem,
         c: &Candidates,
         u: usize,
         unmatched_cost: f64,
@@ -193,7 +215,7 @@ impl Flow {
                         continue;
                     }
                     let nd = dx + (c.cost[i] + self.h[x] - self.h[y]).max(0.0);
-                    if nd <= dx && self.holds[m].len() < p.capacity[m] as usize {
+                    if nd <= dx && self.holds[m].len() < self.cap[m] as usize {
                         // A free place at no extra distance: nothing can be shorter.
                         s.from[y] = x as u32;
                         sink = Some((nd, Some(m as u32)));
@@ -214,7 +236,7 @@ impl Flow {
                 }
             } else {
                 let m = x - n;
-                if self.holds[m].len() < p.capacity[m] as usize {
+                if self.holds[m].len() < self.cap[m] as usize {
                     sink = Some((dx, Some(m as u32)));
                     break;
                 }
@@ -293,7 +315,6 @@ impl Flow {
     #[allow(clippy::too_many_arguments)]
     fn phases(
         &mut self,
-        p: &Problem,
         c: &Candidates,
         mut pending: Vec<u32>,
         unmatched_cost: f64,
@@ -303,7 +324,7 @@ impl Flow {
         progress: &mut dyn FnMut(usize),
     ) {
         let n = self.n;
-        let mentors = p.mentors();
+        let mentors = self.mentors();
         let (dummy, t) = (n + mentors, n + mentors + 1);
         // Who may take each mentor: (mentee, cost), by mentor.
         let mut rstart = vec![0usize; mentors + 1];
@@ -372,7 +393,7 @@ impl Flow {
                 };
                 if y == t {
                     for m in 0..mentors {
-                        if self.holds[m].len() < p.capacity[m] as usize {
+                        if self.holds[m].len() < self.cap[m] as usize {
                             relax(n + m, h[n + m] - h[t]);
                         }
                     }
@@ -406,7 +427,7 @@ impl Flow {
             // Move pending mentees along tight paths (depth first, each node tried once).
             let mut still = Vec::new();
             for &u in &pending {
-                if !self.tight_path(p, c, u as usize, unmatched_cost, tol, &mut seen, phase) {
+                if !self.tight_path(c, u as usize, unmatched_cost, tol, &mut seen, phase) {
                     still.push(u);
                 }
             }
@@ -415,14 +436,14 @@ impl Flow {
             // are good and the searches short.
             pending = still
                 .into_iter()
-                .filter(|&u| !self.place(p, c, u as usize, unmatched_cost, s, budget))
+                .filter(|&u| !self.place(c, u as usize, unmatched_cost, s, budget))
                 .collect();
             progress(n - pending.len());
             // A phase costs a search of the whole graph; when one places only a few mentees,
             // the few left cost less searched for one at a time, without a budget.
             if before - pending.len() < FEW {
                 for &u in &pending {
-                    self.place(p, c, u as usize, unmatched_cost, s, usize::MAX);
+                    self.place(c, u as usize, unmatched_cost, s, usize::MAX);
                 }
                 pending.clear();
                 progress(n);
@@ -435,7 +456,6 @@ impl Flow {
     #[allow(clippy::too_many_arguments)]
     fn tight_path(
         &mut self,
-        p: &Problem,
         c: &Candidates,
         u: usize,
         unmatched_cost: f64,
@@ -444,7 +464,7 @@ impl Flow {
         phase: u32,
     ) -> bool {
         let n = self.n;
-        let (dummy, t) = (n + p.mentors(), n + p.mentors() + 1);
+        let (dummy, t) = (n + self.mentors(), n + self.mentors() + 1);
         // Frames: (node, next arc to try).
         let mut stack: Vec<(usize, usize)> = vec![(u, 0)];
         seen[u] = phase;
@@ -477,7 +497,7 @@ impl Flow {
             } else {
                 let m = x - n;
                 if *next == 0
-                    && self.holds[m].len() < p.capacity[m] as usize
+                    && self.holds[m].len() < self.cap[m] as usize
                     && self.h[x] - self.h[t] <= tol
                 {
                     step = Some(t);
@@ -553,13 +573,22 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
     // More than any total of score differences: one more mentee matched always wins.
     let unmatched_cost = (range + 1.0) * (n as f64 + 1.0);
     let tol = 1e-9 * (1.0 + range);
+    // When not every mentee can be matched, exactly this many are left out of any optimum: they
+    // get places of their own (one more "mentor") at cost 0. Whatever that cost, it is the same
+    // for every way of leaving that many out, so the optimum does not change; at 0 the search
+    // for who is left out stays short, where the "unmatched" node's cost (above any path)
+    // made it a search of everything reachable. The unmatched node stays for mentees whose
+    // candidates cannot reach the count; the check over every pair below adds the pairs they
+    // need.
+    let left_out = n - crate::cardinality::max_matched(p);
+    let left_out_place = (left_out > 0).then_some((p.mentors() as u32, 0.0));
     let mut extra: Vec<Vec<u32>> = Vec::new();
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let c = Candidates::top(p, opts.top_k.max(1), hi, &extra);
-        let mut f = Flow::new(p);
-        let nodes = n + p.mentors();
+        let c = Candidates::top(p, opts.top_k.max(1), hi, &extra, left_out_place);
+        let mut f = Flow::new(p, left_out);
+        let nodes = n + f.mentors();
         let mut s = Search {
             dist: vec![0.0; nodes],
             seen: vec![0; nodes],
@@ -575,7 +604,7 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
         let step = (n / 100).max(1);
         let mut pending = Vec::new();
         for u in 0..n {
-            if !f.place(p, &c, u, unmatched_cost, &mut s, budget) {
+            if !f.place(&c, u, unmatched_cost, &mut s, budget) {
                 pending.push(u as u32);
             }
             if u % step == 0 {
@@ -583,7 +612,6 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
             }
         }
         f.phases(
-            p,
             &c,
             pending,
             unmatched_cost,
@@ -610,9 +638,14 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
             }
         }
         if violations == 0 {
-            let sink = f.h.get(n + p.mentors() + 1).copied().unwrap_or(0.0);
+            let sink = f.h.get(n + f.mentors() + 1).copied().unwrap_or(0.0);
             let prices = (0..p.mentors()).map(|m| sink - f.h[n + m]).collect();
-            return Outcome::new(p, Mode::Optimal, f.assigned, Some(prices), rounds);
+            let assigned = f
+                .assigned
+                .iter()
+                .map(|&m| m.filter(|&m| (m as usize) < p.mentors()))
+                .collect();
+            return Outcome::new(p, Mode::Optimal, assigned, Some(prices), rounds);
         }
     }
 }

@@ -597,3 +597,18 @@ fn placing_in_phases_gives_the_one_at_a_time_optimum_on_large_tight_instances() 
         }
     }
 }
+
+#[test]
+fn the_maximum_matching_size_is_the_maximum_flow() {
+    let mut rng = StdRng::seed_from_u64(13);
+    for case in 0..200 {
+        let (n, m) = (rng.random_range(1..80), rng.random_range(1..25));
+        let density = rng.random_range(0.02..0.4);
+        let i = Instance::random(&mut rng, n, m, 3, density, case % 2 == 1);
+        assert_eq!(
+            trellis_matcher::cardinality::max_matched(&i.problem()),
+            max_flow(&i),
+            "case {case}"
+        );
+    }
+}
