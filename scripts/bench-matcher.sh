@@ -12,7 +12,9 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install -q numpy scipy ortools pandas
-cargo build --release -q -p trellis -p trellis-matcher --example write_instance
+# Two builds: with --example in the same command cargo builds only the example, not the binary.
+cargo build --release -q -p trellis --bin trellis
+cargo build --release -q -p trellis-matcher --example write_instance
 bin="$PWD/target/release/trellis"
 write="$PWD/target/release/examples/write_instance"
 
