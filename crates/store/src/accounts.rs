@@ -2,7 +2,8 @@
 //! throttling.
 
 use crate::sql::{self, Count, duplicate};
-use crate::{Result, secrets};
+use crate::token_cache::Kept;
+use crate::{Result, Store, secrets};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::account::{Email, TokenPurpose};
@@ -434,12 +435,24 @@ pub async fn revoke_api_token(
 }
 
 /// The account a bearer token belongs to, if the token is live (one query; the token's
-/// last use is written at most every five minutes).
+/// last use is written at most every five minutes). On SQLite the answer is kept and served
+/// again while no other connection has committed (see `crate::token_cache`).
 pub async fn user_for_api_token(
-    c: &impl ConnectionTrait,
+    store: &Store,
     plain: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<User>> {
+    let token_hash = secrets::hash(plain);
+    // Read before the query: a commit in between makes the kept answer stale, never wrong.
+    let version = store.tokens.version();
+    if let Some(v) = version
+        && let Some(k) = store
+            .tokens
+            .get(&token_hash, None, v, |used| token_use_due(used, now))
+    {
+        return Ok(Some(k.user));
+    }
+    let c = &store.db;
     let cols = sql::qualified(USER_COLUMNS, "u");
     let Some(row) = c
         .query_one_raw(sql::stmt(
@@ -448,14 +461,25 @@ pub async fn user_for_api_token(
                 "SELECT {cols}, t.id AS token_id, t.last_used_at AS token_used_at FROM api_tokens t \
                  JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
             ),
-            vec![secrets::hash(plain).into()],
+            vec![token_hash.clone().into()],
         ))
         .await?
     else {
         return Ok(None);
     };
     note_token_use(c, &row, now).await?;
-    Ok(Some(User::from_query_result(&row, "")?))
+    let user = User::from_query_result(&row, "")?;
+    if let Some(version) = version {
+        let kept = Kept {
+            slug: None,
+            version,
+            used_at: row.try_get("", "token_used_at")?,
+            user: user.clone(),
+            programme: None,
+        };
+        store.tokens.keep(token_hash, kept);
+    }
+    Ok(Some(user))
 }
 
 /// Whether a token last used at `used_at` has its use written now (every five minutes).

@@ -353,9 +353,9 @@ pub async fn by_slug_for_token(
     if let Some(v) = version
         && let Some(k) = store
             .tokens
-            .get(&token_hash, slug, v, |used| token_use_due(used, now))
+            .get(&token_hash, Some(slug), v, |used| token_use_due(used, now))
     {
-        return Ok(Some((k.user, Some((k.programme, k.standing)))));
+        return Ok(Some((k.user, k.programme)));
     }
     let c = &store.db;
     let user_cols = sql::qualified(USER_COLUMNS, "u");
@@ -385,12 +385,11 @@ pub async fn by_slug_for_token(
     let standing = standing_of_rows(&rows, user.is_admin)?;
     if let Some(version) = version {
         let kept = Kept {
-            slug: slug.to_owned(),
+            slug: Some(slug.to_owned()),
             version,
             used_at: first.try_get("", "token_used_at")?,
             user: user.clone(),
-            programme: programme.clone(),
-            standing: standing.clone(),
+            programme: Some((programme.clone(), standing.clone())),
         };
         store.tokens.keep(token_hash, kept);
     }

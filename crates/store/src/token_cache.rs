@@ -1,9 +1,10 @@
 //! Bearer-token look-ups kept in memory while the database has not changed.
 //!
-//! An API request about one programme reads the token's account, the programme and the
-//! person's standing in one query ([`crate::programmes::by_slug_for_token`]). On SQLite that
-//! query costs more in the driver's hand-off to its connection thread than in SQLite itself, so
-//! its answer is kept and served again for as long as the database has not changed. The check
+//! An API request reads the token's account ([`crate::accounts::user_for_api_token`]) or, about
+//! one programme, the account, the programme and the person's standing in one query
+//! ([`crate::programmes::by_slug_for_token`]). On SQLite that query costs more in the driver's
+//! hand-off to its connection thread than in SQLite itself, so its answer is kept and served
+//! again for as long as the database has not changed. The check
 //! is SQLite's `PRAGMA data_version`, read on the calling thread through a connection of its
 //! own: it changes whenever any other connection commits — one of this process's or another
 //! process's, such as `trellis jobs run` from cron. So a revoked token, a member who left or a
@@ -28,7 +29,7 @@ const MAX_TOKENS: usize = 10_000;
 pub struct TokenCache {
     /// `None` on PostgreSQL and in-memory SQLite: nothing is kept.
     watch: Option<Mutex<rusqlite::Connection>>,
-    /// By token hash: the answers about each programme asked for with that token.
+    /// By token hash: the answers asked for with that token (about no programme, or one).
     kept: Mutex<HashMap<String, Vec<Kept>>>,
 }
 
@@ -40,17 +41,17 @@ impl std::fmt::Debug for TokenCache {
     }
 }
 
-/// One answer of [`crate::programmes::by_slug_for_token`], and the database it was read from.
+/// One answer, and the database it was read from.
 #[derive(Clone)]
 pub(crate) struct Kept {
-    pub slug: String,
+    /// The programme asked about, if any.
+    pub slug: Option<String>,
     /// The `data_version` read before the query.
     pub version: i64,
     /// The token's last use as read (its next use is written when it is old).
     pub used_at: Option<DateTime<Utc>>,
     pub user: User,
-    pub programme: Programme,
-    pub standing: Standing,
+    pub programme: Option<(Programme, Standing)>,
 }
 
 impl TokenCache {
@@ -80,23 +81,23 @@ impl TokenCache {
             .ok()
     }
 
-    /// The kept answer for this token and programme, if it was read at `version` and the
-    /// token's use need not be written now (`due` says when it must).
+    /// The kept answer for this token and programme (or none), if it was read at `version`
+    /// and the token's use need not be written now (`due` says when it must).
     pub(crate) fn get(
         &self,
         token_hash: &str,
-        slug: &str,
+        slug: Option<&str>,
         version: i64,
         due: impl Fn(Option<DateTime<Utc>>) -> bool,
     ) -> Option<Kept> {
         let kept = self.kept.lock().ok()?;
         kept.get(token_hash)?
             .iter()
-            .find(|k| k.slug == slug && k.version == version && !due(k.used_at))
+            .find(|k| k.slug.as_deref() == slug && k.version == version && !due(k.used_at))
             .cloned()
     }
 
-    /// Keeps an answer (replacing an older one for the same token and programme).
+    /// Keeps an answer (replacing an older one for the same token and programme, or none).
     pub(crate) fn keep(&self, token_hash: String, answer: Kept) {
         if self.watch.is_none() {
             return;

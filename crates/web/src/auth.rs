@@ -95,7 +95,7 @@ pub fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
 pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
     let now = state.now();
     if let Some(token) = bearer(&parts.headers) {
-        let Some(user) = accounts::user_for_api_token(&state.store.db, token, now).await? else {
+        let Some(user) = accounts::user_for_api_token(&state.store, token, now).await? else {
             return Err(AppError::Unauthenticated);
         };
         return Ok(Some(CurrentUser {

@@ -1815,6 +1815,7 @@ async fn the_directory_checks_token_and_programme_together(b: Backend) {
             .get("/api/v1/programmes/imp/mentors?q=feedback", Some(&bob))
             .await;
         assert_eq!(r.status(), 200);
+        assert_eq!(app.get("/api/v1/me", Some(&bob)).await.status(), 200);
     }
     assert!(
         trellis_store::accounts::revoke_api_token(&other.db, bob_id, tokens[0].id, app.clock.now())
@@ -1830,6 +1831,7 @@ async fn the_directory_checks_token_and_programme_together(b: Backend) {
         .status(),
         401
     );
+    assert_eq!(app.get("/api/v1/me", Some(&bob)).await.status(), 401);
     let bob = app.token_for("bob@example.org").await;
 
     // A revoked token is refused at once.
