@@ -2,14 +2,16 @@
 //! capacities (a breadth-first search from every unmatched mentee gives the layers, then
 //! depth-first searches move mentees along shortest augmenting paths, as many as the layers
 //! allow, until none is left). The optimal mode uses the count to know in advance how many
-//! mentees must stay unmatched.
+//! mentees must stay unmatched; the generous mode to find the highest score floor that keeps
+//! the count.
 
 use crate::problem::Problem;
 
 const NONE: u32 = u32::MAX;
 
-/// The largest number of mentees that can be matched at once over `p`'s allowed pairs.
-pub fn max_matched(p: &Problem) -> usize {
+/// The largest number of mentees that can be matched at once using the pairs whose score
+/// `keep` allows.
+pub fn max_matched(p: &Problem, keep: impl Fn(f64) -> bool) -> usize {
     let n = p.mentees();
     let mut at = vec![NONE; n];
     let mut holds: Vec<Vec<u32>> = vec![Vec::new(); p.mentors()];
@@ -17,7 +19,7 @@ pub fn max_matched(p: &Problem) -> usize {
     // Greedy start: each mentee takes its first mentor with a free place.
     let mut matched = 0;
     for (u, slot) in at.iter_mut().enumerate() {
-        if let Some((m, _)) = p.pairs_of(u).find(|&(m, _)| free(&holds, m)) {
+        if let Some((m, _)) = p.pairs_of(u).find(|&(m, s)| keep(s) && free(&holds, m)) {
             *slot = m as u32;
             holds[m].push(u as u32);
             matched += 1;
@@ -45,8 +47,8 @@ pub fn max_matched(p: &Problem) -> usize {
             if layer[u] >= last {
                 break;
             }
-            for (m, _) in p.pairs_of(u) {
-                if at[u] == m as u32 {
+            for (m, s) in p.pairs_of(u) {
+                if at[u] == m as u32 || !keep(s) {
                     continue;
                 }
                 if free(&holds, m) {
@@ -78,7 +80,7 @@ pub fn max_matched(p: &Problem) -> usize {
                 let mut next = None;
                 while pairs.start + *k < pairs.end {
                     let m = p.mentor[pairs.start + *k] as usize;
-                    if at[u] == m as u32 {
+                    if at[u] == m as u32 || !keep(p.score[pairs.start + *k]) {
                         *k += 1;
                         continue;
                     }

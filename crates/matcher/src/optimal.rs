@@ -580,7 +580,7 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
     // made it a search of everything reachable. The unmatched node stays for mentees whose
     // candidates cannot reach the count; the check over every pair below adds the pairs they
     // need.
-    let left_out = n - crate::cardinality::max_matched(p);
+    let left_out = n - crate::cardinality::max_matched(p, |_| true);
     let left_out_place = (left_out > 0).then_some((p.mentors() as u32, 0.0));
     let mut extra: Vec<Vec<u32>> = Vec::new();
     let mut rounds = 0;

@@ -606,7 +606,7 @@ fn the_maximum_matching_size_is_the_maximum_flow() {
         let density = rng.random_range(0.02..0.4);
         let i = Instance::random(&mut rng, n, m, 3, density, case % 2 == 1);
         assert_eq!(
-            trellis_matcher::cardinality::max_matched(&i.problem()),
+            trellis_matcher::cardinality::max_matched(&i.problem(), |_| true),
             max_flow(&i),
             "case {case}"
         );
