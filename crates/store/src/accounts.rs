@@ -443,13 +443,8 @@ pub async fn user_for_api_token(
     now: DateTime<Utc>,
 ) -> Result<Option<User>> {
     let token_hash = secrets::hash(plain);
-    // Read before the query: a commit in between makes the kept answer stale, never wrong.
-    let version = store.tokens.version();
-    if let Some(v) = version
-        && let Some(k) = store
-            .tokens
-            .get(&token_hash, None, v, |used| token_use_due(used, now))
-    {
+    let (version, kept) = store.tokens.look_up(&token_hash, None, now);
+    if let Some(k) = kept {
         return Ok(Some(k.user));
     }
     let c = &store.db;
@@ -469,16 +464,13 @@ pub async fn user_for_api_token(
     };
     note_token_use(c, &row, now).await?;
     let user = User::from_query_result(&row, "")?;
-    if let Some(version) = version {
-        let kept = Kept {
-            slug: None,
-            version,
-            used_at: row.try_get("", "token_used_at")?,
-            user: user.clone(),
-            programme: None,
-        };
-        store.tokens.keep(token_hash, kept);
-    }
+    let used_at = row.try_get("", "token_used_at")?;
+    store.tokens.keep(version, token_hash, || Kept {
+        slug: None,
+        used_at,
+        user: user.clone(),
+        programme: None,
+    });
     Ok(Some(user))
 }
 

@@ -1,7 +1,7 @@
 //! Programmes, their members, staff roles and imported member lists.
 
 use crate::Store;
-use crate::accounts::{USER_COLUMNS, User, note_token_use, token_use_due};
+use crate::accounts::{USER_COLUMNS, User, note_token_use};
 use crate::sql::{self, Count, duplicate};
 use crate::token_cache::Kept;
 use crate::{Result, secrets};
@@ -348,13 +348,8 @@ pub async fn by_slug_for_token(
     now: DateTime<Utc>,
 ) -> Result<Option<(User, Option<(Programme, Standing)>)>> {
     let token_hash = secrets::hash(token);
-    // Read before the query: a commit in between makes the kept answer stale, never wrong.
-    let version = store.tokens.version();
-    if let Some(v) = version
-        && let Some(k) = store
-            .tokens
-            .get(&token_hash, Some(slug), v, |used| token_use_due(used, now))
-    {
+    let (version, kept) = store.tokens.look_up(&token_hash, Some(slug), now);
+    if let Some(k) = kept {
         return Ok(Some((k.user, k.programme)));
     }
     let c = &store.db;
@@ -383,16 +378,13 @@ pub async fn by_slug_for_token(
     }
     let programme = Programme::from_query_result(first, "p_")?;
     let standing = standing_of_rows(&rows, user.is_admin)?;
-    if let Some(version) = version {
-        let kept = Kept {
-            slug: Some(slug.to_owned()),
-            version,
-            used_at: first.try_get("", "token_used_at")?,
-            user: user.clone(),
-            programme: Some((programme.clone(), standing.clone())),
-        };
-        store.tokens.keep(token_hash, kept);
-    }
+    let used_at = first.try_get("", "token_used_at")?;
+    store.tokens.keep(version, token_hash, || Kept {
+        slug: Some(slug.to_owned()),
+        used_at,
+        user: user.clone(),
+        programme: Some((programme.clone(), standing.clone())),
+    });
     Ok(Some((user, Some((programme, standing)))))
 }
 

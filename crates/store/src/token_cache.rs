@@ -13,7 +13,7 @@
 //!
 //! PostgreSQL has no check as cheap as that one, so there every request queries.
 
-use crate::accounts::User;
+use crate::accounts::{User, token_use_due};
 use crate::programmes::Programme;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -29,8 +29,9 @@ const MAX_TOKENS: usize = 10_000;
 pub struct TokenCache {
     /// `None` on PostgreSQL and in-memory SQLite: nothing is kept.
     watch: Option<Mutex<rusqlite::Connection>>,
-    /// By token hash: the answers asked for with that token (about no programme, or one).
-    kept: Mutex<HashMap<String, Vec<Kept>>>,
+    /// By token hash: the answers asked for with that token (about no programme, or one),
+    /// each with the `data_version` read before its query.
+    kept: Mutex<HashMap<String, Vec<(i64, Kept)>>>,
 }
 
 impl std::fmt::Debug for TokenCache {
@@ -41,13 +42,11 @@ impl std::fmt::Debug for TokenCache {
     }
 }
 
-/// One answer, and the database it was read from.
+/// One answer.
 #[derive(Clone)]
 pub(crate) struct Kept {
     /// The programme asked about, if any.
     pub slug: Option<String>,
-    /// The `data_version` read before the query.
-    pub version: i64,
     /// The token's last use as read (its next use is written when it is old).
     pub used_at: Option<DateTime<Utc>>,
     pub user: User,
@@ -81,36 +80,51 @@ impl TokenCache {
             .ok()
     }
 
-    /// The kept answer for this token and programme (or none), if it was read at `version`
-    /// and the token's use need not be written now (`due` says when it must).
-    pub(crate) fn get(
+    /// The database's version now (`None`: nothing is kept) and the answer kept for this
+    /// token and programme (or none), if it was read at that version and the token's use need
+    /// not be written now. Read the version before querying: a commit in between then makes
+    /// the answer kept after the query stale, never wrong.
+    pub(crate) fn look_up(
         &self,
         token_hash: &str,
         slug: Option<&str>,
-        version: i64,
-        due: impl Fn(Option<DateTime<Utc>>) -> bool,
-    ) -> Option<Kept> {
-        let kept = self.kept.lock().ok()?;
-        kept.get(token_hash)?
-            .iter()
-            .find(|k| k.slug.as_deref() == slug && k.version == version && !due(k.used_at))
-            .cloned()
+        now: DateTime<Utc>,
+    ) -> (Option<i64>, Option<Kept>) {
+        let Some(version) = self.version() else {
+            return (None, None);
+        };
+        let found = self.kept.lock().ok().and_then(|kept| {
+            kept.get(token_hash)?
+                .iter()
+                .find(|(v, k)| {
+                    *v == version && k.slug.as_deref() == slug && !token_use_due(k.used_at, now)
+                })
+                .map(|(_, k)| k.clone())
+        });
+        (Some(version), found)
     }
 
-    /// Keeps an answer (replacing an older one for the same token and programme, or none).
-    pub(crate) fn keep(&self, token_hash: String, answer: Kept) {
-        if self.watch.is_none() {
+    /// Keeps the answer read at `version` (nothing when `None`), replacing an older one for
+    /// the same token and programme (or none); `answer` is only called when it is kept.
+    pub(crate) fn keep(
+        &self,
+        version: Option<i64>,
+        token_hash: String,
+        answer: impl FnOnce() -> Kept,
+    ) {
+        let Some(version) = version else {
             return;
-        }
+        };
         let Ok(mut kept) = self.kept.lock() else {
             return;
         };
         if kept.len() >= MAX_TOKENS && !kept.contains_key(&token_hash) {
             kept.clear();
         }
+        let answer = answer();
         let answers = kept.entry(token_hash).or_default();
-        answers.retain(|k| k.slug != answer.slug);
-        answers.push(answer);
+        answers.retain(|(_, k)| k.slug != answer.slug);
+        answers.push((version, answer));
     }
 }
 
