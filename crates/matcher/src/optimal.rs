@@ -122,14 +122,22 @@ const FEW: usize = 16;
 
 /// One Dijkstra's bookkeeping, reused across mentees (stamps instead of clearing).
 struct Search {
-    dist: Vec<f64>,
-    seen: Vec<u32>,
-    done: Vec<u32>,
-    /// For a mentor node: the mentee it was reached from.
-    from: Vec<u32>,
+    /// By node, kept together: a search touches all of a node's marks at once.
+    node: Vec<Mark>,
     settled: Vec<u32>,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
     round: u32,
+}
+
+/// One node's marks in a search.
+#[derive(Clone, Copy, Default)]
+struct Mark {
+    dist: f64,
+    /// The search (round) that reached the node, and the one that settled it.
+    seen: u32,
+    done: u32,
+    /// For a mentor node: the mentee it was reached from.
+    from: u32,
 }
 
 /// Non-negative floats order as their bits.
@@ -179,18 +187,18 @@ impl Flow {
         let round = s.round;
         s.heap.clear();
         s.settled.clear();
-        s.dist[u] = 0.0;
-        s.seen[u] = round;
+        s.node[u].dist = 0.0;
+        s.node[u].seen = round;
         s.heap.push(Reverse((key(0.0), u as u32)));
         // The best way found so far to leave someone unmatched: (distance, mentee).
         let mut unmatched: Option<(f64, u32)> = None;
         let mut sink: Option<(f64, Option<u32>)> = None;
         'search: while let Some(Reverse((_, x))) = s.heap.pop() {
             let x = x as usize;
-            if s.done[x] == round {
+            if s.node[x].done == round {
                 continue;
             }
-            let dx = s.dist[x];
+            let dx = s.node[x].dist;
             if let Some((du, a)) = unmatched
                 && du <= dx
             {
@@ -201,7 +209,7 @@ impl Flow {
             if s.settled.len() >= budget {
                 return false;
             }
-            s.done[x] = round;
+            s.node[x].done = round;
             s.settled.push(x as u32);
             if x < n {
                 // A mentee: its pairs, and the unmatched node.
@@ -211,20 +219,20 @@ impl Flow {
                         continue;
                     }
                     let y = n + m;
-                    if s.done[y] == round {
+                    if s.node[y].done == round {
                         continue;
                     }
                     let nd = dx + (c.cost[i] + self.h[x] - self.h[y]).max(0.0);
                     if nd <= dx && self.holds[m].len() < self.cap[m] as usize {
                         // A free place at no extra distance: nothing can be shorter.
-                        s.from[y] = x as u32;
+                        s.node[y].from = x as u32;
                         sink = Some((nd, Some(m as u32)));
                         break 'search;
                     }
-                    if s.seen[y] != round || nd < s.dist[y] {
-                        s.seen[y] = round;
-                        s.dist[y] = nd;
-                        s.from[y] = x as u32;
+                    if s.node[y].seen != round || nd < s.node[y].dist {
+                        s.node[y].seen = round;
+                        s.node[y].dist = nd;
+                        s.node[y].from = x as u32;
                         s.heap.push(Reverse((key(nd), y as u32)));
                     }
                 }
@@ -242,13 +250,13 @@ impl Flow {
                 }
                 for &a in &self.holds[m] {
                     let a = a as usize;
-                    if s.done[a] == round {
+                    if s.node[a].done == round {
                         continue;
                     }
                     let nd = dx + (-self.assigned_cost[a] + self.h[x] - self.h[a]).max(0.0);
-                    if s.seen[a] != round || nd < s.dist[a] {
-                        s.seen[a] = round;
-                        s.dist[a] = nd;
+                    if s.node[a].seen != round || nd < s.node[a].dist {
+                        s.node[a].seen = round;
+                        s.node[a].dist = nd;
                         s.heap.push(Reverse((key(nd), a as u32)));
                     }
                 }
@@ -264,11 +272,11 @@ impl Flow {
         // Potentials of everything settled before the end move by (distance − D).
         for &x in &s.settled {
             let x = x as usize;
-            self.h[x] += s.dist[x] - d;
+            self.h[x] += s.node[x].dist - d;
         }
         // Walk the path back: each mentee on it moves to the mentor after it.
         let (mut m, mut a) = match end {
-            Some(m) => (Some(m), s.from[n + m as usize] as usize),
+            Some(m) => (Some(m), s.node[n + m as usize].from as usize),
             None => (None, unmatched.map_or(u, |(_, a)| a as usize)),
         };
         loop {
@@ -279,7 +287,7 @@ impl Flow {
             }
             let Some(o) = old else { break };
             m = Some(o);
-            a = s.from[n + o as usize] as usize;
+            a = s.node[n + o as usize].from as usize;
         }
         true
     }
@@ -558,6 +566,8 @@ fn cost_of(c: &Candidates, u: usize, m: u32) -> f64 {
         .map_or(0.0, |i| c.cost[i])
 }
 
+pub static CNT: [std::sync::atomic::AtomicUsize; 3] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 3];
 /// Solves the optimal mode.
 pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize)) -> Outcome {
     let n = p.mentees();
@@ -590,10 +600,7 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
         let mut f = Flow::new(p, left_out);
         let nodes = n + f.mentors();
         let mut s = Search {
-            dist: vec![0.0; nodes],
-            seen: vec![0; nodes],
-            done: vec![0; nodes],
-            from: vec![0; nodes],
+            node: vec![Mark::default(); nodes],
             settled: Vec::new(),
             heap: BinaryHeap::new(),
             round: 0,
