@@ -11,6 +11,7 @@ pub mod generous;
 pub mod optimal;
 pub mod outcome;
 pub mod problem;
+mod radix;
 pub mod stable;
 
 pub use outcome::{Mode, Outcome, Unmatched};

@@ -1,7 +1,7 @@
 //! Optimal mode: as many mentees matched as possible, then the greatest total score.
 //!
 //! A capacitated min-cost flow solved by successive shortest paths, one mentee at a time
-//! (Dijkstra on reduced costs with node potentials; each mentor is one node carrying its
+//! (Dijkstra on reduced costs with node potentials, over a radix heap; each mentor is one node carrying its
 //! capacity, never copied into seats). Every mentee may also go to an "unmatched" node at a
 //! cost larger than any difference in score, which makes the count come first.
 //!
@@ -12,8 +12,7 @@
 
 use crate::outcome::{Mode, Outcome};
 use crate::problem::Problem;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use crate::radix::RadixHeap;
 
 /// How to run the optimal mode.
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +124,7 @@ struct Search {
     /// By node, kept together: a search touches all of a node's marks at once.
     node: Vec<Mark>,
     settled: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: RadixHeap,
     round: u32,
 }
 
@@ -189,11 +188,11 @@ impl Flow {
         s.settled.clear();
         s.node[u].dist = 0.0;
         s.node[u].seen = round;
-        s.heap.push(Reverse((key(0.0), u as u32)));
+        s.heap.push(key(0.0), u as u32);
         // The best way found so far to leave someone unmatched: (distance, mentee).
         let mut unmatched: Option<(f64, u32)> = None;
         let mut sink: Option<(f64, Option<u32>)> = None;
-        'search: while let Some(Reverse((_, x))) = s.heap.pop() {
+        'search: while let Some((_, x)) = s.heap.pop() {
             let x = x as usize;
             if s.node[x].done == round {
                 continue;
@@ -233,7 +232,7 @@ impl Flow {
                         s.node[y].seen = round;
                         s.node[y].dist = nd;
                         s.node[y].from = x as u32;
-                        s.heap.push(Reverse((key(nd), y as u32)));
+                        s.heap.push(key(nd), y as u32);
                     }
                 }
                 if self.assigned[x].is_some() || x == u {
@@ -257,7 +256,7 @@ impl Flow {
                     if s.node[a].seen != round || nd < s.node[a].dist {
                         s.node[a].seen = round;
                         s.node[a].dist = nd;
-                        s.heap.push(Reverse((key(nd), a as u32)));
+                        s.heap.push(key(nd), a as u32);
                     }
                 }
             }
@@ -357,7 +356,7 @@ impl Flow {
         self.h.resize(n + mentors + 2, 0.0);
         let mut dist = vec![f64::INFINITY; n + mentors + 2];
         let mut done = vec![false; n + mentors + 2];
-        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        let mut heap = RadixHeap::default();
         let mut seen = vec![0u32; n + mentors + 2];
         let mut waiting = vec![false; n];
         let mut phase = 0u32;
@@ -368,7 +367,7 @@ impl Flow {
             done.fill(false);
             dist[t] = 0.0;
             heap.clear();
-            heap.push(Reverse((key(0.0), t as u32)));
+            heap.push(key(0.0), t as u32);
             for &u in &pending {
                 waiting[u as usize] = true;
             }
@@ -376,7 +375,7 @@ impl Flow {
             // is treated as being at that distance (which keeps reduced costs non-negative).
             let mut left = pending.len();
             let mut reach = 0.0;
-            while let Some(Reverse((_, y))) = heap.pop() {
+            while let Some((_, y)) = heap.pop() {
                 let y = y as usize;
                 if done[y] {
                     continue;
@@ -396,7 +395,7 @@ impl Flow {
                     let nd = dy + rc.max(0.0);
                     if nd < dist[x] {
                         dist[x] = nd;
-                        heap.push(Reverse((key(nd), x as u32)));
+                        heap.push(key(nd), x as u32);
                     }
                 };
                 if y == t {
@@ -602,7 +601,7 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
         let mut s = Search {
             node: vec![Mark::default(); nodes],
             settled: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::default(),
             round: 0,
         };
         // One at a time while places are easy to find; a mentee whose search grows past the
