@@ -95,19 +95,42 @@ fn field<'a>(row: &[&'a str], i: usize, path: &Path, line: u64) -> Result<&'a st
         .with_context(|| format!("{}:{line}: column {} is missing", path.display(), i + 1))
 }
 
-/// Calls `row(line, fields)` for each data row of a CSV file whose header starts with `header`
-/// (after `seen(header)`). Plain files (no quotes) are split by hand, which is several times
-/// faster than the general reader on files of millions of pairs; quoted ones go through it.
-fn each_row(
-    path: &Path,
-    header: &[&str],
-    seen: &dyn Fn(&[&str]),
-    mut row: impl FnMut(u64, &[&str]) -> Result<()>,
-) -> Result<()> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", path.display()))?;
-    let check = |got: &[&str]| -> Result<()> {
+/// A CSV file read whole, its header checked.
+enum CsvFile {
+    /// No quotes: split by hand, which is several times faster than the general reader on
+    /// files of millions of pairs.
+    Plain(String),
+    /// Quoted fields, read by the general reader: the header, and each row with its line.
+    Quoted {
+        header: Vec<String>,
+        rows: Vec<(u64, csv::StringRecord)>,
+    },
+}
+
+impl CsvFile {
+    /// Reads `path`, whose header must start with `header`.
+    fn read(path: &Path, header: &[&str]) -> Result<Self> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", path.display()))?;
+        let file = if text.contains('"') {
+            let mut r = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_reader(text.as_bytes());
+            let header = r.headers()?.iter().map(str::to_owned).collect();
+            let mut rows = Vec::new();
+            let mut line = 1u64;
+            let mut rec = csv::StringRecord::new();
+            while r.read_record(&mut rec)? {
+                line += 1;
+                rows.push((line, rec.clone()));
+            }
+            CsvFile::Quoted { header, rows }
+        } else {
+            CsvFile::Plain(text)
+        };
+        let got = file.header();
         if header
             .iter()
             .enumerate()
@@ -120,37 +143,89 @@ fn each_row(
                 got.join(",")
             );
         }
-        seen(got);
+        Ok(file)
+    }
+
+    fn header(&self) -> Vec<&str> {
+        match self {
+            CsvFile::Plain(text) => {
+                let head = text.split('\n').next().unwrap_or_default();
+                split(head.strip_suffix('\r').unwrap_or(head))
+            }
+            CsvFile::Quoted { header, .. } => header.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// `parse(header, line, fields)` turns each data row into a value, and `take(line,
+    /// value)` receives the values in file order; the first error in file order stops it.
+    /// A large plain file is parsed in two halves on two threads.
+    fn each_row<'a, T, P, F>(&'a self, parse: P, mut take: F) -> Result<()>
+    where
+        T: Send,
+        P: for<'f> Fn(&'f [&'a str], u64, &'f [&'a str]) -> Result<T> + Sync,
+        F: FnMut(u64, T) -> Result<()>,
+    {
+        let header = self.header();
+        let text = match self {
+            CsvFile::Plain(text) => text,
+            CsvFile::Quoted { rows, .. } => {
+                for (line, rec) in rows {
+                    let fields: Vec<&str> = rec.iter().collect();
+                    take(*line, parse(&header, *line, &fields)?)?;
+                }
+                return Ok(());
+            }
+        };
+        let body = text.split_once('\n').map_or("", |(_, body)| body);
+        // Rows from line `first` to the end of `chunk`, or until the first bad one.
+        let rows = |chunk: &'a str, first: u64| -> (Vec<(u64, T)>, Option<anyhow::Error>) {
+            let mut out = Vec::new();
+            for (i, raw) in chunk.split('\n').enumerate() {
+                let l = raw.strip_suffix('\r').unwrap_or(raw);
+                if l.trim().is_empty() {
+                    continue;
+                }
+                let line = first + i as u64;
+                match parse(&header, line, &split(l)) {
+                    Ok(v) => out.push((line, v)),
+                    Err(e) => return (out, Some(e)),
+                }
+            }
+            (out, None)
+        };
+        // Two halves, cut at the end of a line, when there is enough to share.
+        let cut = if body.len() >= 1 << 20 {
+            body[body.len() / 2..]
+                .find('\n')
+                .map_or(body.len(), |i| body.len() / 2 + i + 1)
+        } else {
+            body.len()
+        };
+        let (one, two) = body.split_at(cut);
+        let second_line = 2 + one.bytes().filter(|&b| b == b'\n').count() as u64;
+        let halves = std::thread::scope(|scope| {
+            let later = scope.spawn(|| rows(two, second_line));
+            let first = rows(one, 2);
+            let second = later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            [first, second]
+        });
+        for (values, error) in halves {
+            for (line, v) in values {
+                take(line, v)?;
+            }
+            if let Some(e) = error {
+                return Err(e);
+            }
+        }
         Ok(())
-    };
-    if text.contains('"') {
-        // The bytes are already read: parse them rather than opening the file again.
-        let mut r = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(bytes.as_slice());
-        let got: Vec<String> = r.headers()?.iter().map(str::to_owned).collect();
-        check(&got.iter().map(String::as_str).collect::<Vec<_>>())?;
-        let mut rec = csv::StringRecord::new();
-        let mut line = 1u64;
-        while r.read_record(&mut rec)? {
-            line += 1;
-            let fields: Vec<&str> = rec.iter().collect();
-            row(line, &fields)?;
-        }
-        return Ok(());
     }
-    let mut fields: Vec<&str> = Vec::with_capacity(8);
-    for (i, raw) in text.split('\n').enumerate() {
-        let l = raw.strip_suffix('\r').unwrap_or(raw);
-        fields.clear();
-        fields.extend(l.split(',').map(str::trim));
-        if i == 0 {
-            check(&fields)?;
-        } else if !l.trim().is_empty() {
-            row(i as u64 + 1, &fields)?;
-        }
-    }
-    Ok(())
+}
+
+/// The fields of a plain line, trimmed.
+fn split(line: &str) -> Vec<&str> {
+    line.split(',').map(str::trim).collect()
 }
 
 /// The round as read: the problem, and the ids of its mentees and mentors.
@@ -163,71 +238,62 @@ pub struct Round {
 pub fn read(cmd: &MatchCommand) -> Result<Round> {
     let mut mentors = Ids::default();
     let mut capacity = Vec::new();
-    each_row(&cmd.mentors, &["mentor", "capacity"], &|_| {}, |line, f| {
-        let id = field(f, 0, &cmd.mentors, line)?;
-        let cap: u32 = field(f, 1, &cmd.mentors, line)?
-            .parse()
-            .ok()
-            .filter(|c| (1..=1000).contains(c))
-            .with_context(|| {
-                format!(
-                    "{}:{line}: the capacity must be a whole number from 1 to 1000",
+    let file = CsvFile::read(&cmd.mentors, &["mentor", "capacity"])?;
+    file.each_row(
+        |_, line, f| {
+            let id = field(f, 0, &cmd.mentors, line)?;
+            let cap: u32 = field(f, 1, &cmd.mentors, line)?
+                .parse()
+                .ok()
+                .filter(|c| (1..=1000).contains(c))
+                .with_context(|| {
+                    format!(
+                        "{}:{line}: the capacity must be a whole number from 1 to 1000",
+                        cmd.mentors.display()
+                    )
+                })?;
+            Ok((id, cap))
+        },
+        |line, (id, cap)| {
+            if mentors.index.contains_key(id) {
+                bail!(
+                    "{}:{line}: mentor {id} is listed twice",
                     cmd.mentors.display()
-                )
-            })?;
-        if mentors.index.contains_key(id) {
-            bail!(
-                "{}:{line}: mentor {id} is listed twice",
-                cmd.mentors.display()
-            );
-        }
-        mentors.get_or_add(id);
-        capacity.push(cap);
-        Ok(())
-    })?;
+                );
+            }
+            mentors.get_or_add(id);
+            capacity.push(cap);
+            Ok(())
+        },
+    )?;
     let mut mentees = Ids::default();
     if let Some(path) = &cmd.mentees {
-        each_row(path, &["mentee"], &|_| {}, |line, f| {
-            mentees.get_or_add(field(f, 0, path, line)?);
-            Ok(())
-        })?;
+        let file = CsvFile::read(path, &["mentee"])?;
+        file.each_row(
+            |_, line, f| field(f, 0, path, line),
+            |_, id| {
+                mentees.get_or_add(id);
+                Ok(())
+            },
+        )?;
     }
-    let with_mentor_score = std::cell::Cell::new(false);
+    let pairs_path = &cmd.pairs;
     let mut pairs: Vec<(u32, u32, f64, f64)> = Vec::new();
     // Pairs usually come grouped by mentee: the last one's index saves a lookup.
-    let mut last: Option<(String, u32)> = None;
-    let pairs_path = &cmd.pairs;
-    each_row(
-        pairs_path,
-        &["mentee", "mentor", "score"],
-        &|h: &[&str]| {
-            with_mentor_score.set(h.get(3) == Some(&"mentor_score"));
-        },
-        |line, f| {
+    let mut last: Option<(&str, u32)> = None;
+    let mentor_index = &mentors.index;
+    let pairs_file = CsvFile::read(pairs_path, &["mentee", "mentor", "score"])?;
+    pairs_file.each_row(
+        |header, line, f| {
             let get = |i: usize| field(f, i, pairs_path, line);
             let (e, m) = (get(0)?, get(1)?);
-            let Some(&mi) = mentors.index.get(m) else {
+            let Some(&mi) = mentor_index.get(m) else {
                 bail!(
                     "{}:{line}: mentor {m} is not in {}",
                     pairs_path.display(),
                     cmd.mentors.display()
                 );
             };
-            let ei = if let Some((_, i)) = last.as_ref().filter(|(id, _)| id == e) {
-                *i
-            } else if cmd.mentees.is_some() {
-                *mentees.index.get(e).with_context(|| {
-                    format!(
-                        "{}:{line}: mentee {e} is not in the mentees file",
-                        pairs_path.display()
-                    )
-                })?
-            } else {
-                mentees.get_or_add(e)
-            };
-            if last.as_ref().is_none_or(|(id, _)| id != e) {
-                last = Some((e.to_owned(), ei));
-            }
             let number = |i: usize| -> Result<f64> {
                 get(i)?
                     .parse::<f64>()
@@ -242,11 +308,25 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
                     })
             };
             let s = number(2)?;
-            let t = if f.len() > 3 && with_mentor_score.get() {
+            let t = if f.len() > 3 && header.get(3) == Some(&"mentor_score") {
                 number(3)?
             } else {
                 s
             };
+            Ok((e, mi, s, t))
+        },
+        |line, (e, mi, s, t)| {
+            let ei = match last {
+                Some((id, i)) if id == e => i,
+                _ if cmd.mentees.is_some() => *mentees.index.get(e).with_context(|| {
+                    format!(
+                        "{}:{line}: mentee {e} is not in the mentees file",
+                        pairs_path.display()
+                    )
+                })?,
+                _ => mentees.get_or_add(e),
+            };
+            last = Some((e, ei));
             pairs.push((ei, mi, s, t));
             Ok(())
         },
@@ -256,13 +336,16 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
         b.pair_both(e as usize, m as usize, s, t);
     }
     if let Some(path) = &cmd.forbid {
-        each_row(path, &["mentee", "mentor"], &|_| {}, |line, f| {
-            let (e, m) = (field(f, 0, path, line)?, field(f, 1, path, line)?);
-            if let (Some(&ei), Some(&mi)) = (mentees.index.get(e), mentors.index.get(m)) {
-                b.forbid(ei as usize, mi as usize);
-            }
-            Ok(())
-        })?;
+        let file = CsvFile::read(path, &["mentee", "mentor"])?;
+        file.each_row(
+            |_, line, f| Ok((field(f, 0, path, line)?, field(f, 1, path, line)?)),
+            |_, (e, m)| {
+                if let (Some(&ei), Some(&mi)) = (mentees.index.get(e), mentors.index.get(m)) {
+                    b.forbid(ei as usize, mi as usize);
+                }
+                Ok(())
+            },
+        )?;
     }
     let problem = b.build().map_err(|e| {
         let name = |list: &Ids, i: usize| list.names.get(i).cloned().unwrap_or_default();
@@ -442,4 +525,69 @@ fn write_json(
     )?;
     writeln!(w)?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+mod tests {
+    use super::*;
+
+    /// Rows of `text` as `take` receives them (line, first field), or the error.
+    fn read_all(text: &str) -> (Vec<(u64, String)>, Option<String>) {
+        let file = CsvFile::Plain(text.to_owned());
+        let mut got = Vec::new();
+        let result = file.each_row(
+            |_, line, f| {
+                if f[1] == "bad" {
+                    bail!("line {line} is bad");
+                }
+                Ok(f[0])
+            },
+            |line, id| {
+                got.push((line, id.to_owned()));
+                Ok(())
+            },
+        );
+        (got, result.err().map(|e| e.to_string()))
+    }
+
+    /// A file large enough to be parsed in two halves: every row arrives once, in file order,
+    /// with its line (blank lines and CRLF included), and the first bad row in file order is
+    /// the one reported, whichever half it is in.
+    #[test]
+    fn a_large_file_is_read_in_order_and_its_first_error_is_named() {
+        let rows = 120_000;
+        let mut text = String::from("id,what\r\n");
+        for i in 0..rows {
+            text.push_str(&format!("row{i},ok\r\n"));
+            if i % 50_000 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        assert!(text.len() > 1 << 20, "large enough for two halves");
+        let (got, error) = read_all(&text);
+        assert_eq!(error, None);
+        assert_eq!(got.len(), rows);
+        let mut line = 1;
+        for (i, (l, id)) in got.iter().enumerate() {
+            // Each row is on the next line, after the blank lines following rows 0, 50000, 100000.
+            line += if i > 0 && (i - 1) % 50_000 == 0 { 2 } else { 1 };
+            assert_eq!((*l, id.as_str()), (line, format!("row{i}").as_str()));
+        }
+
+        // A bad row late in the file only: named with its line, the rows before it taken.
+        let late = text.replace("row110000,ok", "row110000,bad");
+        let (got, error) = read_all(&late);
+        let at = got.len() as u64;
+        assert_eq!(at, 110_000);
+        assert_eq!(
+            error,
+            Some(format!("line {} is bad", got[got.len() - 1].0 + 1))
+        );
+        // Bad rows in both halves: the earlier one is reported.
+        let both = late.replace("row10,ok", "row10,bad");
+        let (got, error) = read_all(&both);
+        assert_eq!(got.len(), 10);
+        assert_eq!(error, Some("line 13 is bad".to_owned()));
+    }
 }
