@@ -64,14 +64,26 @@ impl Candidates {
             cost: Vec::new(),
         };
         c.start.push(0);
-        let mut scratch: Vec<(f64, u32)> = Vec::new();
+        let mut scratch: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
+        let by_best = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         for u in 0..p.mentees() {
+            // The k best so far, best first. Pairs come by mentor, so a later pair with the
+            // same score as the k-th is never better: most pairs are turned away by one
+            // comparison with the k-th.
+            // (Scores are finite: plain comparisons order them.)
             scratch.clear();
-            scratch.extend(p.pairs_of(u).map(|(m, s)| (s, m as u32)));
-            let by_best = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-            if scratch.len() > k {
-                scratch.select_nth_unstable_by(k - 1, by_best);
-                scratch.truncate(k);
+            let mut floor = f64::NEG_INFINITY;
+            let r = p.start[u]..p.start[u + 1];
+            for (&m, &s) in p.mentor[r.clone()].iter().zip(&p.score[r]) {
+                if s <= floor {
+                    continue;
+                }
+                let at = scratch.partition_point(|&(t, _)| t >= s);
+                scratch.insert(at, (s, m));
+                if scratch.len() >= k {
+                    scratch.truncate(k);
+                    floor = scratch[k - 1].0;
+                }
             }
             if let Some(more) = extra.get(u) {
                 for &m in more {
@@ -82,7 +94,9 @@ impl Candidates {
                     }
                 }
             }
-            scratch.sort_unstable_by(by_best);
+            if extra.get(u).is_some_and(|more| !more.is_empty()) {
+                scratch.sort_unstable_by(by_best);
+            }
             for &(s, m) in &scratch {
                 c.mentor.push(m);
                 c.cost.push(best - s);
@@ -570,11 +584,14 @@ pub static CNT: [std::sync::atomic::AtomicUsize; 3] =
 /// Solves the optimal mode.
 pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize)) -> Outcome {
     let n = p.mentees();
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &s in &p.score {
-        lo = lo.min(s);
-        hi = hi.max(s);
-    }
+    // Scores are finite, so plain comparisons (which vectorise, where `f64::min` must mind
+    // NaN) find the range.
+    let (mut lo, mut hi) = p
+        .score
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| {
+            (if s < lo { s } else { lo }, if s > hi { s } else { hi })
+        });
     if p.score.is_empty() {
         (lo, hi) = (0.0, 0.0);
     }
@@ -632,13 +649,14 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
         if extra.is_empty() {
             extra = vec![Vec::new(); n];
         }
+        let mentor_h = &f.h[n..n + p.mentors()];
         for (u, more) in extra.iter_mut().enumerate() {
-            for i in p.start[u]..p.start[u + 1] {
-                let m = p.mentor[i] as usize;
-                let rc = (hi - p.score[i]) + f.h[u] - f.h[n + m];
+            let r = p.start[u]..p.start[u + 1];
+            for (&m, &score) in p.mentor[r.clone()].iter().zip(&p.score[r]) {
+                let rc = (hi - score) + f.h[u] - mentor_h[m as usize];
                 // A held pair's arc is full, so only its reverse must not be negative.
-                if rc < -tol && f.assigned[u] != Some(m as u32) {
-                    more.push(m as u32);
+                if rc < -tol && f.assigned[u] != Some(m) {
+                    more.push(m);
                     violations += 1;
                 }
             }

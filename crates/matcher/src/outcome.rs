@@ -63,14 +63,20 @@ impl Outcome {
         prices: Option<Vec<f64>>,
         rounds: usize,
     ) -> Self {
+        // Where each mentee's pair is in the rows: found once (a search in a cold row each).
+        let at: Vec<Option<usize>> = assigned
+            .iter()
+            .enumerate()
+            .map(|(u, a)| a.and_then(|m| p.pair_index(u, m as usize)))
+            .collect();
         let mut total = 0.0;
         let mut min: Option<f64> = None;
         let mut matched = 0;
         let mut unmatched = Vec::new();
-        for (u, a) in assigned.iter().enumerate() {
+        for (u, (a, i)) in assigned.iter().zip(&at).enumerate() {
             match a {
-                Some(m) => {
-                    let s = p.score(u, *m as usize).unwrap_or(f64::NAN);
+                Some(_) => {
+                    let s = i.map_or(f64::NAN, |i| p.score[i]);
                     total += s;
                     matched += 1;
                     min = Some(min.map_or(s, |x| x.min(s)));
@@ -85,7 +91,7 @@ impl Outcome {
                 )),
             }
         }
-        let blocking_pairs = blocking_pairs(p, &assigned);
+        let blocking_pairs = blocking_pairs(p, &assigned, &at);
         Outcome {
             mode,
             matched,
@@ -102,31 +108,33 @@ impl Outcome {
 }
 
 /// Counts allowed pairs (u, m) where u would rather have m than its mentor (or nobody) and m
-/// has a free place or would rather have u than the least wanted mentee it holds.
-pub fn blocking_pairs(p: &Problem, assigned: &[Option<u32>]) -> usize {
+/// has a free place or would rather have u than the least wanted mentee it holds; `at` is
+/// where each mentee's pair is in the rows.
+fn blocking_pairs(p: &Problem, assigned: &[Option<u32>], at: &[Option<usize>]) -> usize {
     let mut held = vec![0u32; p.mentors()];
     let mut worst = vec![f64::INFINITY; p.mentors()];
-    for (u, a) in assigned.iter().enumerate() {
+    for (a, i) in assigned.iter().zip(at) {
         if let Some(m) = a {
             let m = *m as usize;
             held[m] += 1;
-            let t = p.mentor_score(u, m).unwrap_or(f64::NEG_INFINITY);
+            let t = i.map_or(f64::NEG_INFINITY, |i| p.mentor_score[i]);
             worst[m] = worst[m].min(t);
         }
     }
     let mut n = 0;
-    for (u, a) in assigned.iter().enumerate() {
-        let mine = a.and_then(|m| p.score(u, m as usize));
-        for i in p.start[u]..p.start[u + 1] {
-            let m = p.mentor[i] as usize;
-            if Some(m as u32) == *a {
-                continue;
-            }
-            let wants = mine.is_none_or(|s| p.score[i] > s);
-            let taken = held[m] < p.capacity[m] || p.mentor_score[i] > worst[m];
-            if wants && taken {
-                n += 1;
-            }
+    for (u, i) in at.iter().enumerate() {
+        // The mentee's own pair is not above itself, so it never counts.
+        let mine = i.map_or(f64::NEG_INFINITY, |i| p.score[i]);
+        let r = p.start[u]..p.start[u + 1];
+        let pairs = p.mentor[r.clone()]
+            .iter()
+            .zip(&p.score[r.clone()])
+            .zip(&p.mentor_score[r]);
+        for ((&m, &s), &t) in pairs {
+            let m = m as usize;
+            // Without short cuts: millions of pairs, and no branch to mispredict.
+            let taken = (held[m] < p.capacity[m]) | (t > worst[m]);
+            n += usize::from((s > mine) & taken);
         }
     }
     n

@@ -74,24 +74,23 @@ impl Problem {
             .map(|(&m, &s)| (m as usize, s))
     }
 
-    /// The score of a pair, if it is allowed.
-    pub fn score(&self, u: usize, m: usize) -> Option<f64> {
+    /// Where a pair is in the rows (`mentor`, `score`, `mentor_score`), if it is allowed.
+    pub fn pair_index(&self, u: usize, m: usize) -> Option<usize> {
         let r = self.start[u]..self.start[u + 1];
-        let slice = &self.mentor[r.clone()];
-        slice
+        self.mentor[r.clone()]
             .binary_search(&(m as u32))
             .ok()
-            .map(|i| self.score[r.start + i])
+            .map(|i| r.start + i)
+    }
+
+    /// The score of a pair, if it is allowed.
+    pub fn score(&self, u: usize, m: usize) -> Option<f64> {
+        self.pair_index(u, m).map(|i| self.score[i])
     }
 
     /// The mentor's score of a pair, if it is allowed.
     pub fn mentor_score(&self, u: usize, m: usize) -> Option<f64> {
-        let r = self.start[u]..self.start[u + 1];
-        let slice = &self.mentor[r.clone()];
-        slice
-            .binary_search(&(m as u32))
-            .ok()
-            .map(|i| self.mentor_score[r.start + i])
+        self.pair_index(u, m).map(|i| self.mentor_score[i])
     }
 
     /// The same problem keeping only the pairs `keep` says yes to.

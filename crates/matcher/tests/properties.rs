@@ -239,6 +239,8 @@ fn optimal_and_generous_equal_an_exhaustive_search() {
             let o = solve(&i, Mode::Optimal, k);
             let (c, t, _) = i.judge(&o);
             assert_eq!(c, count, "case {case} k {k}: {i:?}");
+            // The reported blocking pairs are those counted here, pair by pair.
+            assert_eq!(o.blocking_pairs, i.blocking(&o), "case {case} k {k}");
             assert!(close(t, total), "case {case} k {k}: {t} vs {total}: {i:?}");
             for budget in [1, 3] {
                 let o = solve_phased(&i, k, budget);
