@@ -51,6 +51,7 @@ struct Candidates {
 impl Candidates {
     /// Each mentee's `k` best pairs, best first (ties: lower mentor index), plus `extra`,
     /// then the place of those left out, when there is one: (its mentor index, cost).
+    /// A problem with millions of pairs is split in two halves of mentees, one per thread.
     fn top(
         p: &Problem,
         k: usize,
@@ -58,15 +59,43 @@ impl Candidates {
         extra: &[Vec<u32>],
         left_out: Option<(u32, f64)>,
     ) -> Self {
+        let n = p.mentees();
+        if p.pairs() < PARALLEL_PAIRS {
+            return Self::top_of(p, 0..n, k, best, extra, left_out);
+        }
+        let [mut c, later] = std::thread::scope(|scope| {
+            let later = scope.spawn(|| Self::top_of(p, n / 2..n, k, best, extra, left_out));
+            let first = Self::top_of(p, 0..n / 2, k, best, extra, left_out);
+            let later = later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            [first, later]
+        });
+        let offset = c.mentor.len();
+        c.start.extend(later.start[1..].iter().map(|&s| s + offset));
+        c.mentor.extend(later.mentor);
+        c.cost.extend(later.cost);
+        c
+    }
+
+    /// [`Candidates::top`] for the mentees of `range` (numbered from 0 in the result).
+    fn top_of(
+        p: &Problem,
+        range: std::ops::Range<usize>,
+        k: usize,
+        best: f64,
+        extra: &[Vec<u32>],
+        left_out: Option<(u32, f64)>,
+    ) -> Self {
         let mut c = Candidates {
-            start: Vec::with_capacity(p.mentees() + 1),
+            start: Vec::with_capacity(range.len() + 1),
             mentor: Vec::new(),
             cost: Vec::new(),
         };
         c.start.push(0);
         let mut scratch: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
         let by_best = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        for u in 0..p.mentees() {
+        for u in range {
             // The k best so far, best first. Pairs come by mentor, so a later pair with the
             // same score as the k-th is never better: most pairs are turned away by one
             // comparison with the k-th.
@@ -110,6 +139,9 @@ impl Candidates {
         c
     }
 }
+
+/// From this many pairs on, the passes over every pair run on two threads.
+const PARALLEL_PAIRS: usize = 1 << 20;
 
 /// The solver's state: who is where, and the potentials.
 struct Flow {
@@ -644,23 +676,39 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
             &mut |done| progress(done, n),
         );
         progress(n, n);
-        // Check every allowed pair against the potentials.
-        let mut violations = 0;
+        // Check every allowed pair against the potentials (two halves of the mentees on two
+        // threads when there are millions of pairs).
         if extra.is_empty() {
             extra = vec![Vec::new(); n];
         }
-        let mentor_h = &f.h[n..n + p.mentors()];
-        for (u, more) in extra.iter_mut().enumerate() {
-            let r = p.start[u]..p.start[u + 1];
-            for (&m, &score) in p.mentor[r.clone()].iter().zip(&p.score[r]) {
-                let rc = (hi - score) + f.h[u] - mentor_h[m as usize];
-                // A held pair's arc is full, so only its reverse must not be negative.
-                if rc < -tol && f.assigned[u] != Some(m) {
-                    more.push(m);
-                    violations += 1;
+        let check = |first: usize, extra: &mut [Vec<u32>]| {
+            let mut violations = 0;
+            let mentor_h = &f.h[n..n + p.mentors()];
+            for (u, more) in (first..).zip(extra.iter_mut()) {
+                let r = p.start[u]..p.start[u + 1];
+                for (&m, &score) in p.mentor[r.clone()].iter().zip(&p.score[r]) {
+                    let rc = (hi - score) + f.h[u] - mentor_h[m as usize];
+                    // A held pair's arc is full, so only its reverse must not be negative.
+                    if rc < -tol && f.assigned[u] != Some(m) {
+                        more.push(m);
+                        violations += 1;
+                    }
                 }
             }
-        }
+            violations
+        };
+        let violations = if p.pairs() < PARALLEL_PAIRS {
+            check(0, &mut extra)
+        } else {
+            let (one, two) = extra.split_at_mut(n / 2);
+            std::thread::scope(|scope| {
+                let later = scope.spawn(|| check(n / 2, two));
+                check(0, one)
+                    + later
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        };
         if violations == 0 {
             let sink = f.h.get(n + f.mentors() + 1).copied().unwrap_or(0.0);
             let prices = (0..p.mentors()).map(|m| sink - f.h[n + m]).collect();

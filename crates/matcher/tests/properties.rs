@@ -614,3 +614,51 @@ fn the_maximum_matching_size_is_the_maximum_flow() {
         );
     }
 }
+
+/// Past a million pairs the passes over every pair (each mentee's best pairs, the check
+/// against the potentials) run on two threads. The result is checked by its certificate,
+/// independently of how it was found: every mentee is matched, and with the reported seat
+/// prices no mentee gains by any other allowed pair (score − price never above its own pair's),
+/// mentors with a free place price it at 0 and full ones never below 0 — which no other
+/// matching of every mentee can beat. Both with each mentee's 20 best pairs (one solve) and
+/// with only its best one (the check adds pairs in both halves, and it solves again).
+#[test]
+fn past_a_million_pairs_the_parallel_passes_give_a_proven_optimum() {
+    use trellis_matcher::generate::{Instance as Generated, Scores};
+    for (seed, scores) in [(11, Scores::Float), (12, Scores::Int)] {
+        let p = Generated::dense(seed, 1100, 1000, (1, 2), scores).problem();
+        assert!(p.pairs() > 1 << 20, "large enough for two threads");
+        let mut totals = Vec::new();
+        for top_k in [20, 1] {
+            let o = trellis_matcher::optimal::solve(&p, Options::top_k(top_k), &mut |_, _| {});
+            assert_eq!(o.matched, p.mentees(), "top {top_k}");
+            let price = o.prices.clone().unwrap();
+            let tol = 1e-6;
+            let mut load = vec![0u32; p.mentors()];
+            for (u, a) in o.assigned.iter().enumerate() {
+                let m = a.unwrap() as usize;
+                load[m] += 1;
+                let own = p.score(u, m).unwrap() - price[m];
+                for (other, s) in p.pairs_of(u) {
+                    assert!(
+                        s - price[other] <= own + tol,
+                        "top {top_k}: mentee {u} gains by mentor {other}"
+                    );
+                }
+            }
+            for m in 0..p.mentors() {
+                assert!(load[m] <= p.capacity(m));
+                if load[m] < p.capacity(m) {
+                    assert!(price[m].abs() <= tol, "free place priced {}", price[m]);
+                } else {
+                    assert!(price[m] >= -tol, "full mentor priced {}", price[m]);
+                }
+            }
+            if top_k == 1 {
+                assert!(o.rounds > 1, "the check over every pair added pairs");
+            }
+            totals.push(o.total);
+        }
+        assert!(close(totals[0], totals[1]), "{totals:?}");
+    }
+}
