@@ -36,7 +36,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             top_k: 20,
-            search_budget: 300,
+            search_budget: 150,
         }
     }
 }
