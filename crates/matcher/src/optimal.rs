@@ -51,7 +51,7 @@ struct Candidates {
 impl Candidates {
     /// Each mentee's `k` best pairs, best first (ties: lower mentor index), plus `extra`,
     /// then the place of those left out, when there is one: (its mentor index, cost).
-    /// A problem with millions of pairs is split in two halves of mentees, one per thread.
+    /// A problem with many pairs is split in two halves of mentees, one per thread.
     fn top(
         p: &Problem,
         k: usize,
@@ -141,7 +141,7 @@ impl Candidates {
 }
 
 /// From this many pairs on, the passes over every pair run on two threads.
-const PARALLEL_PAIRS: usize = 1 << 20;
+const PARALLEL_PAIRS: usize = 1 << 18;
 
 /// The solver's state: who is where, and the potentials.
 struct Flow {
@@ -677,7 +677,7 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
         );
         progress(n, n);
         // Check every allowed pair against the potentials (two halves of the mentees on two
-        // threads when there are millions of pairs).
+        // threads when there are many pairs).
         if extra.is_empty() {
             extra = vec![Vec::new(); n];
         }

@@ -176,10 +176,20 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(mentees: usize, capacity: Vec<u32>) -> Self {
+        Self::with_pairs(mentees, capacity, Vec::new())
+    }
+
+    /// A builder that starts with `pairs`: (mentee, mentor, score, mentor's score), taken as
+    /// they are (millions of pairs read from a file are not copied again).
+    pub fn with_pairs(
+        mentees: usize,
+        capacity: Vec<u32>,
+        pairs: Vec<(u32, u32, f64, f64)>,
+    ) -> Self {
         Self {
             mentees,
             capacity,
-            pairs: Vec::new(),
+            pairs,
             forbidden: Vec::new(),
             people: None,
         }

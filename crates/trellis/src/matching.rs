@@ -278,11 +278,11 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
         )?;
     }
     let pairs_path = &cmd.pairs;
+    let pairs_file = CsvFile::read(pairs_path, &["mentee", "mentor", "score"])?;
     let mut pairs: Vec<(u32, u32, f64, f64)> = Vec::new();
     // Pairs usually come grouped by mentee: the last one's index saves a lookup.
     let mut last: Option<(&str, u32)> = None;
     let mentor_index = &mentors.index;
-    let pairs_file = CsvFile::read(pairs_path, &["mentee", "mentor", "score"])?;
     pairs_file.each_row(
         |header, line, f| {
             let get = |i: usize| field(f, i, pairs_path, line);
@@ -331,10 +331,7 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
             Ok(())
         },
     )?;
-    let mut b = Builder::new(mentees.names.len(), capacity);
-    for (e, m, s, t) in pairs {
-        b.pair_both(e as usize, m as usize, s, t);
-    }
+    let mut b = Builder::with_pairs(mentees.names.len(), capacity, pairs);
     if let Some(path) = &cmd.forbid {
         let file = CsvFile::read(path, &["mentee", "mentor"])?;
         file.each_row(
