@@ -218,7 +218,8 @@ impl Flow {
 
     /// Places mentee `u` by the shortest augmenting path; `unmatched_cost` is the cost of
     /// leaving a mentee unmatched.
-    /// Returns false, changing nothing, when the search settles more than `budget` nodes.
+    /// Returns false, changing nothing but that mentee's own potential, when the search settles
+    /// more than `budget` nodes.
     fn place(
         &mut self,
         c: &Candidates,
@@ -228,6 +229,14 @@ impl Flow {
         budget: usize,
     ) -> bool {
         let n = self.n;
+        // A mentee not yet placed has no arc into it, so its potential is free: the highest
+        // that keeps its arcs' reduced costs non-negative makes its best pair tight, and when
+        // that mentor has a free place the search ends at its first step.
+        if self.assigned[u].is_none() {
+            self.h[u] = (c.start[u]..c.start[u + 1])
+                .map(|i| self.h[n + c.mentor[i] as usize] - c.cost[i])
+                .fold(f64::NEG_INFINITY, f64::max);
+        }
         s.round += 1;
         let round = s.round;
         s.heap.clear();
