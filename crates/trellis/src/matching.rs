@@ -146,11 +146,21 @@ impl CsvFile {
         Ok(file)
     }
 
+    /// At least as many as the data rows.
+    fn max_rows(&self) -> usize {
+        match self {
+            CsvFile::Plain(text) => lines(text) + 1,
+            CsvFile::Quoted { rows, .. } => rows.len(),
+        }
+    }
+
     fn header(&self) -> Vec<&str> {
         match self {
             CsvFile::Plain(text) => {
                 let head = text.split('\n').next().unwrap_or_default();
-                split(head.strip_suffix('\r').unwrap_or(head))
+                let mut fields = Vec::new();
+                split(head.strip_suffix('\r').unwrap_or(head), &mut fields);
+                fields
             }
             CsvFile::Quoted { header, .. } => header.iter().map(String::as_str).collect(),
         }
@@ -178,15 +188,20 @@ impl CsvFile {
         };
         let body = text.split_once('\n').map_or("", |(_, body)| body);
         // Rows from line `first` to the end of `chunk`, or until the first bad one.
+        // Sized to its line count up front, and one `fields` for every line: fresh memory is
+        // dear here (the kernel zeroes each new page), and growing or allocating per line was
+        // a good part of reading a large file.
         let rows = |chunk: &'a str, first: u64| -> (Vec<(u64, T)>, Option<anyhow::Error>) {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(lines(chunk) + 1);
+            let mut fields: Vec<&str> = Vec::with_capacity(8);
             for (i, raw) in chunk.split('\n').enumerate() {
                 let l = raw.strip_suffix('\r').unwrap_or(raw);
                 if l.trim().is_empty() {
                     continue;
                 }
                 let line = first + i as u64;
-                match parse(&header, line, &split(l)) {
+                split(l, &mut fields);
+                match parse(&header, line, &fields) {
                     Ok(v) => out.push((line, v)),
                     Err(e) => return (out, Some(e)),
                 }
@@ -202,7 +217,7 @@ impl CsvFile {
             body.len()
         };
         let (one, two) = body.split_at(cut);
-        let second_line = 2 + one.bytes().filter(|&b| b == b'\n').count() as u64;
+        let second_line = 2 + lines(one) as u64;
         let halves = std::thread::scope(|scope| {
             let later = scope.spawn(|| rows(two, second_line));
             let first = rows(one, 2);
@@ -223,9 +238,15 @@ impl CsvFile {
     }
 }
 
-/// The fields of a plain line, trimmed.
-fn split(line: &str) -> Vec<&str> {
-    line.split(',').map(str::trim).collect()
+/// How many line ends `text` has.
+fn lines(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// The fields of a plain line, trimmed, into `fields`.
+fn split<'a>(line: &'a str, fields: &mut Vec<&'a str>) {
+    fields.clear();
+    fields.extend(line.split(',').map(str::trim));
 }
 
 /// The round as read: the problem, and the ids of its mentees and mentors.
@@ -279,7 +300,7 @@ pub fn read(cmd: &MatchCommand) -> Result<Round> {
     }
     let pairs_path = &cmd.pairs;
     let pairs_file = CsvFile::read(pairs_path, &["mentee", "mentor", "score"])?;
-    let mut pairs: Vec<(u32, u32, f64, f64)> = Vec::new();
+    let mut pairs: Vec<(u32, u32, f64, f64)> = Vec::with_capacity(pairs_file.max_rows());
     // Pairs usually come grouped by mentee: the last one's index saves a lookup.
     let mut last: Option<(&str, u32)> = None;
     let mentor_index = &mentors.index;
