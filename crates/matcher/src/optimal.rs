@@ -87,10 +87,13 @@ impl Candidates {
         extra: &[Vec<u32>],
         left_out: Option<(u32, f64)>,
     ) -> Self {
+        // Room for k pairs per mentee (fewer if they have fewer) and the place of those left
+        // out: sized once, as fresh memory is dear.
+        let room = (p.start[range.end] - p.start[range.start]).min(range.len() * k) + range.len();
         let mut c = Candidates {
             start: Vec::with_capacity(range.len() + 1),
-            mentor: Vec::new(),
-            cost: Vec::new(),
+            mentor: Vec::with_capacity(room),
+            cost: Vec::with_capacity(room),
         };
         c.start.push(0);
         let mut scratch: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
