@@ -1,8 +1,8 @@
 //! Optimal mode: as many mentees matched as possible, then the greatest total score.
 //!
 //! A capacitated min-cost flow solved by successive shortest paths, one mentee at a time
-//! (Dijkstra on reduced costs with node potentials, over a radix heap; each mentor is one node carrying its
-//! capacity, never copied into seats). Every mentee may also go to an "unmatched" node at a
+//! (Dijkstra on reduced costs with node potentials, over a radix heap; each mentor is one
+//! node carrying its capacity, never copied into seats). Every mentee may also go to an "unmatched" node at a
 //! cost larger than any difference in score, which makes the count come first.
 //!
 //! It runs on each mentee's `top_k` best pairs, then checks every allowed pair against the
@@ -63,14 +63,10 @@ impl Candidates {
         if p.pairs() < PARALLEL_PAIRS {
             return Self::top_of(p, 0..n, k, best, extra, left_out);
         }
-        let [mut c, later] = std::thread::scope(|scope| {
-            let later = scope.spawn(|| Self::top_of(p, n / 2..n, k, best, extra, left_out));
-            let first = Self::top_of(p, 0..n / 2, k, best, extra, left_out);
-            let later = later
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            [first, later]
-        });
+        let (mut c, later) = join(
+            || Self::top_of(p, 0..n / 2, k, best, extra, left_out),
+            || Self::top_of(p, n / 2..n, k, best, extra, left_out),
+        );
         let offset = c.mentor.len();
         c.start.extend(later.start[1..].iter().map(|&s| s + offset));
         c.mentor.extend(later.mentor);
@@ -145,6 +141,18 @@ impl Candidates {
 
 /// From this many pairs on, the passes over every pair run on two threads.
 const PARALLEL_PAIRS: usize = 1 << 18;
+
+/// Runs `a` here and `b` on a second thread, and returns both results.
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let later = scope.spawn(b);
+        let first = a();
+        let second = later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
 
 /// The solver's state: who is where, and the potentials.
 struct Flow {
@@ -236,9 +244,13 @@ impl Flow {
         // that keeps its arcs' reduced costs non-negative makes its best pair tight, and when
         // that mentor has a free place the search ends at its first step.
         if self.assigned[u].is_none() {
-            self.h[u] = (c.start[u]..c.start[u + 1])
+            let tight = (c.start[u]..c.start[u + 1])
                 .map(|i| self.h[n + c.mentor[i] as usize] - c.cost[i])
                 .fold(f64::NEG_INFINITY, f64::max);
+            // (A mentee without pairs keeps its potential.)
+            if tight.is_finite() {
+                self.h[u] = tight;
+            }
         }
         s.round += 1;
         let round = s.round;
@@ -623,8 +635,6 @@ fn cost_of(c: &Candidates, u: usize, m: u32) -> f64 {
         .map_or(0.0, |i| c.cost[i])
 }
 
-pub static CNT: [std::sync::atomic::AtomicUsize; 3] =
-    [const { std::sync::atomic::AtomicUsize::new(0) }; 3];
 /// Solves the optimal mode.
 pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize)) -> Outcome {
     let n = p.mentees();
@@ -713,13 +723,8 @@ pub fn solve(p: &Problem, opts: Options, progress: &mut dyn FnMut(usize, usize))
             check(0, &mut extra)
         } else {
             let (one, two) = extra.split_at_mut(n / 2);
-            std::thread::scope(|scope| {
-                let later = scope.spawn(|| check(n / 2, two));
-                check(0, one)
-                    + later
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
+            let (a, b) = join(|| check(0, one), || check(n / 2, two));
+            a + b
         };
         if violations == 0 {
             let sink = f.h.get(n + f.mentors() + 1).copied().unwrap_or(0.0);
