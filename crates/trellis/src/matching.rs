@@ -217,15 +217,19 @@ impl CsvFile {
             body.len()
         };
         let (one, two) = body.split_at(cut);
-        let second_line = 2 + lines(one) as u64;
-        let halves = std::thread::scope(|scope| {
-            let later = scope.spawn(|| rows(two, second_line));
-            let first = rows(one, 2);
-            let second = later
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            [first, second]
-        });
+        let halves = if two.is_empty() {
+            [rows(one, 2), (Vec::new(), None)]
+        } else {
+            let second_line = 2 + lines(one) as u64;
+            std::thread::scope(|scope| {
+                let later = scope.spawn(|| rows(two, second_line));
+                let first = rows(one, 2);
+                let second = later
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                [first, second]
+            })
+        };
         for (values, error) in halves {
             for (line, v) in values {
                 take(line, v)?;
