@@ -85,14 +85,16 @@ impl Candidates {
     ) -> Self {
         // Room for k pairs per mentee (fewer if they have fewer) and the place of those left
         // out: sized once, as fresh memory is dear.
-        let room = (p.start[range.end] - p.start[range.start]).min(range.len() * k) + range.len();
+        let room = (p.start[range.end] - p.start[range.start]).min(range.len().saturating_mul(k))
+            + range.len();
         let mut c = Candidates {
             start: Vec::with_capacity(range.len() + 1),
             mentor: Vec::with_capacity(room),
             cost: Vec::with_capacity(room),
         };
         c.start.push(0);
-        let mut scratch: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
+        // (Grown to the longest list it holds, then reused: `k` may be any number.)
+        let mut scratch: Vec<(f64, u32)> = Vec::new();
         let by_best = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         for u in range {
             // The k best so far, best first. Pairs come by mentor, so a later pair with the

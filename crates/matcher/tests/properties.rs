@@ -235,7 +235,7 @@ fn optimal_and_generous_equal_an_exhaustive_search() {
         let m = rng.random_range(1..=3);
         let i = Instance::random(&mut rng, n, m, 2, 0.7, ints);
         let ((count, total), (gmin, gtotal)) = i.brute();
-        for k in [1, 2, 20] {
+        for k in [1, 2, 20, usize::MAX] {
             let o = solve(&i, Mode::Optimal, k);
             let (c, t, _) = i.judge(&o);
             assert_eq!(c, count, "case {case} k {k}: {i:?}");
