@@ -187,27 +187,29 @@ impl CsvFile {
             }
         };
         let body = text.split_once('\n').map_or("", |(_, body)| body);
-        // Rows from line `first` to the end of `chunk`, or until the first bad one.
+        // Rows from line `first` to the end of `chunk` (which has `ends` line ends), or until the
+        // first bad one.
         // Sized to its line count up front, and one `fields` for every line: fresh memory is
         // dear here (the kernel zeroes each new page), and growing or allocating per line was
         // a good part of reading a large file.
-        let rows = |chunk: &'a str, first: u64| -> (Vec<(u64, T)>, Option<anyhow::Error>) {
-            let mut out = Vec::with_capacity(lines(chunk) + 1);
-            let mut fields: Vec<&str> = Vec::with_capacity(8);
-            for (i, raw) in chunk.split('\n').enumerate() {
-                let l = raw.strip_suffix('\r').unwrap_or(raw);
-                if l.trim().is_empty() {
-                    continue;
+        let rows =
+            |chunk: &'a str, first: u64, ends: usize| -> (Vec<(u64, T)>, Option<anyhow::Error>) {
+                let mut out = Vec::with_capacity(ends + 1);
+                let mut fields: Vec<&str> = Vec::with_capacity(8);
+                for (i, raw) in chunk.split('\n').enumerate() {
+                    let l = raw.strip_suffix('\r').unwrap_or(raw);
+                    if l.trim().is_empty() {
+                        continue;
+                    }
+                    let line = first + i as u64;
+                    split(l, &mut fields);
+                    match parse(&header, line, &fields) {
+                        Ok(v) => out.push((line, v)),
+                        Err(e) => return (out, Some(e)),
+                    }
                 }
-                let line = first + i as u64;
-                split(l, &mut fields);
-                match parse(&header, line, &fields) {
-                    Ok(v) => out.push((line, v)),
-                    Err(e) => return (out, Some(e)),
-                }
-            }
-            (out, None)
-        };
+                (out, None)
+            };
         // Two halves, cut at the end of a line, when there is enough to share.
         let cut = if body.len() >= 1 << 20 {
             body[body.len() / 2..]
@@ -217,13 +219,14 @@ impl CsvFile {
             body.len()
         };
         let (one, two) = body.split_at(cut);
+        let ends = lines(one);
         let halves = if two.is_empty() {
-            [rows(one, 2), (Vec::new(), None)]
+            [rows(one, 2, ends), (Vec::new(), None)]
         } else {
-            let second_line = 2 + lines(one) as u64;
+            let second_line = 2 + ends as u64;
             std::thread::scope(|scope| {
-                let later = scope.spawn(|| rows(two, second_line));
-                let first = rows(one, 2);
+                let later = scope.spawn(|| rows(two, second_line, lines(two)));
+                let first = rows(one, 2, ends);
                 let second = later
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
