@@ -805,6 +805,13 @@ async fn mentors_manage_their_listing(b: Backend) {
     .await;
     let seeker = app.member("Seeker", "seeker@example.org").await;
     join(&app, "imp", &seeker).await;
+    // The index keeps each row's JSON once written; every change below must show at once.
+    let listed = |page: Value| page["mentors"][0].clone();
+    let before = listed(search(&app, "imp", &seeker, "").await);
+    assert_eq!(
+        (&before["available"], &before["capacity"]),
+        (&json!(true), &json!(2))
+    );
 
     let until = (app.clock_now() + Duration::days(10))
         .date_naive()
@@ -824,6 +831,12 @@ async fn mentors_manage_their_listing(b: Backend) {
     assert_eq!(
         search(&app, "imp", &seeker, "availability=available").await["total"],
         0
+    );
+    let flagged = listed(search(&app, "imp", &seeker, "").await);
+    assert_eq!(
+        (&flagged["available"], &flagged["unavailable_until"]),
+        (&json!(false), &json!(until)),
+        "still listed, flagged unavailable"
     );
     // On the date a job makes the mentor available again.
     app.clock.advance(Duration::days(11));
@@ -863,6 +876,11 @@ async fn mentors_manage_their_listing(b: Backend) {
         .await
         .unwrap()["capacity"],
         5
+    );
+    let wider = listed(search(&app, "imp", &seeker, "").await);
+    assert_eq!(
+        (&wider["capacity"], &wider["free_places"]),
+        (&json!(5), &json!(5))
     );
     assert_eq!(
         app.patch(
@@ -1428,7 +1446,7 @@ async fn found_by(store: &trellis_store::Store, slug: &str, q: Search) -> Vec<St
         .unwrap()
         .mentors
         .into_iter()
-        .map(|m| m.name.clone())
+        .map(|m| m.row.name.clone())
         .collect()
 }
 

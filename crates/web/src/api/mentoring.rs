@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use trellis_domain::application::{self, ApplicationInput};
 use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow};
 use trellis_store::taxonomy::{self, Term};
@@ -375,7 +376,19 @@ pub struct DirectoryOut<'a> {
     total_capped: bool,
     page: u64,
     per_page: u64,
-    mentors: Vec<MentorOut<'a>>,
+    /// This page of them, in the order asked for.
+    // Each written once by `mentor_json` and kept with the index's row.
+    #[schema(value_type = Vec<MentorOut>)]
+    mentors: Vec<&'a RawValue>,
+}
+
+/// A directory row as JSON, written once and kept by the index until the row changes.
+fn mentor_json(m: &MentorRow) -> Box<RawValue> {
+    // A struct of strings and numbers always serialises; `null` would only show a bug.
+    serde_json::value::to_raw_value(&mentor_out(m)).unwrap_or_else(|e| {
+        tracing::error!(error = %e, user_id = m.user_id, "writing a directory row");
+        Box::default()
+    })
 }
 
 /// Search the programme's mentor directory (its members only).
@@ -402,7 +415,7 @@ pub async fn directory(
         total_capped: capped,
         page: q.page(),
         per_page: q.per_page(),
-        mentors: page.mentors.iter().map(|m| mentor_out(m)).collect(),
+        mentors: page.mentors.iter().map(|m| m.json(mentor_json)).collect(),
     })
     .into_response())
 }

@@ -556,7 +556,7 @@ async fn directory(
                         .filter(|t| ids.contains(&t.id))
                         .cloned()
                         .collect();
-                    (MentorRow::clone(m), terms)
+                    (m.row.clone(), terms)
                 })
                 .collect();
             let total = if capped {
