@@ -42,8 +42,8 @@ pub struct SearchPage {
 
 /// A mentor as the index holds them: the row, and the row as the API writes it, made by the
 /// first search that shows it and kept until the row changes (a change loads a new `Listed`).
-/// A directory page is twenty of these; writing each once instead of on every request halves
-/// the JSON work of the endpoint.
+/// A directory page is twenty of these; writing each once instead of on every request spares
+/// the endpoint most of its JSON work (BENCHMARKS.md, the mentor directory).
 #[derive(Debug)]
 pub struct Listed {
     pub row: MentorRow,
