@@ -6,9 +6,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::sync::Arc;
 use trellis::Config;
 use trellis_domain::clock::SystemClock;
-use trellis_domain::directory::{AvailabilityFilter, Sort, search_words};
-use trellis_store::mentors::Search;
-use trellis_store::{Store, programmes, taxonomy};
+use trellis_store::{Store, programmes};
+
+#[path = "shared/directory_mix.rs"]
+mod directory_mix;
 
 const MEMBERS: usize = 100_000;
 const MENTORS: usize = 20_000;
@@ -17,8 +18,8 @@ fn data_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data")
 }
 
-/// The benchmark database, generated on first use.
-async fn store() -> (Store, programmes::Programme, Vec<i64>, Vec<i64>) {
+/// The benchmark database (generated on first use) and its programme.
+async fn store() -> (Store, programmes::Programme) {
     let config = Config {
         data_dir: data_dir(),
         database_url: std::env::var("BENCH_DATABASE_URL").ok(),
@@ -42,73 +43,20 @@ async fn store() -> (Store, programmes::Programme, Vec<i64>, Vec<i64>) {
         .await
         .expect("db")
         .expect("bench programme");
-    let ids = |kind| {
-        let db = db.clone();
-        async move {
-            taxonomy::terms(&db, p.id, kind, false)
-                .await
-                .expect("terms")
-                .into_iter()
-                .map(|t| t.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    let (aud, exp) = (
-        ids(taxonomy::AUDIENCE).await,
-        ids(taxonomy::EXPERTISE).await,
-    );
-    (parts.state.store.clone(), p, aud, exp)
-}
-
-/// The query mix: the same four searches the load script sends over HTTP.
-pub fn queries(aud: &[i64], exp: &[i64]) -> Vec<(&'static str, Search)> {
-    vec![
-        (
-            "text+audience+capacity",
-            Search {
-                words: search_words("feedback"),
-                audience: Some(aud[1]),
-                availability: Some(AvailabilityFilter::HasCapacity),
-                limit: 20,
-                ..Default::default()
-            },
-        ),
-        (
-            "filters only",
-            Search {
-                audience: Some(aud[2]),
-                expertise: Some(exp[3]),
-                language: Some("French".into()),
-                limit: 20,
-                ..Default::default()
-            },
-        ),
-        (
-            "two words",
-            Search {
-                words: search_words("simulation debriefs"),
-                limit: 20,
-                ..Default::default()
-            },
-        ),
-        (
-            "browse page 50 by name",
-            Search {
-                sort: Sort::Name,
-                limit: 20,
-                offset: 980,
-                ..Default::default()
-            },
-        ),
-    ]
+    (parts.state.store.clone(), p)
 }
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let (store, programme, aud, exp) = rt.block_on(store());
+    let (store, programme) = rt.block_on(store());
+    let mix = rt
+        .block_on(directory_mix::queries(&store.db, programme.id))
+        .expect("query mix");
     let mut group = c.benchmark_group("directory");
-    for (name, q) in queries(&aud, &exp) {
-        group.bench_function(name, |b| {
+    for query in mix {
+        // The index search alone: the words are read once, outside the measurement.
+        let q = query.search();
+        group.bench_function(query.name, |b| {
             b.to_async(&rt).iter(|| async {
                 store
                     .directory

@@ -11,9 +11,10 @@
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use trellis_domain::directory::{AvailabilityFilter, Sort, search_words};
-use trellis_store::mentors::Search;
-use trellis_store::{programmes, taxonomy};
+use trellis_store::programmes;
+
+#[path = "../benches/shared/directory_mix.rs"]
+mod directory_mix;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -30,64 +31,19 @@ async fn main() -> anyhow::Result<()> {
     let p = programmes::by_slug(&store.db, "bench")
         .await?
         .ok_or_else(|| anyhow::anyhow!("no programme 'bench' in {dir}"))?;
-    let aud: Vec<i64> = taxonomy::terms(&store.db, p.id, taxonomy::AUDIENCE, false)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
-    let exp: Vec<i64> = taxonomy::terms(&store.db, p.id, taxonomy::EXPERTISE, false)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
-    // Each query's text and filters; the words are read from the text on every search, as the
-    // endpoint reads them from the request (the stemming is part of the query).
-    let mix = Arc::new(vec![
-        (
-            "feedback",
-            Search {
-                audience: Some(aud[1]),
-                availability: Some(AvailabilityFilter::HasCapacity),
-                limit: 20,
-                ..Default::default()
-            },
-        ),
-        (
-            "",
-            Search {
-                audience: Some(aud[2]),
-                expertise: Some(exp[3]),
-                language: Some("French".into()),
-                limit: 20,
-                ..Default::default()
-            },
-        ),
-        (
-            "simulation debriefs",
-            Search {
-                limit: 20,
-                ..Default::default()
-            },
-        ),
-        (
-            "",
-            Search {
-                sort: Sort::Name,
-                limit: 20,
-                offset: 980,
-                ..Default::default()
-            },
-        ),
-    ]);
+    // The words are read from each query's text on every search, as the endpoint reads them
+    // from the request (the stemming is part of the query).
+    let mix = Arc::new(directory_mix::queries(&store.db, p.id).await?);
     println!(
-        "in-process directory query, {secs} s per level, programme with {} members",
-        programmes::member_count(&store.db, p.id).await?
+        "in-process directory query, {secs} s per level, programme with {} members, mix: {}",
+        programmes::member_count(&store.db, p.id).await?,
+        mix.iter().map(|q| q.name).collect::<Vec<_>>().join(" / ")
     );
     // The first search builds the programme's index from the database.
     let start = Instant::now();
     store
         .directory
-        .search(&store.db, &p, &query(&mix, 0))
+        .search(&store.db, &p, &mix[0].search())
         .await?;
     println!(
         "index built by the first search in {:.0} ms",
@@ -122,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
                     let (p, _) = found.expect("bench programme");
                     store
                         .directory
-                        .search(&store.db, &p, &query(&mix, i))
+                        .search(&store.db, &p, &mix[i % mix.len()].search())
                         .await
                         .expect("search");
                     lat.push(start.elapsed());
@@ -147,13 +103,4 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The `i`-th search of the mix, its words read from its text.
-fn query(mix: &[(&str, Search)], i: usize) -> Search {
-    let (text, filters) = &mix[i % mix.len()];
-    Search {
-        words: search_words(text),
-        ..filters.clone()
-    }
 }
