@@ -2,8 +2,9 @@
 //!
 //! A capacitated min-cost flow solved by successive shortest paths, one mentee at a time
 //! (Dijkstra on reduced costs with node potentials, over a radix heap; each mentor is one
-//! node carrying its capacity, never copied into seats). Every mentee may also go to an "unmatched" node at a
-//! cost larger than any difference in score, which makes the count come first.
+//! node carrying its capacity, never copied into seats). Every mentee may also go to an
+//! "unmatched" node at a cost larger than any difference in score, which makes the count come
+//! first.
 //!
 //! It runs on each mentee's `top_k` best pairs, then checks every allowed pair against the
 //! final potentials: a pair with a negative reduced cost could improve the result, so it is
