@@ -28,16 +28,17 @@ fn main() {
     ];
     // An argument keeps only the families whose name contains it.
     let only = std::env::args().nth(1).unwrap_or_default();
+    // The best of three runs (or RUNS): this kind of machine is noisy.
+    let runs = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     for (name, make) in families
         .into_iter()
         .filter(|(name, _)| name.contains(&only))
     {
         let p = make().problem();
-        // The best of three runs (or RUNS): this kind of machine is noisy.
-        let runs = std::env::var("RUNS")
-            .ok()
-            .and_then(|r| r.parse().ok())
-            .unwrap_or(3);
         let mut best = f64::INFINITY;
         let mut o = None;
         for _ in 0..runs {
