@@ -167,3 +167,31 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
 pub async fn openapi_json() -> axum::response::Response {
     axum::Json(openapi()).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The OpenAPI document is the API's contract: any change to it shows here as a diff of
+    /// `tests/snapshots/openapi.json` (rewritten when `UPDATE_SNAPSHOTS=1`). The served
+    /// document is this one written compactly, so equal pretty forms mean equal bytes served.
+    #[test]
+    fn openapi_document_snapshot() {
+        let doc =
+            serde_json::to_string_pretty(super::openapi()).expect("the document is JSON") + "\n";
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &doc).expect("write the snapshot");
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "no snapshot {}; run with UPDATE_SNAPSHOTS=1",
+                path.display()
+            )
+        });
+        assert!(
+            doc == want,
+            "the OpenAPI document changed; if on purpose, run with UPDATE_SNAPSHOTS=1 and review the diff of {}",
+            path.display()
+        );
+    }
+}
