@@ -263,7 +263,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             programme,
             out,
         } => {
-            use trellis_web::actions::exports::{Export, Pager};
+            use trellis_app::exports::{Export, Pager};
             let parts = assemble(&config, system).await?;
             let db = &parts.state.store.db;
             let p = trellis_store::programmes::by_slug(db, &programme)
@@ -356,7 +356,7 @@ fn read_password() -> Result<String> {
 
 /// Creates a confirmed account, for operators.
 pub async fn create_user(
-    state: &trellis_web::AppState,
+    state: &trellis_app::App,
     email: &str,
     name: &str,
     password: &str,
@@ -365,7 +365,7 @@ pub async fn create_user(
     let email = Email::parse("email", email)?;
     let name = parse_name("name", name)?;
     let password = NewPassword::parse("password", password, Some(&email))?;
-    let hash = trellis_web::passwords::hash(password.expose().to_owned()).await?;
+    let hash = trellis_app::passwords::hash(password.expose().to_owned()).await?;
     let now = state.now();
     let tx = state.store.db.begin().await?;
     let id = match accounts::create_user(&tx, &name, &email, &hash, now).await {
@@ -398,7 +398,7 @@ pub async fn create_user(
 }
 
 async fn import(config: &Config, system: SharedClock, cmd: ImportCommand) -> Result<()> {
-    use trellis_web::actions::imports::{self, Kind, OnDisk, Options};
+    use trellis_app::imports::{self, Kind, OnDisk, Options};
     let parts = assemble(config, system).await?;
     let p = programmes::by_slug(&parts.state.store.db, &cmd.programme)
         .await?

@@ -8,6 +8,7 @@ use chrono::Duration;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::TransactionTrait;
+use trellis_app::App;
 use trellis_domain::account::Email;
 use trellis_domain::application::{self, State};
 use trellis_domain::audit::AuditEntry;
@@ -17,7 +18,6 @@ use trellis_domain::role::StaffRole;
 use trellis_store::jobs::{self, NewJob, kinds};
 use trellis_store::mentors::{self, Move};
 use trellis_store::{accounts, audit, programmes, taxonomy};
-use trellis_web::AppState;
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "trellis-demo-2026";
@@ -82,7 +82,7 @@ fn staff_people() -> Vec<(DemoRole, &'static str, &'static str)> {
 
 /// Creates the demo data unless it exists. Refuses to add it to a database that holds other
 /// accounts, so a real installation is never filled with sample people.
-pub async fn ensure(state: &AppState) -> Result<DemoReport> {
+pub async fn ensure(state: &App) -> Result<DemoReport> {
     let db = &state.store.db;
     let staff = staff_people();
     let people = people();
@@ -108,7 +108,7 @@ pub async fn ensure(state: &AppState) -> Result<DemoReport> {
         );
     }
     let now = state.now();
-    let hash = trellis_web::passwords::hash(DEMO_PASSWORD.to_owned()).await?;
+    let hash = trellis_app::passwords::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut rng = StdRng::seed_from_u64(2026);
     let tx = db.begin().await?;
     let main = programmes::create(
@@ -335,9 +335,9 @@ pub async fn ensure(state: &AppState) -> Result<DemoReport> {
 /// in the director's queue after both its mentors declined, and one accepted, whose pair is under
 /// way in its workspace; and a mentoring group.
 /// The demo member has none, to try the whole flow.
-async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<()> {
+async fn requests(state: &App, ids: &[i64], first_member: usize) -> Result<()> {
+    use trellis_app::requests as act;
     use trellis_domain::request::RequestInput;
-    use trellis_web::actions::requests as act;
     let p = programmes::by_slug(&state.store.db, MAIN_PROGRAMME)
         .await?
         .ok_or_else(|| anyhow::anyhow!("programme"))?;
@@ -346,7 +346,7 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
         async move {
             accounts::user_by_id(&state.store.db, id)
                 .await?
-                .map(trellis_web::CurrentUser::acting_as)
+                .map(trellis_app::Actor::new)
                 .ok_or_else(|| anyhow::anyhow!("user {id}"))
         }
     };
@@ -417,7 +417,7 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
 
     // That pair is under way: agreement signed by both, enabling, a meeting set up, the log
     // and the plan begun.
-    use trellis_web::actions::{development as dev, meetings, relationships as ws};
+    use trellis_app::{development as dev, meetings, relationships as ws};
     let rel = trellis_store::workspace::relationship_for_request(&state.store.db, r.id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo relationship"))?
@@ -491,11 +491,11 @@ async fn requests(state: &AppState, ids: &[i64], first_member: usize) -> Result<
 
     // A mentoring group the director made: one mentor, three mentees. A group's mentor takes
     // one place a mentee, so Hana makes room for them first.
-    trellis_web::actions::mentors::change_listing(
+    trellis_app::mentors::change_listing(
         state,
         &who(mentor(7)).await?,
         &p,
-        &trellis_web::actions::mentors::ListingChange {
+        &trellis_app::mentors::ListingChange {
             capacity: Some(4),
             ..Default::default()
         },

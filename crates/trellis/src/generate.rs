@@ -7,12 +7,12 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::TransactionTrait;
+use trellis_app::App;
 use trellis_domain::account::Email;
 use trellis_domain::application::ApplicationDetails;
 use trellis_domain::profile::Profile;
 use trellis_store::accounts::{self, NewAccount};
 use trellis_store::{mentors, programmes, taxonomy};
-use trellis_web::AppState;
 
 pub const FIRST: [&str; 40] = [
     "Amara", "Bilal", "Chen", "Dagny", "Emeka", "Farah", "Goran", "Hana", "Ines", "Jomo", "Kavya",
@@ -227,7 +227,7 @@ pub async fn ensure_expertise(
 }
 
 /// A programme with the guides' default settings, named after its slug.
-async fn create_programme(state: &AppState, slug: &str) -> Result<programmes::Programme> {
+async fn create_programme(state: &App, slug: &str) -> Result<programmes::Programme> {
     let db = &state.store.db;
     let s = trellis_domain::programme::Slug::parse("programme", slug)?;
     let details = trellis_domain::programme::Details {
@@ -260,7 +260,7 @@ pub struct Generated {
 /// (about one in seven marked unavailable). Emails are `gen<seed>-<n>@generated.trellis.test`;
 /// the password of every generated account is `generated-password`.
 pub async fn generate(
-    state: &AppState,
+    state: &App,
     slug: &str,
     members: usize,
     mentor_count: usize,
@@ -273,7 +273,7 @@ pub async fn generate(
         None => create_programme(state, slug).await?,
     };
     let mut rng = StdRng::seed_from_u64(seed);
-    let hash = trellis_web::passwords::hash("generated-password".to_owned()).await?;
+    let hash = trellis_app::passwords::hash("generated-password".to_owned()).await?;
     let now = state.now();
     let expertise = ensure_expertise(db, p.id).await?;
     let mut audiences: Vec<i64> = taxonomy::terms(db, p.id, taxonomy::AUDIENCE, false)
@@ -289,7 +289,7 @@ pub async fn generate(
             .map(|t| t.id)
             .collect();
     }
-    let tax = trellis_web::actions::mentors::taxonomy(state, &p)
+    let tax = trellis_app::mentors::taxonomy(state, &p)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut done = 0;
@@ -367,7 +367,7 @@ pub struct GeneratedRequests {
 /// data. Each request is as it stands once the offer's mail and reminders went out; only its
 /// deadline job is left.
 pub async fn generate_requests(
-    state: &AppState,
+    state: &App,
     slug: &str,
     count: usize,
     seed: u64,

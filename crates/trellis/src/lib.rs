@@ -13,6 +13,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use trellis_app::AppConfig;
 use trellis_domain::clock::SharedClock;
 use trellis_domain::mail::Site;
 use trellis_store::Store;
@@ -58,19 +59,21 @@ pub fn parts_for(config: &Config, store: Store, clock: SharedClock) -> Result<Pa
     let mailer = Arc::new(Mailer::new(transport, &config.mail_from)?);
     let public_url = config.public_url();
     let web = WebConfig {
-        site: Site {
-            public_url: public_url.clone(),
-            name: config.site_name.clone(),
+        app: AppConfig {
+            site: Site {
+                public_url: public_url.clone(),
+                name: config.site_name.clone(),
+            },
+            mail_host: config.mail_host(),
         },
-        mail_host: config.mail_host(),
         secure_cookies: public_url.starts_with("https://"),
     };
     let runner = Runner::new(
         store.clone(),
         clock.clone(),
         mailer,
-        web.site.clone(),
-        web.mail_host.clone(),
+        web.app.site.clone(),
+        web.app.mail_host.clone(),
     );
     Ok(Parts {
         state: AppState::new(store, clock, web),

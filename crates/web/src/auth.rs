@@ -2,7 +2,7 @@
 //! token (`Authorization: Bearer …`, API clients). Also the cross-site request check that,
 //! with SameSite cookies and per-session form tokens, protects every form against CSRF.
 
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, WebError};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -10,9 +10,10 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use trellis_app::{Actor, AppError};
 use trellis_domain::account::session_lifetime;
 use trellis_domain::role::Standing;
-use trellis_store::accounts::{self, User};
+use trellis_store::accounts;
 use trellis_store::programmes::{self, Programme};
 
 pub const SESSION_COOKIE: &str = "trellis_session";
@@ -25,7 +26,7 @@ pub enum Via {
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub user: User,
+    pub actor: Actor,
     /// The session's form token; `None` for bearer-token requests, which need none.
     pub csrf_token: Option<String>,
     pub via: Via,
@@ -33,40 +34,24 @@ pub struct CurrentUser {
     pub unread: i64,
 }
 
+impl std::ops::Deref for CurrentUser {
+    type Target = Actor;
+
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
 impl CurrentUser {
-    /// A member acting outside a web request (the demo, the CLI), as with an API token.
-    pub fn acting_as(user: User) -> Self {
-        Self {
-            user,
-            csrf_token: None,
-            via: Via::Token,
-            unread: 0,
-        }
-    }
-
-    pub fn id(&self) -> i64 {
-        self.user.id
-    }
-
     /// Checks the token a signed-in form carried against the session's.
-    pub fn check_form_token(&self, submitted: &str) -> Result<(), AppError> {
+    pub fn check_form_token(&self, submitted: &str) -> Result<(), WebError> {
         match &self.csrf_token {
             Some(t) if constant_time_eq(t.as_bytes(), submitted.as_bytes()) => Ok(()),
-            _ => Err(AppError::Status {
+            _ => Err(WebError::Status {
                 status: StatusCode::FORBIDDEN,
                 code: "csrf",
                 message: "This form has expired or did not come from Trellis. Go back, reload the page and try again.".into(),
             }),
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.user.is_admin {
-            Ok(())
-        } else {
-            Err(AppError::forbidden(
-                "Only an installation admin may do this",
-            ))
         }
     }
 }
@@ -92,14 +77,14 @@ pub fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
 
 /// Resolves the person making the request, if any. A bearer token that is not valid is an
 /// error (401), not an anonymous request, so clients notice a revoked token.
-pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, WebError> {
     let now = state.now();
     if let Some(token) = bearer(&parts.headers) {
         let Some(user) = accounts::user_for_api_token(&state.store, token, now).await? else {
-            return Err(AppError::Unauthenticated);
+            return Err(WebError::Unauthenticated);
         };
         return Ok(Some(CurrentUser {
-            user,
+            actor: Actor::new(user),
             csrf_token: None,
             via: Via::Token,
             unread: 0,
@@ -118,7 +103,7 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUs
     };
     let unread = trellis_store::notifications::unread_count(&state.store.db, user.id).await?;
     Ok(Some(CurrentUser {
-        user,
+        actor: Actor::new(user),
         csrf_token: Some(session.csrf_token),
         via: Via::Session,
         unread,
@@ -186,7 +171,7 @@ impl FromRequestParts<AppState> for ApiUser {
     ) -> Result<Self, Self::Rejection> {
         match resolve(parts, state).await? {
             Some(u) => Ok(Self(u)),
-            None => Err(ApiError(AppError::Unauthenticated)),
+            None => Err(ApiError(WebError::Unauthenticated)),
         }
     }
 }
@@ -209,7 +194,7 @@ impl FromRequestParts<AppState> for ApiUserIn {
     ) -> Result<Self, Self::Rejection> {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|_| AppError::NotFound("programme"))?;
+            .map_err(|_| WebError::from(AppError::NotFound("programme")))?;
         let slug = params
             .iter()
             .find_map(|(k, v)| (k == "slug").then(|| v.to_owned()))
@@ -218,12 +203,12 @@ impl FromRequestParts<AppState> for ApiUserIn {
             let found =
                 programmes::by_slug_for_token(&state.store, &slug, token, state.now()).await?;
             let Some((user, in_programme)) = found else {
-                return Err(AppError::Unauthenticated.into());
+                return Err(WebError::Unauthenticated.into());
             };
             let (programme, standing) = in_programme.ok_or(AppError::NotFound("programme"))?;
             return Ok(Self {
                 me: CurrentUser {
-                    user,
+                    actor: Actor::new(user),
                     csrf_token: None,
                     via: Via::Token,
                     unread: 0,
@@ -233,7 +218,7 @@ impl FromRequestParts<AppState> for ApiUserIn {
             });
         }
         let ApiUser(me) = ApiUser::from_request_parts(parts, state).await?;
-        let (programme, standing) = crate::actions::programmes::find_as(state, &slug, &me).await?;
+        let (programme, standing) = trellis_app::programmes::find_as(state, &slug, &me).await?;
         Ok(Self {
             me,
             programme,
@@ -263,7 +248,7 @@ pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
     let mut c = Cookie::new(SESSION_COOKIE, token);
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
-    c.set_secure(state.config.secure_cookies);
+    c.set_secure(state.secure_cookies);
     c.set_path("/");
     c.set_max_age(time_from_chrono(session_lifetime()));
     c
@@ -293,7 +278,7 @@ pub async fn reject_cross_site(
         && bearer(req.headers()).is_none()
         && is_cross_site(req.headers(), &state.config.site.public_url)
     {
-        let err = AppError::Status {
+        let err = WebError::Status {
             status: StatusCode::FORBIDDEN,
             code: "cross_site",
             message: "Cross-site form submissions are not accepted.".into(),

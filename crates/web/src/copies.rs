@@ -1,11 +1,11 @@
 //! The copies members keep: the agreement and the development plan as PDF files; and the one
 //! way to send any file as a download.
 
-use crate::actions::development::GoalView;
-use crate::actions::relationships::{AgreementView, Workspace};
 use crate::pdf::{Block, document};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use trellis_app::development::GoalView;
+use trellis_app::relationships::{AgreementView, Workspace};
 use trellis_domain::development::{GOAL_KINDS, GOAL_STATUSES, label_of};
 use trellis_domain::workspace::AGREEMENT_FIELDS;
 
@@ -122,3 +122,26 @@ pub fn download(bytes: impl Into<axum::body::Body>, content_type: &str, name: &s
 
 pub const PDF: &str = "application/pdf";
 pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// A CSV file as a response body: one already written, or one streamed a page at a time (an
+/// error stops the stream, and is logged).
+pub fn csv_body(csv: trellis_app::exports::Csv) -> axum::body::Body {
+    use trellis_app::exports::Csv;
+    match csv {
+        Csv::Ready(bytes) => bytes.into(),
+        Csv::Paged(pager) => {
+            let stream = futures_util::stream::unfold(Some(pager), |pager| async move {
+                let mut pager = pager?;
+                match pager.next_chunk().await {
+                    Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(chunk), Some(pager))),
+                    Ok(None) => None,
+                    Err(e) => {
+                        tracing::error!(error = %e, "export stopped");
+                        Some((Err(std::io::Error::other(e.to_string())), None))
+                    }
+                }
+            });
+            axum::body::Body::from_stream(stream)
+        }
+    }
+}

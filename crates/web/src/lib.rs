@@ -1,16 +1,15 @@
-//! Trellis on the web: server-rendered pages (askama, htmx) and the JSON API under `/api/v1`,
-//! both calling the same actions in [`actions`], which hold one transaction per action.
+//! Trellis on the web: server-rendered pages (askama) and the JSON API under `/api/v1`, both
+//! calling the same actions of [`trellis_app`], which hold one transaction per action.
 
-pub mod actions;
 mod api;
 mod auth;
 mod charts;
 mod copies;
 mod error;
 mod pages;
-pub mod passwords;
 mod pdf;
 mod state;
+mod uploads;
 
 pub use api::openapi;
 pub use auth::CurrentUser;

@@ -15,7 +15,7 @@ mod requests;
 mod webhooks;
 
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::error::AppError;
+use crate::error::WebError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -23,6 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
+use trellis_app::AppError;
 use trellis_domain::Invalid;
 use trellis_store::programmes as store_programmes;
 
@@ -212,7 +213,7 @@ struct ErrorPage {
 }
 
 /// The 4xx/5xx page for an error.
-pub fn error_page(e: &AppError, c: Option<Chrome>) -> Response {
+pub fn error_page(e: &WebError, c: Option<Chrome>) -> Response {
     e.log();
     let title = match e.status() {
         StatusCode::NOT_FOUND => "Page not found".to_owned(),
@@ -224,7 +225,7 @@ pub fn error_page(e: &AppError, c: Option<Chrome>) -> Response {
         _ => "There is a problem".to_owned(),
     };
     let message = match e {
-        AppError::NotFound(_) => "If you typed the web address, check it is correct. If you followed a link, it may be out of date.".to_owned(),
+        WebError::App(AppError::NotFound(_)) => "If you typed the web address, check it is correct. If you followed a link, it may be out of date.".to_owned(),
         other => other.public_message(),
     };
     render(
@@ -239,13 +240,13 @@ pub fn error_page(e: &AppError, c: Option<Chrome>) -> Response {
 
 /// Page handlers return this: an error becomes the matching error page.
 pub struct PageError {
-    error: AppError,
+    error: WebError,
     /// The page header to show with the error (who is signed in), when known.
     chrome: Option<Box<Chrome>>,
 }
 
 impl PageError {
-    pub fn new(error: impl Into<AppError>, chrome: Chrome) -> Self {
+    pub fn new(error: impl Into<WebError>, chrome: Chrome) -> Self {
         Self {
             error: error.into(),
             chrome: Some(Box::new(chrome)),
@@ -253,7 +254,7 @@ impl PageError {
     }
 }
 
-impl<E: Into<AppError>> From<E> for PageError {
+impl<E: Into<WebError>> From<E> for PageError {
     fn from(e: E) -> Self {
         Self {
             error: e.into(),
@@ -275,7 +276,7 @@ pub async fn not_found(
     axum::extract::State(s): axum::extract::State<AppState>,
     uri: axum::http::Uri,
 ) -> Response {
-    let e = AppError::NotFound("page");
+    let e = WebError::from(AppError::NotFound("page"));
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError(e).into_response();
     }

@@ -1,35 +1,35 @@
-use std::sync::Arc;
+use trellis_app::{App, AppConfig};
 use trellis_domain::clock::SharedClock;
-use trellis_domain::mail::Site;
 use trellis_store::Store;
 
 /// What the web layer needs to know about the installation.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    pub site: Site,
-    /// Host part used in Message-IDs of queued mail.
-    pub mail_host: String,
+    pub app: AppConfig,
     /// Set the `Secure` flag on cookies (true when the public URL is https).
     pub secure_cookies: bool,
 }
 
+/// The application and what only the web needs beside it.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub clock: SharedClock,
-    pub config: Arc<WebConfig>,
+    pub app: App,
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: SharedClock, config: WebConfig) -> Self {
         Self {
-            store,
-            clock,
-            config: Arc::new(config),
+            app: App::new(store, clock, config.app),
+            secure_cookies: config.secure_cookies,
         }
     }
+}
 
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
     }
 }

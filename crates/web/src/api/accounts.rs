@@ -1,5 +1,4 @@
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::actions::accounts as act;
 use crate::auth::{ApiUser, ClientAddress};
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -8,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use trellis_app::accounts as act;
 use trellis_domain::profile::{Profile, ProfileInput};
 use trellis_store::accounts::{ApiToken, User};
 use trellis_store::programmes;
@@ -297,7 +297,7 @@ pub async fn patch_me(
     act::update_profile(&s, &me.user, &input).await?;
     let user = trellis_store::accounts::user_by_id(&s.store.db, me.id())
         .await?
-        .ok_or(crate::error::AppError::NotFound("account"))?;
+        .ok_or(trellis_app::AppError::NotFound("account"))?;
     Ok(Json(me_out(&s, &user).await?))
 }
 
@@ -311,7 +311,7 @@ pub async fn export(
     ApiUser(me): ApiUser,
 ) -> ApiResult<axum::response::Response> {
     Ok(my_data_download(
-        crate::actions::my_data::export(&s, &me).await?,
+        trellis_app::my_data::export(&s, &me).await?,
     ))
 }
 
@@ -341,12 +341,12 @@ pub async fn erase(
     ApiJson(b): ApiJson<EraseBody>,
 ) -> ApiResult<StatusCode> {
     if b.confirm.trim() != "erase my account" {
-        return Err(crate::error::AppError::invalid(
+        return Err(trellis_app::AppError::invalid(
             "confirm",
             "Type \"erase my account\" to confirm",
         )
         .into());
     }
-    crate::actions::my_data::erase(&s, &me).await?;
+    trellis_app::my_data::erase(&s, &me).await?;
     Ok(StatusCode::NO_CONTENT)
 }

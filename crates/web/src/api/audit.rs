@@ -1,11 +1,12 @@
 use super::json::{ApiQuery, ErrorBody};
 use crate::auth::ApiUser;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use trellis_app::AppError;
 use trellis_store::audit::{self, AuditRow, Filter};
 
 #[derive(Deserialize, utoipa::IntoParams, Default)]
@@ -25,7 +26,7 @@ impl AuditQuery {
     /// The store filter, once the programme slug is resolved and the range checked.
     pub async fn filter(&self, s: &AppState) -> Result<Filter, AppError> {
         let programme_id = match self.programme.as_deref().filter(|p| !p.is_empty()) {
-            Some(slug) => Some(crate::actions::programmes::find(s, slug).await?.id),
+            Some(slug) => Some(trellis_app::programmes::find(s, slug).await?.id),
             None => None,
         };
         if let (Some(a), Some(b)) = (self.since, self.until)

@@ -1,6 +1,4 @@
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::actions::concerns::{self as act, ConcernView};
-use crate::actions::programmes::find;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -8,6 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use trellis_app::concerns::{self as act, ConcernView};
+use trellis_app::programmes::find;
 use trellis_domain::concern::ReportInput;
 use utoipa::ToSchema;
 

@@ -2,14 +2,14 @@
 //! preview.
 
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::actions::email_texts::{self as act, EmailText, Preview, WordingInput};
-use crate::actions::programmes::find;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use trellis_app::email_texts::{self as act, EmailText, Preview, WordingInput};
+use trellis_app::programmes::find;
 
 /// The letters the programme may reword, each with the wording in use.
 #[utoipa::path(get, path = "/programmes/{slug}/email-texts", tag = "email texts", security(("bearer" = [])), params(("slug" = String, Path)),

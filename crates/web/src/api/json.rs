@@ -2,7 +2,7 @@
 //! carrying the parser's message, a body over the limit a 413; a path or query parameter that
 //! does not parse is a 400 naming it.
 
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, WebError};
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, RawPathParams};
@@ -22,7 +22,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         serde_path_to_error::deserialize(de).map(Self).map_err(|e| {
             let field = e.path().to_string();
             let message = format!("The query parameter {field} is not valid: {}", e.inner());
-            ApiError(AppError::BadParameter { field, message })
+            ApiError(WebError::BadParameter { field, message })
         })
     }
 }
@@ -51,9 +51,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
                     _ => names.first().cloned().unwrap_or_else(|| "path".into()),
                 };
                 let message = format!("The path parameter {field} is not valid: {}", e.body_text());
-                Err(ApiError(AppError::BadParameter { field, message }))
+                Err(ApiError(WebError::BadParameter { field, message }))
             }
-            Err(other) => Err(ApiError(AppError::Status {
+            Err(other) => Err(ApiError(WebError::Status {
                 status: other.status(),
                 code: "bad_request",
                 message: other.body_text(),
@@ -63,10 +63,19 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 }
 
 #[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+#[from_request(via(axum::Json), rejection(BadJson))]
 pub struct ApiJson<T>(pub T);
 
-impl From<JsonRejection> for ApiError {
+/// A JSON body refused, in the API's error shape.
+pub struct BadJson(ApiError);
+
+impl axum::response::IntoResponse for BadJson {
+    fn into_response(self) -> axum::response::Response {
+        self.0.into_response()
+    }
+}
+
+impl From<JsonRejection> for BadJson {
     fn from(r: JsonRejection) -> Self {
         let status = r.status();
         let code = match status {
@@ -80,11 +89,11 @@ impl From<JsonRejection> for ApiError {
         } else {
             status
         };
-        ApiError(AppError::Status {
+        Self(ApiError(WebError::Status {
             status,
             code,
             message: r.body_text(),
-        })
+        }))
     }
 }
 

@@ -1,8 +1,6 @@
 //! Cohort matching rounds (programme staff).
 
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::actions::matching::{self as act, RoundInput, RoundView};
-use crate::actions::programmes::find;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -10,6 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use trellis_app::matching::{self as act, RoundInput, RoundView};
+use trellis_app::programmes::find;
 
 /// The programme's matching rounds, newest first.
 #[utoipa::path(get, path = "/programmes/{slug}/matching-rounds", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path)),

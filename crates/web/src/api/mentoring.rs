@@ -1,8 +1,6 @@
 use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
-use crate::actions::programmes::find;
 use crate::auth::{ApiUser, ApiUserIn, MaybeUserApi};
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -11,6 +9,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use trellis_app::AppError;
+use trellis_app::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
+use trellis_app::programmes::find;
 use trellis_domain::application::{self, ApplicationInput};
 use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow};
 use trellis_store::taxonomy::{self, Term};
@@ -73,7 +74,7 @@ pub async fn add_term(
     ApiJson(b): ApiJson<NewTermBody>,
 ) -> ApiResult<(StatusCode, Json<TaxonomyOut>)> {
     let p = find(&s, &slug).await?;
-    crate::actions::taxonomy::add(&s, &me, &p, &b.kind, &b.label).await?;
+    trellis_app::taxonomy::add(&s, &me, &p, &b.kind, &b.label).await?;
     Ok((
         StatusCode::CREATED,
         Json(taxonomy_out(&act::taxonomy(&s, &p).await?)),
@@ -98,7 +99,7 @@ pub async fn patch_term(
     ApiJson(b): ApiJson<TermPatch>,
 ) -> ApiResult<Json<TaxonomyOut>> {
     let p = find(&s, &slug).await?;
-    crate::actions::taxonomy::change(&s, &me, &p, id, b.label.as_deref(), b.retired).await?;
+    trellis_app::taxonomy::change(&s, &me, &p, id, b.label.as_deref(), b.retired).await?;
     Ok(Json(taxonomy_out(&act::taxonomy(&s, &p).await?)))
 }
 
@@ -251,7 +252,7 @@ pub async fn decision(
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::decide(&s, &me, id, &b.decision, &b.message).await?;
-    let p = crate::actions::programmes::find_by_id(&s, a.programme_id).await?;
+    let p = trellis_app::programmes::find_by_id(&s, a.programme_id).await?;
     let history = store::events(&s.store.db, id).await?;
     Ok(Json(application_out(
         &s,
@@ -280,7 +281,7 @@ pub async fn resubmit(
     ApiJson(b): ApiJson<ResubmitBody>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::resubmit(&s, &me, id, &b.answer, &b.application).await?;
-    let p = crate::actions::programmes::find_by_id(&s, a.programme_id).await?;
+    let p = trellis_app::programmes::find_by_id(&s, a.programme_id).await?;
     let history = store::events(&s.store.db, id).await?;
     Ok(Json(application_out(
         &s,
@@ -299,7 +300,7 @@ pub async fn withdraw(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::withdraw(&s, &me, id).await?;
-    let p = crate::actions::programmes::find_by_id(&s, a.programme_id).await?;
+    let p = trellis_app::programmes::find_by_id(&s, a.programme_id).await?;
     let history = store::events(&s.store.db, id).await?;
     Ok(Json(application_out(
         &s,
@@ -519,7 +520,7 @@ pub async fn confirm_refresh(
     MaybeUserApi(who): MaybeUserApi,
     ApiJson(b): ApiJson<RefreshBody>,
 ) -> ApiResult<Json<RefreshOut>> {
-    let r = act::confirm_refresh(&s, who.as_ref(), &b.token).await?;
+    let r = act::confirm_refresh(&s, who.as_deref(), &b.token).await?;
     Ok(Json(RefreshOut {
         programme: r.programme_slug,
         listed_again: r.relisted,

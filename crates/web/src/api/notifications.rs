@@ -1,10 +1,10 @@
 use super::json::{ApiPath, ErrorBody};
-use crate::actions::notifications as act;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use trellis_app::notifications as act;
 use utoipa::ToSchema;
 
 #[derive(Debug, serde::Serialize, ToSchema)]

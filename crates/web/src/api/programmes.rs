@@ -1,14 +1,15 @@
 use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::actions::imports::{self, ImportReport};
-use crate::actions::programmes as act;
 use crate::auth::ApiUser;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use trellis_app::AppError;
+use trellis_app::imports::{self, ImportReport};
+use trellis_app::programmes as act;
 use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::{self as store, MemberSummary, Programme, StaffMember};
@@ -420,16 +421,16 @@ pub struct QueuesQuery {
 /// the annual refresh, concerns you handle, and quiet relationships. Names, dates and states
 /// only.
 #[utoipa::path(get, path = "/programmes/{slug}/queues", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), QueuesQuery),
-    responses((status = 200, body = crate::actions::queues::Queues), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = trellis_app::queues::Queues), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn queues(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(q): ApiQuery<QueuesQuery>,
-) -> ApiResult<Json<crate::actions::queues::Queues>> {
-    let p = crate::actions::programmes::find(&s, &slug).await?;
+) -> ApiResult<Json<trellis_app::queues::Queues>> {
+    let p = trellis_app::programmes::find(&s, &slug).await?;
     Ok(Json(
-        crate::actions::queues::queues(&s, &me, &p, q.quiet_days).await?,
+        trellis_app::queues::queues(&s, &me, &p, q.quiet_days).await?,
     ))
 }
 
@@ -442,16 +443,16 @@ pub async fn export(
     ApiUser(me): ApiUser,
     ApiPath((slug, file)): ApiPath<(String, String)>,
 ) -> ApiResult<axum::response::Response> {
-    use crate::actions::exports::{self as ex, Export};
+    use trellis_app::exports::{self as ex, Export};
     let what = match file.as_str() {
         "members.csv" => Export::Members,
         "mentors.csv" => Export::Mentors,
         _ => return Err(AppError::NotFound("export").into()),
     };
-    let p = crate::actions::programmes::find(&s, &slug).await?;
-    let body = ex::for_staff(&s, &me, &p, what).await?;
+    let p = trellis_app::programmes::find(&s, &slug).await?;
+    let pager = ex::for_staff(&s, &me, &p, what).await?;
     Ok(crate::copies::download(
-        body,
+        crate::copies::csv_body(ex::Csv::Paged(pager)),
         crate::copies::CSV,
         &format!("{slug}-{file}"),
     ))
@@ -461,35 +462,35 @@ pub async fn export(
 /// month, time to match, acceptance by choice, relationships by model and phase, mentor
 /// capacity, and evaluation averages by quarter (null under 5 answers). A period (`from`, `to`,
 /// YYYY-MM-DD; by default the last twelve months) and a cohort (intake year).
-#[utoipa::path(get, path = "/programmes/{slug}/dashboard", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), crate::actions::dashboard::Filter),
-    responses((status = 200, body = crate::actions::dashboard::Dashboard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, description = "a bad date or cohort, or a period that ends before it starts", body = ErrorBody)))]
+#[utoipa::path(get, path = "/programmes/{slug}/dashboard", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), trellis_app::dashboard::Filter),
+    responses((status = 200, body = trellis_app::dashboard::Dashboard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, description = "a bad date or cohort, or a period that ends before it starts", body = ErrorBody)))]
 pub async fn dashboard(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath(slug): ApiPath<String>,
-    ApiQuery(f): ApiQuery<crate::actions::dashboard::Filter>,
-) -> ApiResult<Json<crate::actions::dashboard::Dashboard>> {
+    ApiQuery(f): ApiQuery<trellis_app::dashboard::Filter>,
+) -> ApiResult<Json<trellis_app::dashboard::Dashboard>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(
-        crate::actions::dashboard::dashboard(&s, &me, &p, &f).await?,
+        trellis_app::dashboard::dashboard(&s, &me, &p, &f).await?,
     ))
 }
 
 /// A report as CSV (office, director, admin): `figures.csv` (the dashboard's figures for the
 /// period and cohort) or `relationships.csv` (every relationship of the cohort with its model,
 /// phase, dates and members; never content).
-#[utoipa::path(get, path = "/programmes/{slug}/reports/{name}", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), ("name" = String, Path, description = "figures.csv or relationships.csv"), crate::actions::dashboard::Filter),
+#[utoipa::path(get, path = "/programmes/{slug}/reports/{name}", tag = "programmes", security(("bearer" = [])), params(("slug" = String, Path), ("name" = String, Path, description = "figures.csv or relationships.csv"), trellis_app::dashboard::Filter),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn report(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath((slug, name)): ApiPath<(String, String)>,
-    ApiQuery(f): ApiQuery<crate::actions::dashboard::Filter>,
+    ApiQuery(f): ApiQuery<trellis_app::dashboard::Filter>,
 ) -> ApiResult<axum::response::Response> {
     let p = act::find(&s, &slug).await?;
-    let body = crate::actions::dashboard::report(&s, &me, &p, &name, &f).await?;
+    let csv = trellis_app::dashboard::report(&s, &me, &p, &name, &f).await?;
     Ok(crate::copies::download(
-        body,
+        crate::copies::csv_body(csv),
         crate::copies::CSV,
         &format!("{slug}-{name}"),
     ))
@@ -504,7 +505,7 @@ pub async fn webhooks(
     ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<trellis_store::webhooks::Webhook>>> {
     let p = act::find(&s, &slug).await?;
-    Ok(Json(crate::actions::webhooks::list(&s, &me, &p).await?))
+    Ok(Json(trellis_app::webhooks::list(&s, &me, &p).await?))
 }
 
 /// Register a webhook (admin): a URL and the events it wants — `application.decided`,
@@ -513,18 +514,18 @@ pub async fn webhooks(
 /// `Trellis-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` keyed with the
 /// secret returned here once; a delivery that does not get a 2xx is retried with back-off.
 #[utoipa::path(post, path = "/programmes/{slug}/webhooks", tag = "webhooks", security(("bearer" = [])), params(("slug" = String, Path)),
-    request_body = crate::actions::webhooks::WebhookInput,
-    responses((status = 201, body = crate::actions::webhooks::Registered), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = trellis_app::webhooks::WebhookInput,
+    responses((status = 201, body = trellis_app::webhooks::Registered), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn register_webhook(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath(slug): ApiPath<String>,
-    ApiJson(b): ApiJson<crate::actions::webhooks::WebhookInput>,
-) -> ApiResult<(StatusCode, Json<crate::actions::webhooks::Registered>)> {
+    ApiJson(b): ApiJson<trellis_app::webhooks::WebhookInput>,
+) -> ApiResult<(StatusCode, Json<trellis_app::webhooks::Registered>)> {
     let p = act::find(&s, &slug).await?;
     Ok((
         StatusCode::CREATED,
-        Json(crate::actions::webhooks::register(&s, &me, &p, &b).await?),
+        Json(trellis_app::webhooks::register(&s, &me, &p, &b).await?),
     ))
 }
 
@@ -537,7 +538,7 @@ pub async fn remove_webhook(
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> ApiResult<StatusCode> {
     let p = act::find(&s, &slug).await?;
-    crate::actions::webhooks::remove(&s, &me, &p, id).await?;
+    trellis_app::webhooks::remove(&s, &me, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -552,6 +553,6 @@ pub async fn webhook_deliveries(
 ) -> ApiResult<Json<Vec<trellis_store::webhooks::Delivery>>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(
-        crate::actions::webhooks::deliveries(&s, &me, &p, id).await?,
+        trellis_app::webhooks::deliveries(&s, &me, &p, id).await?,
     ))
 }

@@ -1,9 +1,4 @@
 use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::actions::development::{
-    self as dev, Assessments, ChecklistStage, EvaluationView, GoalView, QuestionResult,
-};
-use crate::actions::meetings::{self as meetings_act, MeetingView};
-use crate::actions::relationships::{self as act, AgreementView, LogView, RelationshipView};
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -11,6 +6,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use trellis_app::development::{
+    self as dev, Assessments, ChecklistStage, EvaluationView, GoalView, QuestionResult,
+};
+use trellis_app::meetings::{self as meetings_act, MeetingView};
+use trellis_app::relationships::{self as act, AgreementView, LogView, RelationshipView};
 use trellis_domain::development::{Assessment, Goal};
 use trellis_domain::evaluation::EvaluationInput;
 use trellis_domain::meeting::MeetingInput;
@@ -279,7 +279,7 @@ pub async fn revoke_feed(State(s): State<AppState>, ApiUser(me): ApiUser) -> Api
     if meetings_act::revoke_feed(&s, &me).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(crate::error::AppError::NotFound("calendar feed").into())
+        Err(trellis_app::AppError::NotFound("calendar feed").into())
     }
 }
 
@@ -429,7 +429,7 @@ pub async fn evaluation_results(
     ApiUser(me): ApiUser,
     ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<QuestionResult>>> {
-    let p = crate::actions::programmes::find(&s, &slug).await?;
+    let p = trellis_app::programmes::find(&s, &slug).await?;
     Ok(Json(dev::summary(&s, &me, &p).await?))
 }
 
@@ -449,14 +449,14 @@ pub struct NewRelationship {
 
 fn roles(
     members: &[NewMember],
-) -> Result<Vec<(i64, trellis_domain::workspace::Role)>, crate::error::AppError> {
+) -> Result<Vec<(i64, trellis_domain::workspace::Role)>, trellis_app::AppError> {
     members
         .iter()
         .map(|m| {
             trellis_domain::workspace::Role::parse(m.role.trim())
                 .map(|r| (m.user_id, r))
                 .ok_or_else(|| {
-                    crate::error::AppError::invalid(
+                    trellis_app::AppError::invalid(
                         "members",
                         format!("Unknown role '{}': choose mentor, mentee or peer", m.role),
                     )
@@ -476,7 +476,7 @@ pub async fn create(
     ApiPath(slug): ApiPath<String>,
     ApiJson(b): ApiJson<NewRelationship>,
 ) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
-    let p = crate::actions::programmes::find(&s, &slug).await?;
+    let p = trellis_app::programmes::find(&s, &slug).await?;
     let id = act::create(&s, &me, &p, &b.model, &roles(&b.members)?).await?;
     let ws = act::visible(&s, &me, id).await?;
     Ok((StatusCode::CREATED, Json(act::overview(&s, &ws).await?)))

@@ -1,6 +1,4 @@
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::actions::programmes::{find, standing};
-use crate::actions::requests::{self as act, RequestView, Viewer};
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -8,6 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use trellis_app::programmes::{find, standing};
+use trellis_app::requests::{self as act, RequestView, Viewer};
 use trellis_domain::request::RequestInput;
 use trellis_domain::role::StaffRole;
 use trellis_store::requests as store;
@@ -225,7 +225,7 @@ pub async fn put_cv(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> ApiResult<StatusCode> {
-    let bytes = act::read_upload(body).await?;
+    let bytes = crate::uploads::read_cv(body).await?;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
@@ -243,7 +243,11 @@ pub async fn get_cv(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<axum::response::Response> {
     let f = act::cv(&s, &me, id).await?;
-    Ok(act::download(f))
+    Ok(crate::copies::download(
+        f.bytes,
+        &f.content_type,
+        &f.file_name,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

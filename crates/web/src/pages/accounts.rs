@@ -1,9 +1,7 @@
 //! Register, verify, sign in and out, password reset, profile and tokens.
 
 use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
-use crate::actions::accounts::{self as act, LinkOutcome};
 use crate::auth::{self, ClientAddress, MaybeUser, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -11,6 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::{CookieJar, Form};
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::accounts::{self as act, LinkOutcome};
 use trellis_domain::profile::{CAREER_STAGES, CHANNELS, ProfileInput};
 use trellis_store::accounts::{ApiToken, list_api_tokens};
 
@@ -258,10 +258,10 @@ pub async fn sign_in(
         Err(e)
             if matches!(
                 e,
-                AppError::Invalid(_) | AppError::TooManyRequests(_) | AppError::Status { .. }
+                AppError::Invalid(_) | AppError::TooManyRequests(_) | AppError::Unconfirmed(_)
             ) =>
         {
-            let status = e.status();
+            let status = crate::error::status_of(&e);
             let form = FormState::with(&[("email", &f.email)]).failed(&e);
             let page = SignInPage {
                 c: Chrome::new(&s, None),
@@ -613,7 +613,7 @@ pub async fn token_revoke(
 /// The member's own archive (see `actions::my_data`), from their profile page.
 pub(super) async fn my_data(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
-    let v = crate::actions::my_data::export(&s, &me)
+    let v = trellis_app::my_data::export(&s, &me)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
     Ok(crate::api::my_data_download(v))
@@ -642,7 +642,7 @@ pub(super) async fn erase_account(
             c,
         ));
     }
-    crate::actions::my_data::erase(&s, &me)
+    trellis_app::my_data::erase(&s, &me)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
     let page = MessagePage {

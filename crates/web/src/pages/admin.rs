@@ -2,10 +2,7 @@
 //! audit log. Each handler checks the role on the server; the links are only a convenience.
 
 use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::actions::imports::{self, ImportReport};
-use crate::actions::programmes as act;
 use crate::auth::{CurrentUser, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -15,6 +12,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::imports::{self, ImportReport};
+use trellis_app::programmes as act;
 use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
 use trellis_domain::{FieldError, Invalid};
@@ -608,27 +608,27 @@ async fn import(
     while let Some(field) = mp
         .next_field()
         .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
+        .map_err(|e| crate::error::WebError::BadRequest(e.body_text()))?
     {
         match field.name().unwrap_or("") {
             "csrf_token" => {
                 csrf = field
                     .text()
                     .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+                    .map_err(|e| crate::error::WebError::BadRequest(e.body_text()))?
             }
             "file" => {
                 file = field
                     .bytes()
                     .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+                    .map_err(|e| crate::error::WebError::BadRequest(e.body_text()))?
                     .to_vec()
             }
             "kind" => {
                 kind = field
                     .text()
                     .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
+                    .map_err(|e| crate::error::WebError::BadRequest(e.body_text()))?
             }
             "skip_bad" => skip_bad = true,
             "dry_run" => dry_run = true,
@@ -856,9 +856,7 @@ async fn add_term(
     let p = act::find(&s, &slug)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    match crate::actions::taxonomy::add(&s, &me, &p, &f.kind, f.label.as_deref().unwrap_or(""))
-        .await
-    {
+    match trellis_app::taxonomy::add(&s, &me, &p, &f.kind, f.label.as_deref().unwrap_or("")).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/admin/programmes/{}/taxonomy", p.slug)).into_response())
         }
@@ -882,7 +880,7 @@ async fn change_term(
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
     let retired = f.retired.as_deref().map(|r| r == "yes");
-    match crate::actions::taxonomy::change(&s, &me, &p, id, f.label.as_deref(), retired).await {
+    match trellis_app::taxonomy::change(&s, &me, &p, id, f.label.as_deref(), retired).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/admin/programmes/{}/taxonomy", p.slug)).into_response())
         }

@@ -1,10 +1,7 @@
 //! Pages for concerns: report one, follow the ones you reported, handle the ones routed to you.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::actions::concerns::{self as act, ConcernView};
-use crate::actions::programmes::find;
 use crate::auth::{CurrentUser, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -14,6 +11,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::concerns::{self as act, ConcernView};
+use trellis_app::programmes::find;
 use trellis_domain::concern::ReportInput;
 use trellis_store::programmes::Programme;
 
@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/concerns/{id}/lift-pause", post(lift_pause))
 }
 
-fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
     move |e| PageError::new(e, c.clone())
 }
 

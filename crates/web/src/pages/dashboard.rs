@@ -2,8 +2,6 @@
 //! table, a period and cohort filter, CSV downloads, and a layout that prints.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::actions::dashboard::{self as act, Dashboard, Filter};
-use crate::actions::programmes::find;
 use crate::auth::PageUser;
 use crate::charts;
 use crate::state::AppState;
@@ -12,6 +10,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
+use trellis_app::dashboard::{self as act, Dashboard, Filter};
+use trellis_app::programmes::find;
 use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
@@ -164,7 +164,7 @@ async fn dashboard(
             d: Some(d),
             query,
         })),
-        Err(e @ crate::error::AppError::Invalid(_)) => Ok(render(
+        Err(e @ trellis_app::AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &DashboardPage {
                 c,
@@ -201,11 +201,11 @@ async fn report(
     let p = find(&s, &slug)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    let body = act::report(&s, &me, &p, &name, &filter)
+    let csv = act::report(&s, &me, &p, &name, &filter)
         .await
         .map_err(|e| PageError::new(e, c))?;
     Ok(crate::copies::download(
-        body,
+        crate::copies::csv_body(csv),
         crate::copies::CSV,
         &format!("{slug}-{name}"),
     ))

@@ -2,10 +2,7 @@
 //! reword it with a preview of the letter as a member would get it.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::actions::email_texts::{self as act, EmailText, Preview, WordingInput};
-use crate::actions::programmes::find;
 use crate::auth::PageUser;
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -15,6 +12,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::email_texts::{self as act, EmailText, Preview, WordingInput};
+use trellis_app::programmes::find;
 use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {

@@ -2,10 +2,7 @@
 //! with pin / forbid and publish.
 
 use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::actions::matching::{self as act, RoundInput, RoundView};
-use crate::actions::programmes::find;
 use crate::auth::PageUser;
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -15,6 +12,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::matching::{self as act, RoundInput, RoundView};
+use trellis_app::programmes::find;
 use trellis_domain::cohort::PARTS;
 use trellis_store::matching_rounds::Round;
 use trellis_store::programmes::Programme;
@@ -250,7 +250,7 @@ async fn shown(
     let (status, f) = match outcome {
         Ok(()) => (StatusCode::OK, FormState::default()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            (e.status(), FormState::default().failed(&e))
+            (crate::error::status_of(&e), FormState::default().failed(&e))
         }
         Err(e) => return Err(PageError::new(e, c)),
     };

@@ -2,10 +2,7 @@
 //! listing and the refresh confirmation.
 
 use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
-use crate::actions::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
-use crate::actions::programmes::{find, find_as};
 use crate::auth::{CurrentUser, MaybeUser, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -15,6 +12,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
+use trellis_app::programmes::{find, find_as};
 use trellis_domain::application::{self, ApplicationInput, TargetStatus};
 use trellis_domain::profile::CHANNELS;
 use trellis_domain::role::{StaffRole, Standing};
@@ -39,7 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/refresh/confirm", get(confirm_refresh))
 }
 
-fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
     move |e| PageError::new(e, c.clone())
 }
 
@@ -700,7 +700,7 @@ async fn listing_page(
         None => false,
     };
     let applications = store::applications_of(&s.store.db, p.id, me.id()).await?;
-    let standing = crate::actions::programmes::standing(s, &p, me).await?;
+    let standing = trellis_app::programmes::standing(s, &p, me).await?;
     Ok(ListingPage {
         c: Chrome::new(s, Some(me)),
         f,
@@ -783,7 +783,7 @@ async fn change_listing(
         },
         _ => {
             return Err(PageError::new(
-                AppError::BadRequest("Unknown change".into()),
+                crate::error::WebError::BadRequest("Unknown change".into()),
                 c,
             ));
         }
@@ -823,7 +823,7 @@ async fn confirm_refresh(
     Query(q): Query<TokenQuery>,
 ) -> PageResult {
     let c = Chrome::new(&s, who.as_ref());
-    let r = act::confirm_refresh(&s, who.as_ref(), &q.token)
+    let r = act::confirm_refresh(&s, who.as_deref(), &q.token)
         .await
         .map_err(page_err(&c))?;
     let text = if r.relisted {

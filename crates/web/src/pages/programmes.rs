@@ -1,7 +1,6 @@
 //! The public programme page and joining.
 
 use super::{Chrome, CsrfForm, PageResult, ok};
-use crate::actions::programmes as act;
 use crate::auth::{MaybeUser, PageUser};
 use crate::state::AppState;
 use askama::Template;
@@ -9,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::programmes as act;
 use trellis_domain::programme::Settings;
 use trellis_domain::role::Standing;
 use trellis_store::programmes::{self as store, Programme, StaffMember};

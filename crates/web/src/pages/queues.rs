@@ -1,8 +1,6 @@
 //! The work queues page of a programme, for its office, mentorship director and admins.
 
 use super::{Chrome, PageError, PageResult, ok};
-use crate::actions::programmes::find;
-use crate::actions::queues::{self as act, Item, Queues};
 use crate::auth::PageUser;
 use crate::state::AppState;
 use askama::Template;
@@ -10,6 +8,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use serde::Deserialize;
+use trellis_app::programmes::find;
+use trellis_app::queues::{self as act, Item, Queues};
 use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {

@@ -2,13 +2,7 @@
 //! signatures, comparison) and the mentoring log.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::actions::development::{self as dev, Assessments, ChecklistStage, GoalView};
-use crate::actions::meetings::{self as meetings_act, MeetingView};
-use crate::actions::relationships::{
-    self as act, AgreementView, LogView, RelationshipView, Seat, Workspace,
-};
 use crate::auth::{CurrentUser, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -19,6 +13,12 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use std::collections::HashMap;
+use trellis_app::AppError;
+use trellis_app::development::{self as dev, Assessments, ChecklistStage, GoalView};
+use trellis_app::meetings::{self as meetings_act, MeetingView};
+use trellis_app::relationships::{
+    self as act, AgreementView, LogView, RelationshipView, Seat, Workspace,
+};
 use trellis_domain::development::Goal;
 use trellis_domain::meeting::{MODES, MeetingInput};
 use trellis_domain::workspace::{AGREEMENT_FIELDS, Agreement, LogInput, Phase};
@@ -76,7 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{file}", get(calendar_feed))
 }
 
-fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
     move |e| PageError::new(e, c.clone())
 }
 
@@ -1203,7 +1203,7 @@ async fn new_relationship(
     Path(slug): Path<String>,
 ) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
-    let p = crate::actions::programmes::find(&s, &slug)
+    let p = trellis_app::programmes::find(&s, &slug)
         .await
         .map_err(page_err(&c))?;
     Ok(ok(&NewRelationshipPage {
@@ -1236,7 +1236,7 @@ async fn create_relationship(
     use trellis_domain::workspace::Role;
     let c = Chrome::new(&s, Some(&me));
     me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    let p = crate::actions::programmes::find(&s, &slug)
+    let p = trellis_app::programmes::find(&s, &slug)
         .await
         .map_err(page_err(&c))?;
     // Members are named by their email addresses, one a line (or separated by commas).

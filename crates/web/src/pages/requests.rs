@@ -3,11 +3,7 @@
 //! programme's requests, and the notification centre.
 
 use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::actions::notifications as notes;
-use crate::actions::programmes::{find, standing};
-use crate::actions::requests::{self as act, RequestView, Upload, Viewer};
 use crate::auth::{CurrentUser, PageUser};
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -17,6 +13,10 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::notifications as notes;
+use trellis_app::programmes::{find, standing};
+use trellis_app::requests::{self as act, RequestView, Upload, Viewer};
 use trellis_domain::error::FieldError;
 use trellis_domain::profile::CHANNELS;
 use trellis_domain::request::{CV_TOO_LARGE, FOCUS, MAX_CV_BYTES, RequestInput};
@@ -61,7 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/{id}", get(open_notification))
 }
 
-fn page_err(c: &Chrome) -> impl Fn(AppError) -> PageError + '_ {
+fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
     move |e| PageError::new(e, c.clone())
 }
 
@@ -301,7 +301,7 @@ impl SentForm {
 
 /// Reads the form: every field as typed, and the file unless it is too large (then only the
 /// error is kept).
-async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
+async fn read_form(mut mp: Multipart) -> Result<SentForm, crate::error::WebError> {
     let mut out = SentForm {
         values: Vec::new(),
         cv: None,
@@ -311,7 +311,9 @@ async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if out.values.is_empty() => return Err(AppError::BadRequest(e.body_text())),
+            Err(e) if out.values.is_empty() => {
+                return Err(crate::error::WebError::BadRequest(e.body_text()));
+            }
             Err(_) => {
                 out.cv_error = Some(FieldError::new("cv", CV_TOO_LARGE));
                 break;
@@ -348,7 +350,7 @@ async fn read_form(mut mp: Multipart) -> Result<SentForm, AppError> {
             let text = field
                 .text()
                 .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+                .map_err(|e| crate::error::WebError::BadRequest(e.body_text()))?;
             out.values.push((name, text));
         }
     }
@@ -734,7 +736,11 @@ async fn download_cv(
 ) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
     let f = act::cv(&s, &me, id).await.map_err(page_err(&c))?;
-    Ok(act::download(f))
+    Ok(crate::copies::download(
+        f.bytes,
+        &f.content_type,
+        &f.file_name,
+    ))
 }
 
 // ---- The notification centre ----
@@ -819,7 +825,7 @@ async fn save_email_settings(
             f: FormState::default(),
             saved: true,
         })),
-        Err(e @ crate::error::AppError::Invalid(_)) => {
+        Err(e @ trellis_app::AppError::Invalid(_)) => {
             let settings = notes::settings(&s, &me).await.map_err(page_err(&c))?;
             Ok(render(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,

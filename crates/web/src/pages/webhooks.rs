@@ -2,10 +2,7 @@
 //! signing secret is shown once), remove one, and read each one's delivery log.
 
 use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::actions::programmes::find;
-use crate::actions::webhooks::{self as act, WebhookInput};
 use crate::auth::PageUser;
-use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -15,6 +12,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::AppError;
+use trellis_app::programmes::find;
+use trellis_app::webhooks::{self as act, WebhookInput};
 use trellis_domain::webhook::EVENTS;
 use trellis_store::programmes::Programme;
 use trellis_store::webhooks::{Delivery, Webhook};

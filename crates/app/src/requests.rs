@@ -2,10 +2,10 @@
 //! in when none can. The rules are `trellis_domain::request::Cascade`; this module loads,
 //! calls, and saves each change in one transaction (a compare-and-set on the request's version).
 
-use crate::actions::programmes::{find_by_id, standing};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::programmes::{find_by_id, standing};
+use crate::{AppError, AppResult};
 use chrono::Duration;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::optional_text;
@@ -46,11 +46,7 @@ pub enum Viewer {
 }
 
 /// Loads a request the person may see; anyone else gets 404.
-pub async fn visible(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-) -> AppResult<(RequestRow, Programme, Viewer)> {
+pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<(RequestRow, Programme, Viewer)> {
     let r = store::get(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("request"))?;
@@ -77,8 +73,8 @@ pub async fn visible(
 
 /// A member asks for mentorship, naming up to the programme's number of mentors in order.
 pub async fn create(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     input: &RequestInput,
     cv: Option<Upload>,
@@ -131,9 +127,9 @@ pub async fn create(
 /// has an open request.
 #[allow(clippy::too_many_arguments)]
 async fn open_in(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
-    who: &CurrentUser,
+    who: &Actor,
     p: &Programme,
     mentee_id: i64,
     details: &RequestDetails,
@@ -197,28 +193,8 @@ impl Upload {
     }
 }
 
-/// Reads an uploaded file's bytes, keeping at most one byte more than a CV may have (enough for
-/// the check to refuse it) and dropping the rest as it arrives, up to
-/// [`crate::CV_UPLOAD_LIMIT`] in all.
-pub async fn read_upload(body: axum::body::Body) -> AppResult<Vec<u8>> {
-    use http_body_util::BodyExt;
-    let mut body = http_body_util::Limited::new(body, crate::CV_UPLOAD_LIMIT);
-    let mut bytes = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let frame =
-            frame.map_err(|_| AppError::invalid("cv", trellis_domain::request::CV_TOO_LARGE))?;
-        if let Some(data) = frame.data_ref()
-            && bytes.len() <= trellis_domain::request::MAX_CV_BYTES
-        {
-            let room = trellis_domain::request::MAX_CV_BYTES + 1 - bytes.len();
-            bytes.extend_from_slice(&data[..data.len().min(room)]);
-        }
-    }
-    Ok(bytes)
-}
-
 /// The mentee attaches (or replaces) their CV while the request is open.
-pub async fn attach_cv(s: &AppState, who: &CurrentUser, id: i64, cv: Upload) -> AppResult<()> {
+pub async fn attach_cv(s: &App, who: &Actor, id: i64, cv: Upload) -> AppResult<()> {
     let (r, p, viewer) = visible(s, who, id).await?;
     if viewer != Viewer::Mentee {
         return Err(AppError::forbidden(
@@ -248,7 +224,7 @@ pub async fn attach_cv(s: &AppState, who: &CurrentUser, id: i64, cv: Upload) -> 
 }
 
 /// The request's CV, for the mentee and the mentor it is with (or who accepted it) only.
-pub async fn cv(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<store::RequestFile> {
+pub async fn cv(s: &App, who: &Actor, id: i64) -> AppResult<store::RequestFile> {
     let (r, _, viewer) = visible(s, who, id).await?;
     if !may_read_words(&r, viewer) {
         return Err(AppError::forbidden(
@@ -271,12 +247,7 @@ fn may_read_words(r: &RequestRow, viewer: Viewer) -> bool {
 }
 
 /// The mentee shares (or stops sharing) the request's words and CV with the programme staff.
-pub async fn share(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    shared: bool,
-) -> AppResult<RequestRow> {
+pub async fn share(s: &App, who: &Actor, id: i64, shared: bool) -> AppResult<RequestRow> {
     let (_, p, viewer) = visible(s, who, id).await?;
     if viewer != Viewer::Mentee {
         return Err(AppError::forbidden(
@@ -311,14 +282,9 @@ pub async fn share(
     reload(s, id).await
 }
 
-/// A stored file as a download (never shown inline: a PDF from a member is not trusted).
-pub fn download(f: store::RequestFile) -> axum::response::Response {
-    crate::copies::download(f.bytes, &f.content_type, &f.file_name)
-}
-
 fn parse(
     p: &Programme,
-    who: &CurrentUser,
+    who: &Actor,
     input: &RequestInput,
     states: &std::collections::HashMap<i64, trellis_domain::request::MentorState>,
 ) -> Result<RequestDetails, trellis_domain::Invalid> {
@@ -328,8 +294,8 @@ fn parse(
 
 /// Checks a request's fields without making it (to show every problem at once).
 pub async fn check_input(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     input: &RequestInput,
 ) -> AppResult<()> {
@@ -339,7 +305,7 @@ pub async fn check_input(
 }
 
 /// A member adds a listed mentor of the programme to their shortlist.
-pub async fn pick(s: &AppState, who: &CurrentUser, p: &Programme, mentor_id: i64) -> AppResult<()> {
+pub async fn pick(s: &App, who: &Actor, p: &Programme, mentor_id: i64) -> AppResult<()> {
     if !standing(s, p, who).await?.is_member {
         return Err(AppError::forbidden(format!(
             "Join {} before choosing mentors in it",
@@ -360,12 +326,7 @@ pub async fn pick(s: &AppState, who: &CurrentUser, p: &Programme, mentor_id: i64
     Ok(())
 }
 
-pub async fn unpick(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    mentor_id: i64,
-) -> AppResult<()> {
+pub async fn unpick(s: &App, who: &Actor, p: &Programme, mentor_id: i64) -> AppResult<()> {
     trellis_store::shortlist::remove(&s.store.db, p.id, who.id(), mentor_id).await?;
     Ok(())
 }
@@ -381,12 +342,7 @@ struct Change<'a> {
 }
 
 /// Saves a changed cascade and writes its effects and audit row; the caller commits.
-async fn save(
-    s: &AppState,
-    tx: &DatabaseTransaction,
-    who: &CurrentUser,
-    ch: Change<'_>,
-) -> AppResult<()> {
+async fn save(s: &App, tx: &DatabaseTransaction, who: &Actor, ch: Change<'_>) -> AppResult<()> {
     let now = s.now();
     let (r, p, c) = (ch.request, ch.programme, ch.cascade);
     if !store::save(tx, r.id, r.version, c, now).await? {
@@ -418,7 +374,7 @@ async fn save(
 }
 
 /// Saves a change that needs nothing else in its transaction, and returns the request.
-async fn commit(s: &AppState, who: &CurrentUser, ch: Change<'_>) -> AppResult<RequestRow> {
+async fn commit(s: &App, who: &Actor, ch: Change<'_>) -> AppResult<RequestRow> {
     let id = ch.request.id;
     let tx = s.store.db.begin().await?;
     save(s, &tx, who, ch).await?;
@@ -426,7 +382,7 @@ async fn commit(s: &AppState, who: &CurrentUser, ch: Change<'_>) -> AppResult<Re
     reload(s, id).await
 }
 
-async fn reload(s: &AppState, id: i64) -> AppResult<RequestRow> {
+async fn reload(s: &App, id: i64) -> AppResult<RequestRow> {
     store::get(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("request"))
@@ -434,7 +390,7 @@ async fn reload(s: &AppState, id: i64) -> AppResult<RequestRow> {
 
 /// The mentor holding the request accepts: the relationship is created and both are emailed
 /// each other's address. Needs a free place (two acceptances racing for the last one: one wins).
-pub async fn accept(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<RequestRow> {
+pub async fn accept(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, _) = visible(s, who, id).await?;
     let mut c = r.cascade()?;
     let events = c.accept(who.id(), s.now()).map_err(refused)?;
@@ -462,8 +418,8 @@ pub async fn accept(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Reque
 /// The mentor holding the request declines (optionally saying why, and optionally marking
 /// themself unavailable); it passes to the next choice.
 pub async fn decline(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     reason: &str,
     mark_unavailable: bool,
@@ -500,7 +456,7 @@ pub async fn decline(
 }
 
 /// The mentee withdraws the request, whatever its stage.
-pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<RequestRow> {
+pub async fn withdraw(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, viewer) = visible(s, who, id).await?;
     if viewer != Viewer::Mentee {
         return Err(AppError::forbidden(
@@ -533,7 +489,7 @@ fn require_staff(viewer: Viewer) -> AppResult<()> {
 }
 
 /// Staff ask the mentor holding the request to reply (at most once a day per request).
-pub async fn nudge(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<RequestRow> {
+pub async fn nudge(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, viewer) = visible(s, who, id).await?;
     require_staff(viewer)?;
     let Status::Offered {
@@ -584,7 +540,7 @@ pub async fn nudge(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Reques
 
 /// Staff take the request back from the mentor holding it and send it on (next choice, or
 /// the director).
-pub async fn reroute(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<RequestRow> {
+pub async fn reroute(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, viewer) = visible(s, who, id).await?;
     require_staff(viewer)?;
     let mut c = r.cascade()?;
@@ -617,8 +573,8 @@ fn require_director(viewer: Viewer) -> AppResult<()> {
 
 /// The director offers a request in their queue to another mentor, with a new window.
 pub async fn director_offer(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     mentor_id: i64,
 ) -> AppResult<RequestRow> {
@@ -656,12 +612,7 @@ pub async fn director_offer(
 }
 
 /// The director closes a request in their queue with a message to the mentee.
-pub async fn director_close(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    message: &str,
-) -> AppResult<RequestRow> {
+pub async fn director_close(s: &App, who: &Actor, id: i64, message: &str) -> AppResult<RequestRow> {
     let message = trellis_domain::application::parse_message("message", message)?;
     let (r, p, viewer) = visible(s, who, id).await?;
     require_director(viewer)?;
@@ -753,7 +704,7 @@ impl TimelineEntry {
     }
 }
 
-pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<RequestView> {
+pub async fn view(s: &App, r: &RequestRow, viewer: Viewer) -> AppResult<RequestView> {
     let c = r.cascade()?;
     let private = may_read_words(r, viewer);
     let cv = if private {
@@ -819,9 +770,9 @@ pub async fn view(s: &AppState, r: &RequestRow, viewer: Viewer) -> AppResult<Req
 /// says; the mentor accepts or declines as with any request, and the usual letters go out.
 /// `Conflict` when the mentee already has an open request.
 pub(crate) async fn offer_in(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
-    who: &CurrentUser,
+    who: &Actor,
     p: &Programme,
     mentee: &trellis_store::accounts::User,
     mentor_id: i64,

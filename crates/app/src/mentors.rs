@@ -1,11 +1,10 @@
 //! Mentor applications and their review, the directory, mentors' own listings, and the
 //! refresh confirmation.
 
-use crate::actions::programmes::{find_by_id, standing};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
-use axum::http::StatusCode;
+use crate::Actor;
+use crate::App;
+use crate::programmes::{find_by_id, standing};
+use crate::{AppError, AppResult};
 use chrono::NaiveDate;
 use trellis_domain::application::{
     self, Action, ApplicationDetails, ApplicationInput, Event, State,
@@ -36,7 +35,7 @@ impl Taxonomy {
     }
 }
 
-pub async fn taxonomy(s: &AppState, p: &Programme) -> AppResult<Taxonomy> {
+pub async fn taxonomy(s: &App, p: &Programme) -> AppResult<Taxonomy> {
     Ok(Taxonomy {
         audiences: taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, false).await?,
         expertise: taxonomy::terms(&s.store.db, p.id, taxonomy::EXPERTISE, false).await?,
@@ -49,7 +48,7 @@ fn conflict(message: impl Into<String>) -> AppError {
 
 /// Tells everyone holding `roles` in the programme (inside the caller's transaction).
 async fn tell_staff(
-    s: &AppState,
+    s: &App,
     c: &impl ConnectionTrait,
     p: &Programme,
     roles: &[StaffRole],
@@ -67,7 +66,7 @@ async fn tell_staff(
 
 /// Emails a member and puts the in-app copy in their notification centre.
 async fn tell(
-    s: &AppState,
+    s: &App,
     c: &impl ConnectionTrait,
     programme_id: i64,
     user_id: i64,
@@ -82,11 +81,11 @@ async fn tell(
     Ok(())
 }
 
-fn url(s: &AppState, path: &str) -> String {
+fn url(s: &App, path: &str) -> String {
     format!("{}{path}", s.config.site.public_url)
 }
 
-fn review_url(s: &AppState, app_id: i64) -> String {
+fn review_url(s: &App, app_id: i64) -> String {
     url(s, &format!("/applications/{app_id}"))
 }
 
@@ -105,8 +104,8 @@ fn search_text(name: &str, d: &ApplicationDetails, tax: &Taxonomy) -> String {
 /// Applies to mentor. Programmes that review mentors [003] queue the application for the
 /// director; the others [000] list the member at once.
 pub async fn apply(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     input: &ApplicationInput,
 ) -> AppResult<ApplicationRow> {
@@ -263,7 +262,7 @@ pub async fn apply(
 }
 
 /// Who may see an application: its applicant, the programme's director and office, admins.
-fn may_view(who: &CurrentUser, app: &ApplicationRow, st: &Standing) -> bool {
+fn may_view(who: &Actor, app: &ApplicationRow, st: &Standing) -> bool {
     app.user_id == who.id()
         || st.is_admin
         || st.holds(StaffRole::Director)
@@ -276,8 +275,8 @@ fn may_decide(st: &Standing) -> bool {
 
 /// Loads an application the person may see; others get 404, so its existence is not revealed.
 pub async fn visible_application(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
 ) -> AppResult<(ApplicationRow, Programme, Standing)> {
     let app = store::application(&s.store.db, id)
@@ -293,8 +292,8 @@ pub async fn visible_application(
 
 /// The director's decision: `approve`, `clarify` (with the question) or `decline` (with the reason).
 pub async fn decide(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     decision: &str,
     message: &str,
@@ -447,8 +446,8 @@ fn audit_action(e: &Event) -> &'static str {
 
 /// The applicant answers the director's question, with an updated application.
 pub async fn resubmit(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     answer: &str,
     input: &ApplicationInput,
@@ -513,7 +512,7 @@ pub async fn resubmit(
     Ok(row)
 }
 
-pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<ApplicationRow> {
+pub async fn withdraw(s: &App, who: &Actor, id: i64) -> AppResult<ApplicationRow> {
     let (app, p, _) = visible_application(s, who, id).await?;
     if app.user_id != who.id() {
         return Err(AppError::forbidden(
@@ -565,11 +564,7 @@ pub async fn withdraw(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<App
 }
 
 /// The director's queue (director, office and admin).
-pub async fn queue(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-) -> AppResult<Vec<ApplicationRow>> {
+pub async fn queue(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<ApplicationRow>> {
     let st = standing(s, p, who).await?;
     if !(st.runs_programme()) {
         return Err(AppError::forbidden(
@@ -670,7 +665,7 @@ impl DirectoryQuery {
 /// A search of the directory by a person whose standing in `p` was read with it (see
 /// `programmes::find_as`).
 pub async fn search(
-    s: &AppState,
+    s: &App,
     p: &Programme,
     st: &Standing,
     q: &DirectoryQuery,
@@ -682,8 +677,8 @@ pub async fn search(
 
 /// A mentor's directory profile: listed mentors, to the programme's members; one's own always.
 pub async fn profile(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     st: &Standing,
     user_id: i64,
@@ -710,15 +705,15 @@ pub struct ListingChange {
     pub listed: Option<bool>,
 }
 
-pub async fn own_listing(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<MentorRow> {
+pub async fn own_listing(s: &App, who: &Actor, p: &Programme) -> AppResult<MentorRow> {
     store::mentor(&s.store.db, p.id, who.id())
         .await?
         .ok_or(AppError::NotFound("mentor listing"))
 }
 
 pub async fn change_listing(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     change: &ListingChange,
 ) -> AppResult<MentorRow> {
@@ -841,8 +836,8 @@ pub struct RefreshConfirmed {
 /// email); signed in as someone else it is refused. A link replaced by a newer refresh, or
 /// older than a year, has expired.
 pub async fn confirm_refresh(
-    s: &AppState,
-    who: Option<&CurrentUser>,
+    s: &App,
+    who: Option<&Actor>,
     token: &str,
 ) -> AppResult<RefreshConfirmed> {
     let now = s.now();
@@ -861,7 +856,7 @@ pub async fn confirm_refresh(
     }
     let latest = store::latest_refresh(&s.store.db, m.id).await?;
     let gone = || {
-        AppError::Status { status: StatusCode::GONE, code: "link_gone", message: "This confirmation link has expired: use the link in the newest email from the programme.".into() }
+        AppError::Gone("This confirmation link has expired: use the link in the newest email from the programme.".into())
     };
     if latest.is_some_and(|l| l.id != r.id) || now >= directory::refresh_link_expires(r.asked_at) {
         return Err(gone());

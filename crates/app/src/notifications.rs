@@ -1,22 +1,22 @@
 //! The notification centre: what Trellis told a member, with an unread count.
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::{AppError, AppResult};
 use trellis_store::notifications::{self as store, Notification};
 
 /// How many notifications the centre shows.
 pub const SHOWN: i64 = 100;
 
 /// The member's newest notifications and how many are unread.
-pub async fn list(s: &AppState, who: &CurrentUser) -> AppResult<(Vec<Notification>, i64)> {
+pub async fn list(s: &App, who: &Actor) -> AppResult<(Vec<Notification>, i64)> {
     let items = store::recent(&s.store.db, who.id(), SHOWN).await?;
     let unread = store::unread_count(&s.store.db, who.id()).await?;
     Ok((items, unread))
 }
 
 /// Marks one read and returns where it points; someone else's is 404.
-pub async fn open(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Option<String>> {
+pub async fn open(s: &App, who: &Actor, id: i64) -> AppResult<Option<String>> {
     if !store::mark_read(&s.store.db, who.id(), id, s.now()).await? {
         return Err(AppError::NotFound("notification"));
     }
@@ -25,7 +25,7 @@ pub async fn open(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Option<
         .and_then(|n| n.link))
 }
 
-pub async fn read_all(s: &AppState, who: &CurrentUser) -> AppResult<u64> {
+pub async fn read_all(s: &App, who: &Actor) -> AppResult<u64> {
     Ok(store::mark_all_read(&s.store.db, who.id(), s.now()).await?)
 }
 
@@ -45,7 +45,7 @@ pub struct EmailSettings {
     pub always_sent: Vec<String>,
 }
 
-pub async fn settings(s: &AppState, who: &CurrentUser) -> AppResult<EmailSettings> {
+pub async fn settings(s: &App, who: &Actor) -> AppResult<EmailSettings> {
     let c = store::choices(&s.store.db, who.id()).await?;
     Ok(EmailSettings {
         kinds: trellis_domain::notify::KINDS
@@ -65,8 +65,8 @@ pub async fn settings(s: &AppState, who: &CurrentUser) -> AppResult<EmailSetting
 
 /// Saves the member's choices (kind → each, digest or off); kinds not named stay as they were.
 pub async fn save_settings(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     input: &std::collections::BTreeMap<String, String>,
 ) -> AppResult<EmailSettings> {
     let new = trellis_domain::notify::Choices::parse(input)?;

@@ -2,10 +2,10 @@
 //! what waits for someone, when it is due, and what is late. Never content: names, dates and
 //! states. Concerns appear only for their handlers.
 
-use crate::actions::programmes::standing;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::programmes::standing;
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use trellis_domain::application::{TargetStatus, target_date, target_status};
@@ -51,8 +51,8 @@ fn state(now: DateTime<Utc>, due: DateTime<Utc>, near: Duration) -> String {
 /// The queues; `quiet_days` is how long without activity makes a relationship "quiet"
 /// (default 45).
 pub async fn queues(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     quiet_days: Option<i64>,
 ) -> AppResult<Queues> {
@@ -177,8 +177,8 @@ pub async fn queues(
 
 /// The open concerns of this programme that the viewer handles.
 async fn concerns_of(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Item>> {

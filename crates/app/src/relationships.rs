@@ -3,10 +3,10 @@
 //! opened only for the relationship's members (former members: what was written while they
 //! were members). Staff (office, director, admin) see members, phase, dates and counts.
 
-use crate::actions::programmes::{find_by_id, standing};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::programmes::{find_by_id, standing};
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -75,7 +75,7 @@ fn context(id: i64) -> String {
     format!("relationship:{id}")
 }
 
-pub(crate) fn seal<T: Serialize>(s: &AppState, id: i64, value: &T) -> AppResult<String> {
+pub(crate) fn seal<T: Serialize>(s: &App, id: i64, value: &T) -> AppResult<String> {
     let json = serde_json::to_string(value).map_err(anyhow::Error::from)?;
     s.store
         .keys
@@ -83,7 +83,7 @@ pub(crate) fn seal<T: Serialize>(s: &AppState, id: i64, value: &T) -> AppResult<
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-pub(crate) fn unseal<T: DeserializeOwned>(s: &AppState, ctx: &str, sealed: &str) -> AppResult<T> {
+pub(crate) fn unseal<T: DeserializeOwned>(s: &App, ctx: &str, sealed: &str) -> AppResult<T> {
     let json = s
         .store
         .keys
@@ -93,7 +93,7 @@ pub(crate) fn unseal<T: DeserializeOwned>(s: &AppState, ctx: &str, sealed: &str)
 }
 
 /// A relationship its members (and the programme's staff) may see; anyone else gets 404.
-pub async fn visible(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspace> {
+pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     let rel = store::relationship(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("relationship"))?;
@@ -129,7 +129,7 @@ fn content_refused() -> AppError {
 }
 
 /// Loads a workspace whose content the person may read (a current or former member).
-pub async fn readable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspace> {
+pub async fn readable(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     let ws = visible(s, who, id).await?;
     match ws.seat {
         Seat::Member { .. } => Ok(ws),
@@ -138,7 +138,7 @@ pub async fn readable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Wor
 }
 
 /// Loads a workspace the person may write in (a current member of a relationship not closed).
-pub(crate) async fn writable(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Workspace> {
+pub(crate) async fn writable(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     let ws = visible(s, who, id).await?;
     match ws.seat {
         Seat::Staff => Err(content_refused()),
@@ -159,8 +159,8 @@ pub(crate) async fn writable(s: &AppState, who: &CurrentUser, id: i64) -> AppRes
 
 pub(crate) async fn audited(
     tx: &DatabaseTransaction,
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     ws: &Workspace,
     action: &'static str,
     summary: String,
@@ -208,7 +208,7 @@ impl AgreementView {
 }
 
 async fn agreement_state(
-    s: &AppState,
+    s: &App,
     ws: &Workspace,
 ) -> AppResult<(AgreementState, Option<(i64, i32)>)> {
     let versions = store::agreement_versions(&s.store.db, ws.rel.id).await?;
@@ -241,12 +241,12 @@ async fn agreement_state(
 }
 
 /// The agreement with every version and its signatures.
-pub async fn agreement(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<AgreementView> {
+pub async fn agreement(s: &App, who: &Actor, id: i64) -> AppResult<AgreementView> {
     let ws = readable(s, who, id).await?;
     agreement_of(s, &ws).await
 }
 
-pub async fn agreement_of(s: &AppState, ws: &Workspace) -> AppResult<AgreementView> {
+pub async fn agreement_of(s: &App, ws: &Workspace) -> AppResult<AgreementView> {
     let versions = store::agreement_versions(&s.store.db, ws.rel.id).await?;
     let sigs = store::signatures(&s.store.db, ws.rel.id).await?;
     let (state, _) = agreement_state(s, ws).await?;
@@ -279,12 +279,7 @@ pub async fn agreement_of(s: &AppState, ws: &Workspace) -> AppResult<AgreementVi
 }
 
 /// A member writes a new version of the agreement (everyone signs it again).
-pub async fn propose(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    input: &Agreement,
-) -> AppResult<i32> {
+pub async fn propose(s: &App, who: &Actor, id: i64, input: &Agreement) -> AppResult<i32> {
     let ws = writable(s, who, id).await?;
     let body = Agreement::parse(input)?;
     let latest = store::agreement_versions(&s.store.db, id)
@@ -317,13 +312,7 @@ pub async fn propose(
 }
 
 /// Corrects the latest version while nobody has signed it; a signed version never changes.
-pub async fn edit(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    version: i32,
-    input: &Agreement,
-) -> AppResult<()> {
+pub async fn edit(s: &App, who: &Actor, id: i64, version: i32, input: &Agreement) -> AppResult<()> {
     let ws = writable(s, who, id).await?;
     let body = Agreement::parse(input)?;
     let versions = store::agreement_versions(&s.store.db, id).await?;
@@ -357,13 +346,7 @@ pub async fn edit(
 }
 
 /// A member signs a version with their typed name.
-pub async fn sign(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    version: i32,
-    typed_name: &str,
-) -> AppResult<()> {
+pub async fn sign(s: &App, who: &Actor, id: i64, version: i32, typed_name: &str) -> AppResult<()> {
     let ws = writable(s, who, id).await?;
     let versions = store::agreement_versions(&s.store.db, id).await?;
     let v = versions
@@ -406,8 +389,8 @@ pub async fn sign(
 
 /// What changed between two versions: (field, before, after).
 pub async fn compare(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     from: i32,
     to: i32,
@@ -433,7 +416,7 @@ pub async fn compare(
 
 /// A member moves the relationship to another phase; enabling needs the latest agreement
 /// signed by every current member.
-pub async fn move_phase(s: &AppState, who: &CurrentUser, id: i64, to: &str) -> AppResult<Phase> {
+pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Phase> {
     let ws = visible(s, who, id).await?;
     if !ws.seat.is_current_member() {
         return Err(AppError::forbidden(
@@ -494,7 +477,7 @@ pub struct LogView {
 }
 
 /// The log entries this reader may read, oldest first.
-pub async fn log(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<LogView>> {
+pub async fn log(s: &App, who: &Actor, id: i64) -> AppResult<Vec<LogView>> {
     let ws = readable(s, who, id).await?;
     let ctx = ws.context();
     let mut out = Vec::new();
@@ -511,7 +494,7 @@ pub async fn log(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<LogV
     Ok(out)
 }
 
-pub async fn add_log(s: &AppState, who: &CurrentUser, id: i64, input: &LogInput) -> AppResult<i64> {
+pub async fn add_log(s: &App, who: &Actor, id: i64, input: &LogInput) -> AppResult<i64> {
     let ws = writable(s, who, id).await?;
     let entry = LogEntry::parse(input, s.now().date_naive())?;
     let sealed = seal(s, id, &entry)?;
@@ -557,7 +540,7 @@ pub struct RelationshipView {
     pub agreement_unsigned: Vec<String>,
 }
 
-pub async fn overview(s: &AppState, ws: &Workspace) -> AppResult<RelationshipView> {
+pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
     let member = matches!(ws.seat, Seat::Member { .. });
     let (state, latest) = agreement_state(s, ws).await?;
     Ok(RelationshipView {
@@ -596,12 +579,7 @@ pub async fn overview(s: &AppState, ws: &Workspace) -> AppResult<RelationshipVie
 
 /// Who may make relationships of a model in a programme: the mentorship director and admins
 /// any; the office groups and peer circles [002].
-pub(crate) async fn may_make(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    model: &str,
-) -> AppResult<()> {
+pub(crate) async fn may_make(s: &App, who: &Actor, p: &Programme, model: &str) -> AppResult<()> {
     let st = standing(s, p, who).await?;
     let ok = st.is_admin
         || st.holds(StaffRole::Director)
@@ -629,7 +607,7 @@ fn no_free_place(name: &str, n: i32) -> AppError {
 
 /// Tells each listed member they are in the relationship, with the other members' addresses.
 async fn welcome(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
     ws_id: i64,
     p: &Programme,
@@ -669,8 +647,8 @@ async fn welcome(
 
 /// Staff make a relationship of any model from members of the programme.
 pub async fn create(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     model: &str,
     members: &[(i64, Role)],
@@ -686,9 +664,9 @@ pub async fn create(
 /// [`create`]'s writes, in the caller's transaction (a matching round publishes many at
 /// once); the caller has checked the model's rules and who may do it.
 pub(crate) async fn create_in(
-    s: &AppState,
+    s: &App,
     tx: &trellis_store::DatabaseTransaction,
-    who: &CurrentUser,
+    who: &Actor,
     p: &Programme,
     model: &str,
     members: &[(i64, Role)],
@@ -741,13 +719,7 @@ pub(crate) async fn create_in(
 }
 
 /// Staff add a member to a relationship (a second mentor, another mentee of a group, a peer).
-pub async fn add_member(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    user_id: i64,
-    role: &str,
-) -> AppResult<()> {
+pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str) -> AppResult<()> {
     let ws = visible(s, who, id).await?;
     may_make(s, who, &ws.programme, &ws.rel.model).await?;
     let role = Role::parse(role.trim())
@@ -814,7 +786,7 @@ pub async fn add_member(
 }
 
 /// A member leaves the relationship; they keep reading what was written while they were in it.
-pub async fn leave(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
+pub async fn leave(s: &App, who: &Actor, id: i64) -> AppResult<()> {
     let ws = visible(s, who, id).await?;
     if !ws.seat.is_current_member() {
         return Err(AppError::forbidden(

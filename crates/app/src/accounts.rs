@@ -1,8 +1,8 @@
 //! Registering, verifying, signing in, password reset, profile and personal access tokens.
 
-use crate::error::{AppError, AppResult};
+use crate::App;
 use crate::passwords;
-use crate::state::AppState;
+use crate::{AppError, AppResult};
 use chrono::Duration;
 use trellis_domain::account::{self, Email, LinkCheck, NewPassword, Registration, TokenPurpose};
 use trellis_domain::audit::AuditEntry;
@@ -12,7 +12,7 @@ use trellis_store::accounts::{self as store, NewSession, User};
 use trellis_store::{TransactionTrait, audit, outbox};
 
 /// Creates the account and emails a verification link.
-pub async fn register(s: &AppState, name: &str, email: &str, password: &str) -> AppResult<User> {
+pub async fn register(s: &App, name: &str, email: &str, password: &str) -> AppResult<User> {
     let reg = Registration::parse(name, email, password)?;
     let hash = passwords::hash(reg.password.expose().to_owned()).await?;
     let now = s.now();
@@ -56,11 +56,7 @@ pub enum LinkOutcome {
 
 impl LinkOutcome {
     pub fn into_result(self) -> AppResult<()> {
-        let gone = |m: &str| AppError::Status {
-            status: axum::http::StatusCode::GONE,
-            code: "link_gone",
-            message: m.into(),
-        };
+        let gone = |m: &str| AppError::Gone(m.into());
         match self {
             Self::Done => Ok(()),
             Self::Expired => Err(gone("This link has expired. Ask for a new one.")),
@@ -80,7 +76,7 @@ fn link_state(t: &store::EmailToken, now: chrono::DateTime<chrono::Utc>) -> Link
     }
 }
 
-pub async fn verify_email(s: &AppState, token: &str) -> AppResult<LinkOutcome> {
+pub async fn verify_email(s: &App, token: &str) -> AppResult<LinkOutcome> {
     let now = s.now();
     let tx = s.store.db.begin().await?;
     let Some(t) = store::find_email_token(&tx, token.trim(), TokenPurpose::VerifyEmail).await?
@@ -113,7 +109,7 @@ pub async fn verify_email(s: &AppState, token: &str) -> AppResult<LinkOutcome> {
 
 /// Sends a fresh verification link to an unverified account. Says nothing about whether the
 /// address has an account.
-pub async fn resend_verification(s: &AppState, email: &str) -> AppResult<()> {
+pub async fn resend_verification(s: &App, email: &str) -> AppResult<()> {
     let email = Email::parse("email", email)?;
     let now = s.now();
     let tx = s.store.db.begin().await?;
@@ -135,12 +131,7 @@ pub async fn resend_verification(s: &AppState, email: &str) -> AppResult<()> {
 }
 
 /// Checks an email and password, with throttling per account and per network address.
-async fn check_credentials(
-    s: &AppState,
-    email: &str,
-    password: &str,
-    address: &str,
-) -> AppResult<User> {
+async fn check_credentials(s: &App, email: &str, password: &str, address: &str) -> AppResult<User> {
     let now = s.now();
     let email_key = email.trim().to_lowercase();
     let since = now - Duration::minutes(account::SIGN_IN_WINDOW_MINUTES);
@@ -169,18 +160,17 @@ async fn check_credentials(
         return Err(wrong());
     };
     if !user.is_verified() {
-        return Err(AppError::Status {
-            status: axum::http::StatusCode::FORBIDDEN,
-            code: "email_unverified",
-            message: "Confirm your email address first: open the link we emailed you, or ask for a new one.".into(),
-        });
+        return Err(AppError::Unconfirmed(
+            "Confirm your email address first: open the link we emailed you, or ask for a new one."
+                .into(),
+        ));
     }
     store::clear_sign_in_failures(&s.store.db, &email_key).await?;
     Ok(user)
 }
 
 pub async fn sign_in(
-    s: &AppState,
+    s: &App,
     email: &str,
     password: &str,
     address: &str,
@@ -199,14 +189,14 @@ pub async fn sign_in(
     Ok((user, session))
 }
 
-pub async fn sign_out(s: &AppState, session_token: &str) -> AppResult<()> {
+pub async fn sign_out(s: &App, session_token: &str) -> AppResult<()> {
     store::delete_session(&s.store.db, session_token).await?;
     Ok(())
 }
 
 /// Creates a personal access token after checking the password (for API clients).
 pub async fn create_token_with_password(
-    s: &AppState,
+    s: &App,
     email: &str,
     password: &str,
     name: &str,
@@ -216,7 +206,7 @@ pub async fn create_token_with_password(
     create_token(s, &user, name).await
 }
 
-pub async fn create_token(s: &AppState, user: &User, name: &str) -> AppResult<(i64, String)> {
+pub async fn create_token(s: &App, user: &User, name: &str) -> AppResult<(i64, String)> {
     let name = trellis_domain::error::optional_text("name", name, 80)?
         .unwrap_or_else(|| "API token".into());
     let now = s.now();
@@ -238,7 +228,7 @@ pub async fn create_token(s: &AppState, user: &User, name: &str) -> AppResult<(i
     Ok((id, token))
 }
 
-pub async fn revoke_token(s: &AppState, user: &User, token_id: i64) -> AppResult<()> {
+pub async fn revoke_token(s: &App, user: &User, token_id: i64) -> AppResult<()> {
     let now = s.now();
     let tx = s.store.db.begin().await?;
     if !store::revoke_api_token(&tx, user.id, token_id, now).await? {
@@ -262,7 +252,7 @@ pub async fn revoke_token(s: &AppState, user: &User, token_id: i64) -> AppResult
 
 /// Emails a reset link if the address has an account; always succeeds, so the answer does not
 /// reveal which addresses are registered.
-pub async fn request_password_reset(s: &AppState, email: &str) -> AppResult<()> {
+pub async fn request_password_reset(s: &App, email: &str) -> AppResult<()> {
     let email = Email::parse("email", email)?;
     let now = s.now();
     let tx = s.store.db.begin().await?;
@@ -292,7 +282,7 @@ pub async fn request_password_reset(s: &AppState, email: &str) -> AppResult<()> 
 }
 
 /// Checks a reset link without using it (to decide whether to show the form).
-pub async fn check_reset_link(s: &AppState, token: &str) -> AppResult<LinkOutcome> {
+pub async fn check_reset_link(s: &App, token: &str) -> AppResult<LinkOutcome> {
     Ok(
         match store::find_email_token(&s.store.db, token.trim(), TokenPurpose::ResetPassword)
             .await?
@@ -305,7 +295,7 @@ pub async fn check_reset_link(s: &AppState, token: &str) -> AppResult<LinkOutcom
 
 /// Sets a new password from a reset link, signs the account out everywhere, and (since the
 /// person proved they read the mail) confirms the address.
-pub async fn reset_password(s: &AppState, token: &str, password: &str) -> AppResult<LinkOutcome> {
+pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<LinkOutcome> {
     let now = s.now();
     let Some(t) =
         store::find_email_token(&s.store.db, token.trim(), TokenPurpose::ResetPassword).await?
@@ -352,7 +342,7 @@ pub async fn reset_password(s: &AppState, token: &str, password: &str) -> AppRes
     Ok(LinkOutcome::Done)
 }
 
-pub async fn update_profile(s: &AppState, user: &User, input: &ProfileInput) -> AppResult<Profile> {
+pub async fn update_profile(s: &App, user: &User, input: &ProfileInput) -> AppResult<Profile> {
     let profile = Profile::parse(input)?;
     let now = s.now();
     let tx = s.store.db.begin().await?;

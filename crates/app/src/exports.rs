@@ -2,10 +2,10 @@
 //! a time: the command line writes each page to its file, the API streams each page as part of
 //! the response body. Any number of rows takes the memory of one page.
 
-use crate::actions::dashboard::require_office;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::dashboard::require_office;
+use crate::{AppError, AppResult};
 use trellis_store::DatabaseConnection;
 use trellis_store::programmes::Programme;
 use trellis_store::reports::Window;
@@ -197,33 +197,16 @@ impl Pager {
         }
         Ok(self.rows)
     }
-
-    /// The export as a streamed response body.
-    pub fn into_body(self) -> axum::body::Body {
-        let stream = futures_util::stream::unfold(self, |mut pager| async move {
-            match pager.next_chunk().await {
-                Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(chunk), pager)),
-                Ok(None) => None,
-                Err(e) => {
-                    tracing::error!(error = %e, "export stopped");
-                    Some((Err(std::io::Error::other(e.to_string())), {
-                        pager.done = true;
-                        pager
-                    }))
-                }
-            }
-        });
-        axum::body::Body::from_stream(stream)
-    }
 }
 
-/// The export for a member of staff (office, director, admin), streamed.
-pub async fn for_staff(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    what: Export,
-) -> AppResult<axum::body::Body> {
+/// A CSV file to hand out: written already, or read a page at a time as it is sent.
+pub enum Csv {
+    Ready(Vec<u8>),
+    Paged(Pager),
+}
+
+/// The export for a member of staff (office, director, admin), a page at a time.
+pub async fn for_staff(s: &App, who: &Actor, p: &Programme, what: Export) -> AppResult<Pager> {
     require_office(s, who, p).await?;
-    Ok(Pager::new(&s.store.db, p, what).into_body())
+    Ok(Pager::new(&s.store.db, p, what))
 }

@@ -3,10 +3,10 @@
 //! reporter sees its status and those messages; the person concerned and other staff never
 //! learn it exists; every read by a handler is audited.
 
-use crate::actions::programmes::{find_by_id, standing};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::programmes::{find_by_id, standing};
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use trellis_domain::audit::AuditEntry;
@@ -21,14 +21,14 @@ fn context(id: i64) -> String {
     format!("concern:{id}")
 }
 
-fn seal(s: &AppState, id: i64, text: &str) -> AppResult<String> {
+fn seal(s: &App, id: i64, text: &str) -> AppResult<String> {
     s.store
         .keys
         .seal(&context(id), text)
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-fn unseal(s: &AppState, id: i64, sealed: &str) -> AppResult<String> {
+fn unseal(s: &App, id: i64, sealed: &str) -> AppResult<String> {
     s.store
         .keys
         .open(&context(id), sealed)
@@ -36,10 +36,7 @@ fn unseal(s: &AppState, id: i64, sealed: &str) -> AppResult<String> {
 }
 
 /// The programme's role holders, for routing.
-pub(crate) async fn staff_roles(
-    s: &AppState,
-    programme_id: i64,
-) -> AppResult<Vec<(i64, StaffRole)>> {
+pub(crate) async fn staff_roles(s: &App, programme_id: i64) -> AppResult<Vec<(i64, StaffRole)>> {
     Ok(trellis_store::programmes::staff(&s.store.db, programme_id)
         .await?
         .into_iter()
@@ -49,7 +46,7 @@ pub(crate) async fn staff_roles(
 
 /// Tells a member something about a concern, by email and in the app, without its content.
 async fn tell(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
     p: &Programme,
     user_id: i64,
@@ -71,12 +68,7 @@ async fn tell(
 }
 
 /// A member of the programme reports a concern.
-pub async fn report(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    input: &ReportInput,
-) -> AppResult<i64> {
+pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) -> AppResult<i64> {
     let st = standing(s, p, who).await?;
     if !(st.is_member || st.is_admin || !st.roles.is_empty()) {
         return Err(AppError::forbidden(format!(
@@ -248,8 +240,8 @@ pub enum Seat {
 /// everyone else get 404 (they must not learn it exists); a concerns officer or chair of the
 /// programme it was routed away from gets 403 when acting on it.
 async fn seat(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     acting: bool,
 ) -> AppResult<(ConcernRow, Programme, Seat)> {
@@ -305,7 +297,7 @@ pub struct ConcernView {
     pub messages: Vec<MessageView>,
 }
 
-async fn view_of(s: &AppState, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> {
+async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> {
     let handler = seat == Seat::Handler;
     let mut messages = Vec::new();
     for m in store::messages(&s.store.db, c.id).await? {
@@ -340,7 +332,7 @@ async fn view_of(s: &AppState, c: &ConcernRow, seat: Seat) -> AppResult<ConcernV
 }
 
 /// One concern, for its reporter or a handler (a handler's read is audited).
-pub async fn get(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<ConcernView> {
+pub async fn get(s: &App, who: &Actor, id: i64) -> AppResult<ConcernView> {
     let (c, p, seat) = seat(s, who, id, false).await?;
     if seat == Seat::Handler {
         audit::record(
@@ -356,10 +348,7 @@ pub async fn get(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<ConcernV
 }
 
 /// The concerns a member reported, and those they handle.
-pub async fn mine(
-    s: &AppState,
-    who: &CurrentUser,
-) -> AppResult<(Vec<ConcernView>, Vec<ConcernView>)> {
+pub async fn mine(s: &App, who: &Actor) -> AppResult<(Vec<ConcernView>, Vec<ConcernView>)> {
     let mut reported = Vec::new();
     for c in store::reported_by(&s.store.db, who.id()).await? {
         if c.subject_id != Some(who.id()) {
@@ -378,8 +367,8 @@ pub async fn mine(
 
 /// A handler takes the next step, with a message to the reporter.
 pub async fn step(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     to: &str,
     message: &str,
@@ -446,7 +435,7 @@ pub async fn step(
 }
 
 /// A handler's note, seen by the handlers only.
-pub async fn note(s: &AppState, who: &CurrentUser, id: i64, text: &str) -> AppResult<()> {
+pub async fn note(s: &App, who: &Actor, id: i64, text: &str) -> AppResult<()> {
     let (_, p, seat) = seat(s, who, id, true).await?;
     if seat != Seat::Handler {
         return Err(AppError::forbidden(
@@ -478,7 +467,7 @@ pub async fn note(s: &AppState, who: &CurrentUser, id: i64, text: &str) -> AppRe
 }
 
 /// A handler lifts the pause on the relationship; its members are told contact may resume.
-pub async fn lift_pause(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<()> {
+pub async fn lift_pause(s: &App, who: &Actor, id: i64) -> AppResult<()> {
     let (c, p, seat) = seat(s, who, id, true).await?;
     if seat != Seat::Handler {
         return Err(AppError::forbidden(

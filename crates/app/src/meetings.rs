@@ -5,10 +5,10 @@
 //! the same news in their notification centre, in one transaction with the change. The time
 //! is shown to each member in their own time zone.
 
-use crate::actions::relationships::{self as ws_act, Workspace, seal, unseal};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::relationships::{self as ws_act, Workspace, seal, unseal};
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use trellis_domain::calendar::{self, Event, Method};
@@ -39,7 +39,7 @@ pub struct MeetingView {
 }
 
 fn view(
-    s: &AppState,
+    s: &App,
     ws: &Workspace,
     reader_tz: Option<&str>,
     m: &MeetingRow,
@@ -64,12 +64,12 @@ fn view(
     })
 }
 
-fn reader_tz(who: &CurrentUser) -> Option<String> {
+fn reader_tz(who: &Actor) -> Option<String> {
     who.user.time_zone.clone()
 }
 
 /// The relationship's meetings (members only).
-pub async fn list(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<MeetingView>> {
+pub async fn list(s: &App, who: &Actor, id: i64) -> AppResult<Vec<MeetingView>> {
     let ws = ws_act::readable(s, who, id).await?;
     let tz = reader_tz(who);
     store::meetings(&s.store.db, id)
@@ -79,7 +79,7 @@ pub async fn list(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<Mee
         .collect()
 }
 
-pub async fn get(s: &AppState, who: &CurrentUser, id: i64, meeting: i64) -> AppResult<MeetingView> {
+pub async fn get(s: &App, who: &Actor, id: i64, meeting: i64) -> AppResult<MeetingView> {
     let ws = ws_act::readable(s, who, id).await?;
     let m = store::meeting(&s.store.db, id, meeting)
         .await?
@@ -97,7 +97,7 @@ fn when(schedule: &Schedule) -> When<'_> {
 }
 
 /// The iCalendar event of a meeting, as the members' calendars know it.
-fn event(s: &AppState, ws: &Workspace, m: &MeetingRow, organizer: Option<i64>) -> Event {
+fn event(s: &App, ws: &Workspace, m: &MeetingRow, organizer: Option<i64>) -> Event {
     let members: Vec<_> = ws.current_members().collect();
     let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
     let organizer = members
@@ -134,7 +134,7 @@ fn event(s: &AppState, ws: &Workspace, m: &MeetingRow, organizer: Option<i64>) -
 
 /// Emails every current member the invitation (or cancellation) and notifies them in the app.
 async fn send(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
     ws: &Workspace,
     m: &MeetingRow,
@@ -193,12 +193,7 @@ async fn send(
 }
 
 /// A member sets up a meeting; every member receives the invitation.
-pub async fn schedule(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    input: &MeetingInput,
-) -> AppResult<i64> {
+pub async fn schedule(s: &App, who: &Actor, id: i64, input: &MeetingInput) -> AppResult<i64> {
     let ws = ws_act::writable(s, who, id).await?;
     let (schedule, text) = rules::parse(input)?;
     let uid = format!(
@@ -229,8 +224,8 @@ pub async fn schedule(
 
 /// A member moves or changes a meeting; the invitation is sent again with SEQUENCE raised.
 pub async fn reschedule(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     meeting: i64,
     input: &MeetingInput,
@@ -272,7 +267,7 @@ pub async fn reschedule(
 }
 
 /// A member cancels a meeting; every member's calendar is told (METHOD:CANCEL).
-pub async fn cancel(s: &AppState, who: &CurrentUser, id: i64, meeting: i64) -> AppResult<()> {
+pub async fn cancel(s: &App, who: &Actor, id: i64, meeting: i64) -> AppResult<()> {
     let ws = ws_act::writable(s, who, id).await?;
     let m = store::meeting(&s.store.db, id, meeting)
         .await?
@@ -302,8 +297,8 @@ pub async fn cancel(s: &AppState, who: &CurrentUser, id: i64, meeting: i64) -> A
 
 /// A member writes the outcomes after a meeting (no new invitation).
 pub async fn record_outcomes(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     meeting: i64,
     outcomes: &str,
@@ -335,25 +330,25 @@ pub async fn record_outcomes(
 // ---- The calendar feed ----
 
 /// The feed's address for a token.
-pub fn feed_url(s: &AppState, token: &str) -> String {
+pub fn feed_url(s: &App, token: &str) -> String {
     format!("{}/calendar/{token}.ics", s.config.site.public_url)
 }
 
 /// Makes (or replaces) the member's feed and returns its address; an earlier address stops
 /// working. Only a hash of the token is kept, so the address is shown this once.
-pub async fn new_feed(s: &AppState, who: &CurrentUser) -> AppResult<String> {
+pub async fn new_feed(s: &App, who: &Actor) -> AppResult<String> {
     let (token, hash) = secrets::new_token();
     store::set_feed(&s.store.db, who.id(), &hash, s.now()).await?;
     Ok(feed_url(s, &token))
 }
 
-pub async fn revoke_feed(s: &AppState, who: &CurrentUser) -> AppResult<bool> {
+pub async fn revoke_feed(s: &App, who: &Actor) -> AppResult<bool> {
     Ok(store::delete_feed(&s.store.db, who.id()).await?)
 }
 
 /// The feed for a token: every meeting of the owner's current relationships from 90 days ago
 /// on. An unknown or revoked token is 404.
-pub async fn feed(s: &AppState, token: &str) -> AppResult<String> {
+pub async fn feed(s: &App, token: &str) -> AppResult<String> {
     let owner = store::feed_by_hash(&s.store.db, &secrets::hash(token))
         .await?
         .ok_or(AppError::NotFound("calendar"))?;

@@ -1,9 +1,9 @@
 //! Outgoing webhooks of a programme, registered by an admin: the address, the events it wants,
 //! a signing secret shown once, and the delivery log. Deliveries carry ids and states only.
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::webhook::{check_events, check_url};
@@ -28,7 +28,7 @@ pub struct Registered {
     pub secret: String,
 }
 
-fn require_admin(who: &CurrentUser) -> AppResult<()> {
+fn require_admin(who: &Actor) -> AppResult<()> {
     if who.user.is_admin {
         Ok(())
     } else {
@@ -37,8 +37,8 @@ fn require_admin(who: &CurrentUser) -> AppResult<()> {
 }
 
 pub async fn register(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     input: &WebhookInput,
 ) -> AppResult<Registered> {
@@ -71,19 +71,19 @@ pub async fn register(
     Ok(Registered { id, secret })
 }
 
-pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<Webhook>> {
+pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Webhook>> {
     require_admin(who)?;
     Ok(store::of_programme(&s.store.db, p.id).await?)
 }
 
-async fn of_programme(s: &AppState, p: &Programme, id: i64) -> AppResult<Webhook> {
+async fn of_programme(s: &App, p: &Programme, id: i64) -> AppResult<Webhook> {
     store::get(&s.store.db, id)
         .await?
         .filter(|w| w.programme_id == p.id)
         .ok_or(AppError::NotFound("webhook"))
 }
 
-pub async fn remove(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> AppResult<()> {
+pub async fn remove(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<()> {
     require_admin(who)?;
     let w = of_programme(s, p, id).await?;
     let now = s.now();
@@ -107,12 +107,7 @@ pub async fn remove(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> 
 }
 
 /// The latest 100 deliveries of a webhook, newest first.
-pub async fn deliveries(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    id: i64,
-) -> AppResult<Vec<Delivery>> {
+pub async fn deliveries(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<Vec<Delivery>> {
     require_admin(who)?;
     let w = of_programme(s, p, id).await?;
     Ok(store::deliveries(&s.store.db, w.id, 100).await?)

@@ -7,11 +7,11 @@
 //! Imported mentors who have no account get one without a password: they set one with "forgot
 //! password", which also confirms their address. Imported relationships send no welcome mail.
 
-use crate::actions::mentors::Taxonomy;
-use crate::actions::programmes::standing;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::mentors::Taxonomy;
+use crate::programmes::standing;
+use crate::{AppError, AppResult};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use trellis_domain::account::Email;
@@ -192,7 +192,7 @@ impl Reader<'_> {
 }
 
 /// Who may import: the office and admins (or the command line, `who` = None).
-async fn may_import(s: &AppState, who: Option<&CurrentUser>, p: &Programme) -> AppResult<()> {
+async fn may_import(s: &App, who: Option<&Actor>, p: &Programme) -> AppResult<()> {
     if let Some(who) = who
         && !standing(s, p, who).await?.may_manage_members()
     {
@@ -257,8 +257,8 @@ async fn members_of(
 
 /// Checks, then (unless told not to) writes a file of `kind` into the programme.
 pub async fn import(
-    s: &AppState,
-    who: Option<&CurrentUser>,
+    s: &App,
+    who: Option<&Actor>,
     p: &Programme,
     kind: Kind,
     source: &dyn Source,
@@ -330,7 +330,7 @@ pub async fn import(
             ))
         })?;
         let (mut seen, mut bad, mut cache) = (HashSet::new(), Vec::new(), HashMap::new());
-        let tax = crate::actions::mentors::taxonomy(s, p).await?;
+        let tax = crate::mentors::taxonomy(s, p).await?;
         while let Some(batch) = reader.batch(&mut table, &mut seen, &mut bad) {
             bad.clear();
             let batch: Vec<Row> = batch
@@ -351,7 +351,7 @@ pub async fn import(
                     kind.as_str()
                 ),
             )
-            .by(who.map(CurrentUser::id))
+            .by(who.map(Actor::id))
             .in_programme(p.id),
             now,
         )
@@ -385,7 +385,7 @@ fn line_of(r: &Row) -> u64 {
 
 /// Writes one batch of good rows; returns how many were written.
 async fn write(
-    s: &AppState,
+    s: &App,
     tx: &trellis_store::DatabaseTransaction,
     p: &Programme,
     batch: Vec<Row>,

@@ -1,16 +1,16 @@
 //! "My data": everything Trellis holds about a member, as one JSON archive they download.
 
-use crate::actions::relationships::unseal;
-use crate::auth::CurrentUser;
-use crate::error::AppResult;
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::AppResult;
+use crate::relationships::unseal;
 use serde_json::{Value, json};
 use trellis_store::{mentors, notifications, programmes, requests, workspace};
 
 /// The member's archive: profile, memberships and roles, mentor applications and listings,
 /// requests, relationships with the workspace entries they wrote, concerns they reported, and
 /// notifications.
-pub async fn export(s: &AppState, who: &CurrentUser) -> AppResult<Value> {
+pub async fn export(s: &App, who: &Actor) -> AppResult<Value> {
     let db = &s.store.db;
     let me = who.id();
     let u = &who.user;
@@ -98,11 +98,7 @@ pub async fn export(s: &AppState, who: &CurrentUser) -> AppResult<Value> {
 }
 
 /// One relationship: who is in it, and the entries this member wrote in its workspace.
-async fn relationship_entries(
-    s: &AppState,
-    me: i64,
-    rel: &workspace::Relationship,
-) -> AppResult<Value> {
+async fn relationship_entries(s: &App, me: i64, rel: &workspace::Relationship) -> AppResult<Value> {
     let db = &s.store.db;
     let ctx = format!("relationship:{}", rel.id);
     let members: Vec<Value> = workspace::members(db, rel.id)
@@ -171,10 +167,10 @@ async fn relationship_entries(
 /// otherwise, in one transaction, their account becomes a placeholder that cannot sign in,
 /// their own private entries are deleted, and records others need keep the placeholder name
 /// (see docs/concerns.md, "Erasure").
-pub async fn erase(s: &AppState, who: &CurrentUser) -> AppResult<()> {
+pub async fn erase(s: &App, who: &Actor) -> AppResult<()> {
     let db = &s.store.db;
     if trellis_store::erasure::open_concerns_about(db, who.id()).await? > 0 {
-        return Err(crate::error::AppError::Conflict(
+        return Err(crate::AppError::Conflict(
             "We cannot erase your account just now: a matter that involves you is still open with the programme. We will be able to once it is resolved; please ask again then.".into(),
         ));
     }

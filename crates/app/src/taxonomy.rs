@@ -1,8 +1,8 @@
 //! Editing a programme's taxonomies (installation admin).
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::{AppError, AppResult};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::required_text;
 use trellis_store::programmes::Programme;
@@ -18,8 +18,8 @@ fn kind(raw: &str) -> AppResult<&'static str> {
 }
 
 pub async fn add(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     kind_raw: &str,
     label: &str,
@@ -55,8 +55,8 @@ pub async fn add(
 }
 
 pub async fn change(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     id: i64,
     label: Option<&str>,

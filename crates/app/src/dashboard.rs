@@ -2,10 +2,10 @@
 //! figures from dates, states, counts and ratings (averages only where at least 5 answers
 //! exist), and a list of relationships with their status. Never what members wrote.
 
-use crate::actions::programmes::standing;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::programmes::standing;
+use crate::{AppError, AppResult};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use trellis_domain::dashboard::{
@@ -87,7 +87,7 @@ impl Scope {
 }
 
 /// Checks the viewer runs the programme.
-pub async fn require_office(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<()> {
+pub async fn require_office(s: &App, who: &Actor, p: &Programme) -> AppResult<()> {
     if standing(s, p, who).await?.runs_programme() {
         Ok(())
     } else {
@@ -97,12 +97,7 @@ pub async fn require_office(s: &AppState, who: &CurrentUser, p: &Programme) -> A
     }
 }
 
-pub async fn dashboard(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    f: &Filter,
-) -> AppResult<Dashboard> {
+pub async fn dashboard(s: &App, who: &Actor, p: &Programme, f: &Filter) -> AppResult<Dashboard> {
     require_office(s, who, p).await?;
     let scope = Scope::parse(f, s.now().date_naive())?;
     let db = &s.store.db;
@@ -275,25 +270,24 @@ pub fn figures_csv(d: &Dashboard) -> AppResult<Vec<u8>> {
 /// One of the reports as a CSV body, for the office: the figures, or the relationships
 /// (streamed page by page).
 pub async fn report(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     name: &str,
     f: &Filter,
-) -> AppResult<axum::body::Body> {
+) -> AppResult<crate::exports::Csv> {
     match name {
-        "figures.csv" => Ok(figures_csv(&dashboard(s, who, p, f).await?)?.into()),
+        "figures.csv" => Ok(crate::exports::Csv::Ready(figures_csv(
+            &dashboard(s, who, p, f).await?,
+        )?)),
         "relationships.csv" => {
             let scope = Scope::parse(f, s.now().date_naive())?;
-            crate::actions::exports::for_staff(
-                s,
-                who,
-                p,
-                crate::actions::exports::Export::Relationships {
-                    cohort: scope.cohort_window(),
-                },
-            )
-            .await
+            let what = crate::exports::Export::Relationships {
+                cohort: scope.cohort_window(),
+            };
+            Ok(crate::exports::Csv::Paged(
+                crate::exports::for_staff(s, who, p, what).await?,
+            ))
         }
         _ => Err(AppError::NotFound("report")),
     }

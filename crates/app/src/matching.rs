@@ -4,10 +4,10 @@
 //! pairs and run again, then publish: each pair becomes a relationship, taking one of the
 //! mentor's places, all in one transaction.
 
-use crate::actions::programmes::standing;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::programmes::standing;
+use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use trellis_domain::account::Email;
@@ -118,7 +118,7 @@ struct Detail {
     why: Vec<String>,
 }
 
-async fn require_staff(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<()> {
+async fn require_staff(s: &App, who: &Actor, p: &Programme) -> AppResult<()> {
     if standing(s, p, who).await?.runs_programme() {
         Ok(())
     } else {
@@ -128,7 +128,7 @@ async fn require_staff(s: &AppState, who: &CurrentUser, p: &Programme) -> AppRes
     }
 }
 
-async fn round_of(s: &AppState, p: &Programme, id: i64) -> AppResult<Round> {
+async fn round_of(s: &App, p: &Programme, id: i64) -> AppResult<Round> {
     store::get(&s.store.db, id)
         .await?
         .filter(|r| r.programme_id == p.id)
@@ -245,8 +245,8 @@ fn mode_name(m: Mode) -> &'static str {
 
 /// Creates a round and runs it.
 pub async fn create(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     input: &RoundInput,
 ) -> AppResult<RoundView> {
@@ -350,7 +350,7 @@ pub async fn create(
 }
 
 /// Runs the round on what its people say in their profiles now, replacing the proposal.
-async fn run_in(s: &AppState, tx: &DatabaseTransaction, p: &Programme, id: i64) -> AppResult<()> {
+async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> AppResult<()> {
     let round = store::get(tx, id)
         .await?
         .ok_or(AppError::NotFound("No such matching round"))?;
@@ -614,12 +614,12 @@ async fn run_circles(
     Ok(())
 }
 
-pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<Round>> {
+pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Round>> {
     require_staff(s, who, p).await?;
     Ok(store::of_programme(&s.store.db, p.id).await?)
 }
 
-pub async fn show(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> AppResult<RoundView> {
+pub async fn show(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;
     let db = &s.store.db;
@@ -662,8 +662,8 @@ pub async fn show(s: &AppState, who: &CurrentUser, p: &Programme, id: i64) -> Ap
 
 /// Pins (`pin`) or forbids (`forbid`) a pair and runs the round again.
 pub async fn set_rule(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     id: i64,
     mentee_id: i64,
@@ -704,12 +704,7 @@ pub async fn set_rule(
 /// mentee and offered to the mentor, who accepts or declines as usual (the place is taken on
 /// acceptance); as relationships, each pair becomes a mentoring relationship at once (both are
 /// told, and the mentor's place is taken).
-pub async fn publish(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    id: i64,
-) -> AppResult<RoundView> {
+pub async fn publish(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;
     let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
@@ -722,7 +717,7 @@ pub async fn publish(
             _ if as_circles => "peer",
             _ => "traditional",
         };
-        crate::actions::relationships::may_make(s, who, p, model).await?;
+        crate::relationships::may_make(s, who, p, model).await?;
     }
     let now = s.now();
     let tx = s.store.db.begin().await?;
@@ -746,14 +741,13 @@ pub async fn publish(
                 .await?
                 .ok_or(AppError::NotFound("mentee"))?;
             let request =
-                crate::actions::requests::offer_in(s, &tx, who, p, &mentee, mentor, &round.name)
-                    .await?;
+                crate::requests::offer_in(s, &tx, who, p, &mentee, mentor, &round.name).await?;
             store::set_request(&tx, id, pair.mentee_id, request).await?;
             made += 1;
             continue;
         }
         // The relationship takes the mentor's place (a 409 when it went in the meantime).
-        let rel = crate::actions::relationships::create_in(
+        let rel = crate::relationships::create_in(
             s,
             &tx,
             who,
@@ -800,9 +794,9 @@ fn gathered(pairs: &[store::Pair]) -> std::collections::BTreeMap<i64, Vec<&store
 
 /// Each circle of a peer round becomes a peer relationship of its people.
 async fn publish_circles(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
-    who: &CurrentUser,
+    who: &Actor,
     p: &Programme,
     id: i64,
     pairs: &[store::Pair],
@@ -811,7 +805,7 @@ async fn publish_circles(
     for people in gathered(pairs).values() {
         let members: Vec<(i64, Role)> = people.iter().map(|e| (e.mentee_id, Role::Peer)).collect();
         trellis_domain::workspace::check_members("peer", &members)?;
-        let rel = crate::actions::relationships::create_in(s, tx, who, p, "peer", &members).await?;
+        let rel = crate::relationships::create_in(s, tx, who, p, "peer", &members).await?;
         for e in people {
             store::set_relationship(tx, id, e.mentee_id, rel).await?;
         }
@@ -824,9 +818,9 @@ async fn publish_circles(
 /// gets a traditional pair, since a group has two mentees or more); every mentee takes one of
 /// the mentor's places. Returns how many relationships were made.
 async fn publish_groups(
-    s: &AppState,
+    s: &App,
     tx: &DatabaseTransaction,
-    who: &CurrentUser,
+    who: &Actor,
     p: &Programme,
     id: i64,
     pairs: &[store::Pair],
@@ -842,9 +836,9 @@ async fn publish_groups(
         };
         trellis_domain::workspace::check_members(model, &members)?;
         if model == "traditional" {
-            crate::actions::relationships::may_make(s, who, p, model).await?;
+            crate::relationships::may_make(s, who, p, model).await?;
         }
-        let rel = crate::actions::relationships::create_in(s, tx, who, p, model, &members).await?;
+        let rel = crate::relationships::create_in(s, tx, who, p, model, &members).await?;
         for pair in &group {
             store::set_relationship(tx, id, pair.mentee_id, rel).await?;
         }

@@ -1,10 +1,10 @@
 //! The development plan, the skill assessments and the checklist of a relationship: members
 //! only, sealed at rest (the checklist's ticks are not content: item keys and dates).
 
-use crate::actions::relationships::{self as ws_act, Workspace, seal, unseal};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::relationships::{self as ws_act, Workspace, seal, unseal};
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use trellis_domain::development::{Assessment, CHECKLIST, Goal, checklist_item, growth};
@@ -27,7 +27,7 @@ pub struct GoalView {
 }
 
 fn readable_docs<T: serde::de::DeserializeOwned>(
-    s: &AppState,
+    s: &App,
     ws: &Workspace,
     rows: Vec<DocRow>,
 ) -> AppResult<Vec<(DocRow, T)>> {
@@ -43,12 +43,12 @@ fn readable_docs<T: serde::de::DeserializeOwned>(
 }
 
 /// The Personal Development Plan's goals, oldest first.
-pub async fn plan(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<GoalView>> {
+pub async fn plan(s: &App, who: &Actor, id: i64) -> AppResult<Vec<GoalView>> {
     let ws = ws_act::readable(s, who, id).await?;
     plan_of(s, &ws).await
 }
 
-pub async fn plan_of(s: &AppState, ws: &Workspace) -> AppResult<Vec<GoalView>> {
+pub async fn plan_of(s: &App, ws: &Workspace) -> AppResult<Vec<GoalView>> {
     let rows = store::plan_goals(&s.store.db, ws.rel.id).await?;
     Ok(readable_docs::<Goal>(s, ws, rows)?
         .into_iter()
@@ -62,7 +62,7 @@ pub async fn plan_of(s: &AppState, ws: &Workspace) -> AppResult<Vec<GoalView>> {
         .collect())
 }
 
-pub async fn add_goal(s: &AppState, who: &CurrentUser, id: i64, input: &Goal) -> AppResult<i64> {
+pub async fn add_goal(s: &App, who: &Actor, id: i64, input: &Goal) -> AppResult<i64> {
     let ws = ws_act::writable(s, who, id).await?;
     let goal = Goal::parse(input)?;
     let sealed = seal(s, id, &goal)?;
@@ -83,8 +83,8 @@ pub async fn add_goal(s: &AppState, who: &CurrentUser, id: i64, input: &Goal) ->
 
 /// Updates a goal (its status and progress notes, or anything else).
 pub async fn update_goal(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     goal_id: i64,
     input: &Goal,
@@ -138,7 +138,7 @@ pub struct Assessments {
     pub growth: Vec<Growth>,
 }
 
-pub async fn assessments(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Assessments> {
+pub async fn assessments(s: &App, who: &Actor, id: i64) -> AppResult<Assessments> {
     let ws = ws_act::readable(s, who, id).await?;
     let rows = store::assessments(&s.store.db, id).await?;
     let list: Vec<AssessmentView> = readable_docs::<Assessment>(s, &ws, rows)?
@@ -178,12 +178,7 @@ pub async fn assessments(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<
 }
 
 /// A member assesses their own skills (repeatable, to see growth).
-pub async fn add_assessment(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    input: &Assessment,
-) -> AppResult<i64> {
+pub async fn add_assessment(s: &App, who: &Actor, id: i64, input: &Assessment) -> AppResult<i64> {
     let ws = ws_act::writable(s, who, id).await?;
     let a = Assessment::parse(input)?;
     let sealed = seal(s, id, &a)?;
@@ -211,7 +206,7 @@ pub struct ChecklistStage {
     pub items: Vec<(String, String, Option<DateTime<Utc>>)>,
 }
 
-pub async fn checklist(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Vec<ChecklistStage>> {
+pub async fn checklist(s: &App, who: &Actor, id: i64) -> AppResult<Vec<ChecklistStage>> {
     ws_act::readable(s, who, id).await?;
     let ticks = store::ticks(&s.store.db, id).await?;
     Ok(CHECKLIST
@@ -233,13 +228,7 @@ pub async fn checklist(s: &AppState, who: &CurrentUser, id: i64) -> AppResult<Ve
 }
 
 /// A member ticks (or unticks) one of their checklist tasks.
-pub async fn tick(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    item: &str,
-    done: bool,
-) -> AppResult<()> {
+pub async fn tick(s: &App, who: &Actor, id: i64, item: &str, done: bool) -> AppResult<()> {
     ws_act::writable(s, who, id).await?;
     if checklist_item(item).is_none() {
         return Err(AppError::invalid(
@@ -252,12 +241,7 @@ pub async fn tick(
 }
 
 /// A member saves their whole checklist at once: the listed tasks done, the others not.
-pub async fn save_checklist(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-    done: &[String],
-) -> AppResult<()> {
+pub async fn save_checklist(s: &App, who: &Actor, id: i64, done: &[String]) -> AppResult<()> {
     ws_act::writable(s, who, id).await?;
     if let Some(bad) = done.iter().find(|k| checklist_item(k).is_none()) {
         return Err(AppError::invalid(
@@ -292,11 +276,7 @@ pub struct EvaluationView {
 }
 
 /// The relationship's evaluations (members only; former members: those of their time).
-pub async fn evaluations(
-    s: &AppState,
-    who: &CurrentUser,
-    id: i64,
-) -> AppResult<Vec<EvaluationView>> {
+pub async fn evaluations(s: &App, who: &Actor, id: i64) -> AppResult<Vec<EvaluationView>> {
     let ws = ws_act::readable(s, who, id).await?;
     let (rows, ratings) = store::evaluations(&s.store.db, id).await?;
     let ctx = ws.context();
@@ -321,8 +301,8 @@ pub async fn evaluations(
 /// A member completes a periodic evaluation, or (in the closing phase) the final one, with an
 /// optional thank-you note the other members are told about.
 pub async fn add_evaluation(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     id: i64,
     input: &EvaluationInput,
 ) -> AppResult<i64> {
@@ -394,12 +374,8 @@ pub struct QuestionResult {
 
 /// The programme's evaluation results for its office, director and admins: averages only, and
 /// only where at least 5 answers exist.
-pub async fn summary(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-) -> AppResult<Vec<QuestionResult>> {
-    let st = crate::actions::programmes::standing(s, p, who).await?;
+pub async fn summary(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<QuestionResult>> {
+    let st = crate::programmes::standing(s, p, who).await?;
     if !(st.runs_programme()) {
         return Err(AppError::forbidden(
             "Only the programme office, the mentorship director and admins see evaluation results",

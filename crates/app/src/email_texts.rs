@@ -2,9 +2,9 @@
 //! each one's wording (the programme's or Trellis's own), saving, going back to the default,
 //! and a preview of the letter as a member would get it.
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use trellis_domain::audit::AuditEntry;
@@ -84,7 +84,7 @@ fn view(e: &'static Entry, row: Option<store::Row>) -> EmailText {
 }
 
 /// Every letter a programme may reword, in the order members meet them.
-pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<Vec<EmailText>> {
+pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<EmailText>> {
     who.require_admin()?;
     let rows = store::of_programme(&s.store.db, p.id).await?;
     Ok(CATALOGUE
@@ -96,12 +96,7 @@ pub async fn list(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<V
         .collect())
 }
 
-pub async fn show(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    template: &str,
-) -> AppResult<EmailText> {
+pub async fn show(s: &App, who: &Actor, p: &Programme, template: &str) -> AppResult<EmailText> {
     who.require_admin()?;
     let e = entry(template)?;
     Ok(view(e, store::get(&s.store.db, p.id, template).await?))
@@ -113,8 +108,8 @@ fn check(e: &Entry, input: &WordingInput) -> AppResult<Wording> {
 
 /// Saves the programme's wording of a letter; letters sent from now on use it.
 pub async fn save(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     template: &str,
     input: &WordingInput,
@@ -144,12 +139,7 @@ pub async fn save(
 }
 
 /// Goes back to Trellis's own wording of a letter.
-pub async fn reset(
-    s: &AppState,
-    who: &CurrentUser,
-    p: &Programme,
-    template: &str,
-) -> AppResult<()> {
+pub async fn reset(s: &App, who: &Actor, p: &Programme, template: &str) -> AppResult<()> {
     who.require_admin()?;
     let e = entry(template)?;
     let now = s.now();
@@ -175,8 +165,8 @@ pub async fn reset(
 
 /// The letter in a wording (typed, not saved) as a member would get it.
 pub fn preview(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     template: &str,
     input: &WordingInput,
@@ -188,7 +178,7 @@ pub fn preview(
 }
 
 /// The letter in `wording` (Trellis's own when `None`) with made-up people and dates.
-pub fn render(s: &AppState, p: &Programme, e: &Entry, wording: Option<&Wording>) -> Preview {
+pub fn render(s: &App, p: &Programme, e: &Entry, wording: Option<&Wording>) -> Preview {
     let sample = e.sample_in(&p.name);
     let letter = match wording {
         Some(w) => email_text::reword(&sample, w),

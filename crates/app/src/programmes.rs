@@ -1,9 +1,9 @@
 //! Programmes: creating and editing them (admin), joining them (members), staff roles
 //! (admin) and the member list (admin and office).
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Actor;
+use crate::App;
+use crate::{AppError, AppResult};
 use trellis_domain::account::Email;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::programme::{Details, Membership, Settings, Slug};
@@ -11,38 +11,34 @@ use trellis_domain::role::{StaffRole, Standing};
 use trellis_store::programmes::{self as store, Programme};
 use trellis_store::{TransactionTrait, accounts, audit};
 
-pub async fn find(s: &AppState, slug: &str) -> AppResult<Programme> {
+pub async fn find(s: &App, slug: &str) -> AppResult<Programme> {
     store::by_slug(&s.store.db, slug)
         .await?
         .ok_or(AppError::NotFound("programme"))
 }
 
 /// The programme and what the person is in it (one query).
-pub async fn find_as(
-    s: &AppState,
-    slug: &str,
-    who: &CurrentUser,
-) -> AppResult<(Programme, Standing)> {
+pub async fn find_as(s: &App, slug: &str, who: &Actor) -> AppResult<(Programme, Standing)> {
     store::by_slug_as(&s.store.db, slug, who.id(), who.user.is_admin)
         .await?
         .ok_or(AppError::NotFound("programme"))
 }
 
-pub async fn find_by_id(s: &AppState, id: i64) -> AppResult<Programme> {
+pub async fn find_by_id(s: &App, id: i64) -> AppResult<Programme> {
     store::by_id(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("programme"))
 }
 
-pub async fn standing(s: &AppState, p: &Programme, who: &CurrentUser) -> AppResult<Standing> {
+pub async fn standing(s: &App, p: &Programme, who: &Actor) -> AppResult<Standing> {
     Ok(store::standing(&s.store.db, p.id, who.id(), who.user.is_admin).await?)
 }
 
 /// Creates a programme; with a `template`, its audiences and expertise terms are copied (the
 /// caller starts `settings` from the template's).
 pub async fn create(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     slug: &str,
     details: &Details,
     settings: &Settings,
@@ -82,8 +78,8 @@ pub async fn create(
 }
 
 pub async fn update(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     details: &Details,
     settings: &Settings,
@@ -115,7 +111,7 @@ pub async fn update(
 
 /// Joins the programme: open programmes take anyone; member-list programmes take those whose
 /// email address is on the imported list.
-pub async fn join(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<bool> {
+pub async fn join(s: &App, who: &Actor, p: &Programme) -> AppResult<bool> {
     if p.settings().membership == Membership::MemberList
         && store::on_member_list(&s.store.db, p.id, &who.user.email)
             .await?
@@ -151,8 +147,8 @@ pub async fn join(s: &AppState, who: &CurrentUser, p: &Programme) -> AppResult<b
 
 /// Gives a registered person a staff role in the programme (admin only).
 pub async fn grant_role(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     email: &str,
     role: StaffRole,
@@ -192,8 +188,8 @@ pub async fn grant_role(
 }
 
 pub async fn revoke_role(
-    s: &AppState,
-    who: &CurrentUser,
+    s: &App,
+    who: &Actor,
     p: &Programme,
     user_id: i64,
     role: StaffRole,

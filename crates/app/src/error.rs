@@ -1,0 +1,99 @@
+//! What an action can answer instead of its result. The edges decide how each is shown: the
+//! web maps them to status codes, JSON errors and pages; the CLI prints them.
+
+use trellis_domain::Invalid;
+use trellis_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that does not parse, each bad field named.
+    #[error("{0}")]
+    Invalid(Invalid),
+    /// The person may not do this; the message says why, in words.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Refused until the person confirms their email address.
+    #[error("{0}")]
+    Unconfirmed(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The thing changed, or is in a state that does not allow this.
+    #[error("{0}")]
+    Conflict(String),
+    /// An emailed link that has expired or was used.
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// Anything unexpected: logged with its context, shown to nobody.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        Self::Forbidden(msg.into())
+    }
+
+    pub fn invalid(field: &'static str, msg: impl Into<String>) -> Self {
+        Self::Invalid(Invalid::one(field, msg))
+    }
+
+    /// The message a person may read; unexpected errors say nothing of their cause.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Invalid(inv) => inv
+                .first()
+                .map_or_else(|| "invalid input".into(), |e| e.message.clone()),
+            Self::Internal(_) => {
+                "Something went wrong on our side. It has been logged; please try again later."
+                    .into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The first bad field, for invalid input.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid(inv) => inv.first().map(|e| e.field),
+            _ => None,
+        }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(v: Invalid) -> Self {
+        Self::Invalid(v)
+    }
+}
+
+impl From<trellis_domain::FieldError> for AppError {
+    fn from(e: trellis_domain::FieldError) -> Self {
+        Self::Invalid(e.into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate { field: "email" } => {
+                Self::invalid("email", "An account with this email address already exists")
+            }
+            StoreError::Duplicate { field: "slug" } => {
+                Self::invalid("slug", "A programme with this slug already exists")
+            }
+            StoreError::Duplicate { field } => Self::invalid(field, "This value is already in use"),
+            StoreError::NotInList { field } => Self::invalid(field, "Choose a value from the list"),
+            StoreError::Db(e) => Self::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+impl From<trellis_store::DbErr> for AppError {
+    fn from(e: trellis_store::DbErr) -> Self {
+        Self::Internal(anyhow::Error::new(e))
+    }
+}
