@@ -9,7 +9,7 @@ use trellis_domain::audit::AuditEntry;
 use trellis_domain::mail;
 use trellis_domain::profile::{Profile, ProfileInput};
 use trellis_store::accounts::{self as store, NewSession, User};
-use trellis_store::{TransactionTrait, audit, outbox};
+use trellis_store::{TransactionTrait, audit};
 
 /// Creates the account and emails a verification link.
 pub async fn register(s: &App, name: &str, email: &str, password: &str) -> AppResult<User> {
@@ -19,11 +19,10 @@ pub async fn register(s: &App, name: &str, email: &str, password: &str) -> AppRe
     let tx = s.store.db.begin().await?;
     let id = store::create_user(&tx, &reg.name, &reg.email, &hash, now).await?;
     let token = store::issue_email_token(&tx, id, TokenPurpose::VerifyEmail, now).await?;
-    outbox::queue(
+    crate::letters::queue(
+        s,
         &tx,
         &mail::verify_email(&s.config.site, reg.email.as_str(), &reg.name, &token),
-        &s.config.mail_host,
-        now,
     )
     .await?;
     audit::record(
@@ -118,11 +117,10 @@ pub async fn resend_verification(s: &App, email: &str) -> AppResult<()> {
         .filter(|u| !u.is_verified())
     {
         let token = store::issue_email_token(&tx, u.id, TokenPurpose::VerifyEmail, now).await?;
-        outbox::queue(
+        crate::letters::queue(
+            s,
             &tx,
             &mail::verify_email(&s.config.site, &u.email, &u.name, &token),
-            &s.config.mail_host,
-            now,
         )
         .await?;
     }
@@ -258,11 +256,10 @@ pub async fn request_password_reset(s: &App, email: &str) -> AppResult<()> {
     let tx = s.store.db.begin().await?;
     if let Some(u) = store::user_by_email(&tx, &email).await? {
         let token = store::issue_email_token(&tx, u.id, TokenPurpose::ResetPassword, now).await?;
-        outbox::queue(
+        crate::letters::queue(
+            s,
             &tx,
             &mail::reset_password(&s.config.site, &u.email, &u.name, &token),
-            &s.config.mail_host,
-            now,
         )
         .await?;
         audit::record(
@@ -319,11 +316,10 @@ pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<L
     store::set_password(&tx, user.id, &hash, now).await?;
     store::set_email_verified(&tx, user.id, now).await?;
     store::delete_sessions_of(&tx, user.id).await?;
-    outbox::queue(
+    crate::letters::queue(
+        s,
         &tx,
         &mail::password_changed(&s.config.site, &user.email, &user.name),
-        &s.config.mail_host,
-        now,
     )
     .await?;
     audit::record(

@@ -1,7 +1,12 @@
 //! Concerns: a member reports; the concern goes to its handlers (never the person it is about);
 //! the handlers take it through its steps with a message to the reporter each time. The
 //! reporter sees its status and those messages; the person concerned and other staff never
-//! learn it exists; every read by a handler is audited.
+//! learn it exists; every read by a handler is audited. The acknowledgement reminder and the
+//! escalation to the chair are in [`jobs`].
+
+mod jobs;
+
+pub use jobs::{AckReminder, Escalation};
 
 use crate::Actor;
 use crate::App;
@@ -13,9 +18,8 @@ use trellis_domain::audit::AuditEntry;
 use trellis_domain::concern::{self as rules, About, Report, ReportInput, Status};
 use trellis_domain::role::StaffRole;
 use trellis_store::concerns::{self as store, ConcernRow, NewConcern};
-use trellis_store::jobs::{self, NewJob, kinds};
 use trellis_store::programmes::Programme;
-use trellis_store::{DatabaseTransaction, TransactionTrait, audit, notifications};
+use trellis_store::{ConnectionTrait, TransactionTrait, audit};
 
 fn context(id: i64) -> String {
     format!("concern:{id}")
@@ -36,8 +40,11 @@ fn unseal(s: &App, id: i64, sealed: &str) -> AppResult<String> {
 }
 
 /// The programme's role holders, for routing.
-pub(crate) async fn staff_roles(s: &App, programme_id: i64) -> AppResult<Vec<(i64, StaffRole)>> {
-    Ok(trellis_store::programmes::staff(&s.store.db, programme_id)
+pub(crate) async fn staff_roles(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+) -> AppResult<Vec<(i64, StaffRole)>> {
+    Ok(trellis_store::programmes::staff(c, programme_id)
         .await?
         .into_iter()
         .filter_map(|m| m.role.parse::<StaffRole>().ok().map(|r| (m.user_id, r)))
@@ -47,24 +54,12 @@ pub(crate) async fn staff_roles(s: &App, programme_id: i64) -> AppResult<Vec<(i6
 /// Tells a member something about a concern, by email and in the app, without its content.
 async fn tell(
     s: &App,
-    tx: &DatabaseTransaction,
+    c: &impl ConnectionTrait,
     p: &Programme,
     user_id: i64,
     letter: &trellis_domain::mail::Letter,
 ) -> AppResult<()> {
-    notifications::tell_user(
-        tx,
-        notifications::From {
-            site: &s.config.site,
-            mail_host: &s.config.mail_host,
-            now: s.now(),
-        },
-        user_id,
-        Some(p.id),
-        letter,
-    )
-    .await?;
-    Ok(())
+    crate::letters::tell_user(s, c, user_id, Some(p.id), letter).await
 }
 
 /// A member of the programme reports a concern.
@@ -81,7 +76,7 @@ pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) ->
     let (subject, relationship) = match r.about {
         About::Person { user_id } => {
             if !trellis_store::programmes::is_member(db, p.id, user_id).await?
-                && !staff_roles(s, p.id)
+                && !staff_roles(&s.store.db, p.id)
                     .await?
                     .iter()
                     .any(|(u, _)| *u == user_id)
@@ -106,8 +101,12 @@ pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) ->
         }
         About::Programme => (None, None),
     };
-    let routing = rules::route(&staff_roles(s, p.id).await?, subject, r.about_staff)
-        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let routing = rules::route(
+        &staff_roles(&s.store.db, p.id).await?,
+        subject,
+        r.about_staff,
+    )
+    .map_err(|e| AppError::Conflict(e.to_string()))?;
     let now = s.now();
     let kind = match r.about {
         About::Person { .. } => "person",
@@ -134,7 +133,7 @@ pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) ->
     store::set_body(&tx, id, &seal(s, id, &r.what_happened)?).await?;
     store::add_handlers(&tx, id, &routing.handlers, now).await?;
     // Integrations hear that a concern exists, never who or what it is about.
-    trellis_store::webhooks::emit(
+    crate::webhooks::emit(
         &tx,
         p.id,
         "concern.opened",
@@ -186,29 +185,12 @@ pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) ->
         }
     }
     let (remind_at, escalate_at) = rules::ack_times(now, p.concern_ack_days);
-    let payload = serde_json::json!({ "concern_id": id });
-    jobs::enqueue(
-        &tx,
-        &NewJob::new(
-            kinds::CONCERN_REMINDER,
-            format!("concern_reminder:{id}"),
-            payload.clone(),
-            remind_at,
-        ),
-        now,
-    )
-    .await?;
-    jobs::enqueue(
-        &tx,
-        &NewJob::new(
-            kinds::CONCERN_ESCALATION,
-            format!("concern_escalation:{id}"),
-            payload,
-            escalate_at,
-        ),
-        now,
-    )
-    .await?;
+    let (reminder, escalation) = (
+        AckReminder { concern_id: id },
+        Escalation { concern_id: id },
+    );
+    crate::jobs::enqueue(&tx, &reminder, remind_at, now).await?;
+    crate::jobs::enqueue(&tx, &escalation, escalate_at, now).await?;
     audit::record(
         &tx,
         &AuditEntry::new(

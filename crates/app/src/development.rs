@@ -12,9 +12,9 @@ use trellis_domain::evaluation::{
     Evaluation, EvaluationInput, EvaluationText, Kind, MIN_ANSWERS_FOR_STAFF, QUESTIONS,
 };
 use trellis_domain::workspace::Phase;
+use trellis_store::TransactionTrait;
 use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, DocRow};
-use trellis_store::{TransactionTrait, notifications};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GoalView {
@@ -329,24 +329,12 @@ pub async fn add_evaluation(
                 &who.user.name,
                 &url,
             );
-            let to = notifications::To {
+            let to = crate::letters::To {
                 user_id: m.user_id,
                 email: &m.email,
                 name: &m.name,
             };
-            notifications::tell(
-                &tx,
-                notifications::From {
-                    site: &s.config.site,
-                    mail_host: &s.config.mail_host,
-                    now,
-                },
-                to,
-                Some(ws.programme.id),
-                &letter,
-                None,
-            )
-            .await?;
+            crate::letters::tell(s, &tx, to, Some(ws.programme.id), &letter, None).await?;
         }
     }
     ws_act::audited(

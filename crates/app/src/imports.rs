@@ -440,13 +440,7 @@ async fn write(
                     workspace::add_member(tx, id, user_id, role, started).await?;
                 }
                 if r.phase != trellis_domain::workspace::Phase::Closed {
-                    workspace::schedule_evaluation(
-                        tx,
-                        id,
-                        now + chrono::Duration::days(i64::from(p.evaluation_every_days)),
-                        now,
-                    )
-                    .await?;
+                    crate::relationships::schedule_first_evaluation(s, tx, p, id).await?;
                 }
                 n += 1;
             }

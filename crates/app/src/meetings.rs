@@ -15,7 +15,7 @@ use trellis_domain::calendar::{self, Event, Method};
 use trellis_domain::mail::meetings as letters;
 use trellis_domain::meeting::{self as rules, MeetingInput, MeetingText, Schedule};
 use trellis_store::workspace::{self as store, MeetingRow, When};
-use trellis_store::{DatabaseTransaction, TransactionTrait, notifications, secrets};
+use trellis_store::{DatabaseTransaction, TransactionTrait, secrets};
 
 /// A meeting as a reader sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -150,7 +150,6 @@ async fn send(
         "{}/relationships/{}/meetings/{}",
         s.config.site.public_url, ws.rel.id, m.id
     );
-    let now = s.now();
     for member in ws.current_members() {
         let others: Vec<&str> = ws
             .current_members()
@@ -170,24 +169,12 @@ async fn send(
                 changed,
             ),
         };
-        let to = notifications::To {
+        let to = crate::letters::To {
             user_id: member.user_id,
             email: &member.email,
             name: &member.name,
         };
-        notifications::tell(
-            tx,
-            notifications::From {
-                site: &s.config.site,
-                mail_host: &s.config.mail_host,
-                now,
-            },
-            to,
-            Some(ws.programme.id),
-            &letter,
-            Some(&ics),
-        )
-        .await?;
+        crate::letters::tell(s, tx, to, Some(ws.programme.id), &letter, Some(&ics)).await?;
     }
     Ok(())
 }

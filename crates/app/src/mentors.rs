@@ -1,5 +1,12 @@
 //! Mentor applications and their review, the directory, mentors' own listings, and the
-//! refresh confirmation.
+//! refresh confirmation; their timed rules are in [`jobs`].
+
+mod jobs;
+
+pub(crate) use jobs::schedule_refreshes;
+pub use jobs::{
+    ApplicationReminder, DirectoryRefresh, MentorAvailable, RefreshClose, RefreshReminder,
+};
 
 use crate::Actor;
 use crate::App;
@@ -13,11 +20,10 @@ use trellis_domain::audit::AuditEntry;
 use trellis_domain::directory;
 use trellis_domain::mail::{Letter, mentoring as letters};
 use trellis_domain::role::{StaffRole, Standing};
-use trellis_store::jobs::{self, NewJob, kinds};
 use trellis_store::mentors::{self as store, ApplicationRow, MentorRow};
 use trellis_store::programmes::{self, Programme};
 use trellis_store::taxonomy::{self, Term};
-use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit, notifications};
+use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit};
 
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
@@ -72,13 +78,7 @@ async fn tell(
     user_id: i64,
     letter: &Letter,
 ) -> AppResult<()> {
-    let from = notifications::From {
-        site: &s.config.site,
-        mail_host: &s.config.mail_host,
-        now: s.now(),
-    };
-    notifications::tell_user(c, from, user_id, Some(programme_id), letter).await?;
-    Ok(())
+    crate::letters::tell_user(s, c, user_id, Some(programme_id), letter).await
 }
 
 fn url(s: &App, path: &str) -> String {
@@ -184,17 +184,8 @@ pub async fn apply(
         )
         .await?;
         let remind = application::reminder_at(now, settings.application_target_days);
-        jobs::enqueue(
-            &tx,
-            &NewJob::new(
-                kinds::APPLICATION_REMINDER,
-                format!("application_reminder:{id}"),
-                serde_json::json!({ "application_id": id }),
-                remind,
-            ),
-            now,
-        )
-        .await?;
+        let job = ApplicationReminder { application_id: id };
+        crate::jobs::enqueue(&tx, &job, remind, now).await?;
     } else {
         // Guide 000: "ASM does not qualify mentors prior to their registration."
         store::move_application(
@@ -405,7 +396,7 @@ pub async fn decide(
         Event::Resubmitted | Event::Withdrawn => {}
     }
     if matches!(event, Event::Approved | Event::Declined { .. }) {
-        trellis_store::webhooks::emit(
+        crate::webhooks::emit(
             &tx,
             p.id,
             "application.decided",
@@ -763,17 +754,11 @@ pub async fn change_listing(
         let until_text = until.map(|d| d.to_string());
         store::set_availability(&tx, m.id, available, until_text.as_deref(), now).await?;
         if let Some(d) = until {
-            jobs::enqueue(
-                &tx,
-                &NewJob::new(
-                    kinds::MENTOR_AVAILABLE,
-                    format!("mentor_available:{}:{d}", m.id),
-                    serde_json::json!({ "mentor_id": m.id, "until": d.to_string() }),
-                    directory::available_again_at(d),
-                ),
-                now,
-            )
-            .await?;
+            let job = MentorAvailable {
+                mentor_id: m.id,
+                until: d,
+            };
+            crate::jobs::enqueue(&tx, &job, directory::available_again_at(d), now).await?;
         }
         said.push(match (available, until) {
             (true, _) => "available".to_owned(),

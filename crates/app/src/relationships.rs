@@ -2,6 +2,16 @@
 //! signatures, and the mentoring log. What members write is sealed before it is stored and
 //! opened only for the relationship's members (former members: what was written while they
 //! were members). Staff (office, director, admin) see members, phase, dates and counts.
+//! Making relationships and their membership are in [`membership`]; the periodic evaluation's
+//! timed rule in [`jobs`].
+
+mod jobs;
+mod membership;
+
+pub use jobs::EvaluationDue;
+pub(crate) use jobs::schedule_first_evaluation;
+pub use membership::{add_member, create, leave};
+pub(crate) use membership::{create_in, from_request, may_make};
 
 use crate::Actor;
 use crate::App;
@@ -11,7 +21,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use trellis_domain::audit::AuditEntry;
-use trellis_domain::role::StaffRole;
 use trellis_domain::workspace::{
     self as rules, Agreement, AgreementState, LogEntry, LogInput, Phase, Role,
 };
@@ -444,7 +453,7 @@ pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Ph
             store::release_places(&tx, ws.programme.id, id, m.user_id, s.now()).await?;
         }
     }
-    trellis_store::webhooks::emit(
+    crate::webhooks::emit(
         &tx,
         ws.programme.id,
         "relationship.phase_changed",
@@ -573,257 +582,4 @@ pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
         agreement_version: latest.map(|(_, v)| v),
         agreement_unsigned: state.unsigned.into_iter().map(|(_, n)| n).collect(),
     })
-}
-
-// ---- Making relationships, joining and leaving ----
-
-/// Who may make relationships of a model in a programme: the mentorship director and admins
-/// any; the office groups and peer circles [002].
-pub(crate) async fn may_make(s: &App, who: &Actor, p: &Programme, model: &str) -> AppResult<()> {
-    let st = standing(s, p, who).await?;
-    let ok = st.is_admin
-        || st.holds(StaffRole::Director)
-        || (st.holds(StaffRole::Office) && matches!(model, "group" | "peer"));
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only the mentorship director (any relationship) and the programme office (groups and peer circles) make relationships here",
-        ))
-    }
-}
-
-/// A mentor without `n` free places for a relationship being made or joined.
-fn no_free_place(name: &str, n: i32) -> AppError {
-    AppError::Conflict(format!(
-        "{name} has no free place for {} now: they may raise their capacity, or choose another mentor",
-        if n == 1 {
-            "another mentee".to_owned()
-        } else {
-            format!("{n} more mentees")
-        }
-    ))
-}
-
-/// Tells each listed member they are in the relationship, with the other members' addresses.
-async fn welcome(
-    s: &App,
-    tx: &DatabaseTransaction,
-    ws_id: i64,
-    p: &Programme,
-    members: &[MemberRow],
-    newcomers: &[i64],
-) -> AppResult<()> {
-    let url = format!("{}/relationships/{ws_id}", s.config.site.public_url);
-    let now = s.now();
-    for m in members.iter().filter(|m| newcomers.contains(&m.user_id)) {
-        let others: Vec<String> = members
-            .iter()
-            .filter(|o| o.user_id != m.user_id && o.left_at.is_none())
-            .map(|o| format!("{} ({}, {})", o.name, o.role, o.email))
-            .collect();
-        let letter = trellis_domain::mail::workspace::welcome(&p.name, &others.join("; "), &url);
-        let to = trellis_store::notifications::To {
-            user_id: m.user_id,
-            email: &m.email,
-            name: &m.name,
-        };
-        trellis_store::notifications::tell(
-            tx,
-            trellis_store::notifications::From {
-                site: &s.config.site,
-                mail_host: &s.config.mail_host,
-                now,
-            },
-            to,
-            Some(p.id),
-            &letter,
-            None,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Staff make a relationship of any model from members of the programme.
-pub async fn create(
-    s: &App,
-    who: &Actor,
-    p: &Programme,
-    model: &str,
-    members: &[(i64, Role)],
-) -> AppResult<i64> {
-    rules::check_members(model, members)?;
-    may_make(s, who, p, model).await?;
-    let tx = s.store.db.begin().await?;
-    let id = create_in(s, &tx, who, p, model, members).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// [`create`]'s writes, in the caller's transaction (a matching round publishes many at
-/// once); the caller has checked the model's rules and who may do it.
-pub(crate) async fn create_in(
-    s: &App,
-    tx: &trellis_store::DatabaseTransaction,
-    who: &Actor,
-    p: &Programme,
-    model: &str,
-    members: &[(i64, Role)],
-) -> AppResult<i64> {
-    for (u, _) in members {
-        if !trellis_store::programmes::is_member(tx, p.id, *u).await? {
-            return Err(AppError::invalid(
-                "members",
-                format!("Member {u} is not in {}", p.name),
-            ));
-        }
-    }
-    let now = s.now();
-    let id = store::create_relationship(tx, p.id, None, model, now).await?;
-    for (u, role) in members {
-        store::add_member(tx, id, *u, role.as_str(), now).await?;
-    }
-    store::schedule_evaluation(
-        tx,
-        id,
-        now + chrono::Duration::days(i64::from(p.evaluation_every_days)),
-        now,
-    )
-    .await?;
-    let rows = store::members(tx, id).await?;
-    // Each mentor takes one of their places a mentee (a group's mentor one per mentee).
-    let mentees = members.iter().filter(|(_, r)| *r == Role::Mentee).count();
-    let places = i32::try_from(mentees).unwrap_or(i32::MAX);
-    for m in rows.iter().filter(|m| m.role == "mentor") {
-        if places > 0 && !store::hold_places(tx, p.id, id, m.user_id, places, now).await? {
-            return Err(no_free_place(&m.name, places));
-        }
-    }
-    let ids: Vec<i64> = members.iter().map(|(u, _)| *u).collect();
-    welcome(s, tx, id, p, &rows, &ids).await?;
-    audit::record(
-        tx,
-        &AuditEntry::new(
-            "relationship.created",
-            "relationship",
-            Some(id),
-            format!("{model} relationship with {} members", members.len()),
-        )
-        .by(Some(who.id()))
-        .in_programme(p.id),
-        now,
-    )
-    .await?;
-    Ok(id)
-}
-
-/// Staff add a member to a relationship (a second mentor, another mentee of a group, a peer).
-pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str) -> AppResult<()> {
-    let ws = visible(s, who, id).await?;
-    may_make(s, who, &ws.programme, &ws.rel.model).await?;
-    let role = Role::parse(role.trim())
-        .ok_or_else(|| AppError::invalid("role", "Choose mentor, mentee or peer"))?;
-    if ws.phase() == Phase::Closed {
-        return Err(AppError::Conflict("This relationship is closed.".into()));
-    }
-    let mut members: Vec<(i64, Role)> = ws
-        .current_members()
-        .map(|m| (m.user_id, Role::parse(&m.role).unwrap_or(Role::Peer)))
-        .collect();
-    if ws.members.iter().any(|m| m.user_id == user_id) {
-        return Err(AppError::invalid(
-            "user_id",
-            "This person is or was already a member",
-        ));
-    }
-    members.push((user_id, role));
-    rules::check_members(&ws.rel.model, &members).map_err(|e| {
-        AppError::invalid(
-            "role",
-            e.0.first().map_or(String::new(), |f| f.message.clone()),
-        )
-    })?;
-    if !trellis_store::programmes::is_member(&s.store.db, ws.programme.id, user_id).await? {
-        return Err(AppError::invalid(
-            "user_id",
-            format!("This person is not in {}", ws.programme.name),
-        ));
-    }
-    let tx = s.store.db.begin().await?;
-    store::add_member(&tx, id, user_id, role.as_str(), s.now()).await?;
-    let rows = store::members(&tx, id).await?;
-    // Places: a new mentee takes one of each mentor's; a new mentor one a mentee.
-    let current = |r: &'static str| {
-        rows.iter()
-            .filter(move |m| m.role == r && m.left_at.is_none())
-    };
-    let takes: Vec<(&MemberRow, i32)> = match role {
-        Role::Mentee => current("mentor").map(|m| (m, 1)).collect(),
-        Role::Mentor => current("mentor")
-            .filter(|m| m.user_id == user_id)
-            .map(|m| (m, current("mentee").count().try_into().unwrap_or(i32::MAX)))
-            .collect(),
-        Role::Peer => Vec::new(),
-    };
-    for (m, n) in takes {
-        if n > 0 && !store::hold_places(&tx, ws.programme.id, id, m.user_id, n, s.now()).await? {
-            return Err(no_free_place(&m.name, n));
-        }
-    }
-    welcome(s, &tx, id, &ws.programme, &rows, &[user_id]).await?;
-    audited(
-        &tx,
-        s,
-        who,
-        &ws,
-        "relationship.member_added",
-        format!("member {user_id} added as {}", role.as_str()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A member leaves the relationship; they keep reading what was written while they were in it.
-pub async fn leave(s: &App, who: &Actor, id: i64) -> AppResult<()> {
-    let ws = visible(s, who, id).await?;
-    if !ws.seat.is_current_member() {
-        return Err(AppError::forbidden(
-            "You are not a member of this relationship",
-        ));
-    }
-    let tx = s.store.db.begin().await?;
-    if !store::leave(&tx, id, who.id(), s.now()).await? {
-        return Err(AppError::Conflict(
-            "You have already left this relationship.".into(),
-        ));
-    }
-    // Places: a mentor leaving gives back all they hold; a mentee, one of each mentor's.
-    if ws.phase() != Phase::Closed {
-        match ws.seat {
-            Seat::Member {
-                role: Role::Mentor, ..
-            } => store::release_places(&tx, ws.programme.id, id, who.id(), s.now()).await?,
-            Seat::Member {
-                role: Role::Mentee, ..
-            } => {
-                for m in ws.current_members().filter(|m| m.role == "mentor") {
-                    store::release_place(&tx, ws.programme.id, id, m.user_id, s.now()).await?;
-                }
-            }
-            _ => {}
-        }
-    }
-    audited(
-        &tx,
-        s,
-        who,
-        &ws,
-        "relationship.left",
-        format!("member {} left", who.id()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -1,12 +1,19 @@
 //! Mentorship requests: the mentee asks, the named mentors reply in turn, the director steps
 //! in when none can. The rules are `trellis_domain::request::Cascade`; this module loads,
-//! calls, and saves each change in one transaction (a compare-and-set on the request's version).
+//! calls, and saves each change in one transaction (a compare-and-set on the request's version)
+//! with what follows from it ([`effects`]); the timed rules are in [`jobs`].
+
+mod effects;
+mod jobs;
+
+pub use jobs::{Deadline, Reminder};
 
 use crate::Actor;
 use crate::App;
 use crate::programmes::{find_by_id, standing};
 use crate::{AppError, AppResult};
 use chrono::Duration;
+use effects::Effects;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::optional_text;
 use trellis_domain::request::{
@@ -14,7 +21,7 @@ use trellis_domain::request::{
 };
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::Programme;
-use trellis_store::requests::{self as store, Effects, RequestRow, state_of};
+use trellis_store::requests::{self as store, RequestRow, state_of};
 use trellis_store::{DatabaseTransaction, StoreError, TransactionTrait, audit, mentors};
 
 fn refused(r: Refused) -> AppError {
@@ -154,8 +161,7 @@ async fn open_in(
         .await?
         .ok_or(AppError::NotFound("request"))?;
     Effects {
-        site: &s.config.site,
-        mail_host: &s.config.mail_host,
+        app: s,
         programme: p,
         request: &row,
         now,
@@ -349,8 +355,7 @@ async fn save(s: &App, tx: &DatabaseTransaction, who: &Actor, ch: Change<'_>) ->
         return Err(conflict());
     }
     Effects {
-        site: &s.config.site,
-        mail_host: &s.config.mail_host,
+        app: s,
         programme: p,
         request: r,
         now,
@@ -389,18 +394,14 @@ async fn reload(s: &App, id: i64) -> AppResult<RequestRow> {
 }
 
 /// The mentor holding the request accepts: the relationship is created and both are emailed
-/// each other's address. Needs a free place (two acceptances racing for the last one: one wins).
+/// each other's address. Needs a free place (two acceptances racing for the last one: one
+/// wins; see `relationships::from_request`).
 pub async fn accept(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, _) = visible(s, who, id).await?;
     let mut c = r.cascade()?;
     let events = c.accept(who.id(), s.now()).map_err(refused)?;
-    let tx = s.store.db.begin().await?;
-    if !trellis_store::workspace::take_places(&tx, p.id, who.id(), 1, s.now()).await? {
-        return Err(AppError::Conflict("You have no free place for another mentee. Raise your capacity on your mentoring page, or decline.".into()));
-    }
-    save(
+    commit(
         s,
-        &tx,
         who,
         Change {
             request: &r,
@@ -410,9 +411,7 @@ pub async fn accept(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
             action: "request.accepted",
         },
     )
-    .await?;
-    tx.commit().await?;
-    reload(s, id).await
+    .await
 }
 
 /// The mentor holding the request declines (optionally saying why, and optionally marking
@@ -513,8 +512,7 @@ pub async fn nudge(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     }
     let tx = s.store.db.begin().await?;
     Effects {
-        site: &s.config.site,
-        mail_host: &s.config.mail_host,
+        app: s,
         programme: &p,
         request: &r,
         now,
@@ -802,4 +800,32 @@ pub(crate) async fn offer_in(
         )
     })
     .await
+}
+
+/// Records a request already offered to its first choice, as it stands once the offer's mail
+/// and reminders have gone out: the request, its "offered" timeline entry and its deadline
+/// job. Used only to build benchmark data (`trellis generate --requests`); members make
+/// requests through [`create`].
+pub async fn record_offered(
+    c: &impl trellis_store::ConnectionTrait,
+    programme_id: i64,
+    mentee_id: i64,
+    details: &RequestDetails,
+    cascade: &Cascade,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<i64> {
+    let id = store::create(c, programme_id, mentee_id, details, cascade, now).await?;
+    if let Status::Offered {
+        mentor_id, due_at, ..
+    } = cascade.status
+    {
+        let choice = Some("choice 1".to_owned());
+        store::add_event(c, id, now, "offered", Some(mentor_id), choice).await?;
+        let job = Deadline {
+            request_id: id,
+            offer: cascade.offered.len(),
+        };
+        crate::jobs::enqueue(c, &job, due_at, now).await?;
+    }
+    Ok(id)
 }

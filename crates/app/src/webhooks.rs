@@ -112,3 +112,85 @@ pub async fn deliveries(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResu
     let w = of_programme(s, p, id).await?;
     Ok(store::deliveries(&s.store.db, w.id, 100).await?)
 }
+
+/// Queues `event` with `data` (ids and states only) for every active webhook of the programme
+/// that wants it: one delivery and one [`Deliver`] job each, in the caller's transaction.
+pub async fn emit(
+    c: &impl trellis_store::ConnectionTrait,
+    programme_id: i64,
+    event: &str,
+    data: serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    for w in store::of_programme(c, programme_id).await? {
+        if w.active && w.wants(event) {
+            let delivery_id = store::add_delivery(c, &w, event, &data, now).await?;
+            crate::jobs::enqueue(c, &Deliver { delivery_id }, now, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One POST of a webhook delivery, signed with the webhook's secret. A receiver that does not
+/// answer 2xx (or cannot be reached) makes the job fail, so it is retried after its back-off;
+/// every attempt is written to the delivery log.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Deliver {
+    pub delivery_id: i64,
+}
+
+impl crate::jobs::Job for Deliver {
+    const KIND: &'static str = "webhook_delivery";
+    const MAX_ATTEMPTS: i32 = 8;
+
+    fn key(&self) -> String {
+        format!("webhook:{}", self.delivery_id)
+    }
+
+    #[tracing::instrument(name = "job.webhook_delivery", skip_all, fields(delivery_id = self.delivery_id))]
+    async fn run(&self, cx: &crate::jobs::JobCx<'_>) -> AppResult<()> {
+        let (id, db) = (self.delivery_id, &cx.app.store.db);
+        // Deleted with its webhook, or already delivered: nothing to send.
+        let found = match store::delivery(db, id).await? {
+            Some(d) if d.delivered_at.is_none() => {
+                store::get(db, d.webhook_id).await?.map(|w| (d, w))
+            }
+            _ => None,
+        };
+        let Some((d, w)) = found else {
+            return Ok(());
+        };
+        let secret = cx
+            .app
+            .store
+            .keys
+            .open("webhook", &w.secret)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        let post = crate::jobs::WebhookPost {
+            url: w.url.clone(),
+            headers: vec![
+                ("trellis-event", d.event.clone()),
+                ("trellis-delivery", d.id.to_string()),
+                (
+                    "trellis-signature",
+                    trellis_domain::webhook::signature(&secret, cx.now().timestamp(), &d.body),
+                ),
+            ],
+            body: d.body.clone(),
+        };
+        let (status, error) = match cx.couriers.post(&post).await {
+            Ok(code) if (200..300).contains(&code) => (Some(code), None),
+            Ok(code) => (Some(code), Some(format!("the receiver answered {code}"))),
+            Err(e) => (None, Some(e)),
+        };
+        if let Some(e) = error {
+            // The job fails and is retried after its back-off; the attempt is logged.
+            store::record_attempt(db, id, status, Some(&e), cx.now()).await?;
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "webhook delivery {id}: {e}"
+            )));
+        }
+        store::record_attempt(cx.tx().await?, id, status, None, cx.now()).await?;
+        Ok(())
+    }
+}

@@ -1,40 +1,13 @@
-//! The jobs table: timed work as rows. A job has a kind, a unique key naming the one effect it
-//! has (so enqueueing the same effect twice keeps one row), a due time, and a lease while a
-//! runner works on it. Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several
+//! The jobs table: timed work as rows (the kinds of job and what they do are
+//! `trellis_app::jobs`). A job has a kind, a unique key naming the one effect it has (so
+//! enqueueing the same effect twice keeps one row), a due time, and a lease while a runner
+//! works on it. Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several
 //! instances never take the same job; SQLite serialises writers by itself.
 
 use crate::Result;
 use crate::sql::{self, Count};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
-
-/// The kinds of job, in one place so that the code that queues a job and the runner that
-/// handles it agree.
-pub mod kinds {
-    pub const DELIVER_MAIL: &str = "deliver_mail";
-    pub const MAINTENANCE: &str = "maintenance";
-    /// Remind the director(s) of an application nearing its decision target.
-    pub const APPLICATION_REMINDER: &str = "application_reminder";
-    /// Make a mentor available again when their "unavailable until" date comes.
-    pub const MENTOR_AVAILABLE: &str = "mentor_available";
-    /// Ask every listed mentor of a programme to confirm (the annual refresh).
-    pub const DIRECTORY_REFRESH: &str = "directory_refresh";
-    pub const REFRESH_REMINDER: &str = "refresh_reminder";
-    pub const REFRESH_CLOSE: &str = "refresh_close";
-    /// Pass a request on when its reply window ends.
-    pub const REQUEST_DEADLINE: &str = "request_deadline";
-    /// Remind the mentor holding a request before its window ends.
-    pub const REQUEST_REMINDER: &str = "request_reminder";
-    pub const EVALUATION_DUE: &str = "evaluation_due";
-    /// Remind a concern's handlers before its acknowledgement target.
-    pub const CONCERN_REMINDER: &str = "concern_reminder";
-    /// Send a concern still unacknowledged at its target to the chair.
-    pub const CONCERN_ESCALATION: &str = "concern_escalation";
-    /// POST one webhook delivery (retried with back-off until the receiver answers 2xx).
-    pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
-    /// Send a member's weekly digest.
-    pub const WEEKLY_DIGEST: &str = "weekly_digest";
-}
 
 #[derive(Debug, Clone)]
 pub struct NewJob {
@@ -46,23 +19,6 @@ pub struct NewJob {
     pub max_attempts: i32,
 }
 
-impl NewJob {
-    pub fn new(
-        kind: &'static str,
-        key: impl Into<String>,
-        payload: serde_json::Value,
-        due_at: DateTime<Utc>,
-    ) -> Self {
-        Self {
-            kind,
-            key: key.into(),
-            payload,
-            due_at,
-            max_attempts: 10,
-        }
-    }
-}
-
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Job {
     pub id: i64,
@@ -72,12 +28,6 @@ pub struct Job {
     pub due_at: DateTime<Utc>,
     pub attempts: i32,
     pub max_attempts: i32,
-}
-
-impl Job {
-    pub fn payload_json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
-    }
 }
 
 /// Adds a job unless one with the same key exists; returns whether it was added.

@@ -681,3 +681,18 @@ pub async fn mentors_after(
     )
     .await?)
 }
+
+/// Whether the member has a listing (listed or not) in the programme's directory.
+pub async fn is_listed_in(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    user_id: i64,
+) -> Result<bool> {
+    let n: Option<sql::Count> = sql::one(
+        c,
+        "SELECT COUNT(*) AS n FROM mentors WHERE programme_id = $1 AND user_id = $2",
+        vec![programme_id.into(), user_id.into()],
+    )
+    .await?;
+    Ok(n.is_some_and(|n| n.n > 0))
+}

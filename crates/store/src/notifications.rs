@@ -1,12 +1,13 @@
-//! In-app notifications: one row per message a member should see in Trellis, written in the
-//! same transaction as the email it accompanies.
+//! In-app notifications (one row per message a member should see in Trellis, written in the
+//! same transaction as the email it accompanies), each member's email choices, and the
+//! letters held for their weekly digest.
 
 use crate::Result;
 use crate::sql::{self, Count};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
-use trellis_domain::notify::{Choices, Delivery};
+use trellis_domain::notify::Choices;
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
 pub struct Notification {
@@ -114,102 +115,25 @@ pub async fn mark_all_read(
     .await?)
 }
 
-/// Who sends, and when: the installation's site (for links) and mail host (for Message-IDs).
-#[derive(Debug, Clone, Copy)]
-pub struct From<'a> {
-    pub site: &'a trellis_domain::mail::Site,
-    pub mail_host: &'a str,
-    pub now: DateTime<Utc>,
-}
-
-/// Who a letter goes to.
-#[derive(Debug, Clone, Copy)]
-pub struct To<'a> {
-    pub user_id: i64,
-    pub email: &'a str,
-    pub name: &'a str,
-}
-
-/// The one way Trellis tells a member something: the letter (with an `.ics` invitation when
-/// `calendar` is given) is queued in the outbox and its in-app copy (subject, first paragraph, and the letter's link as a path inside Trellis) goes
-/// to their notification centre, both in the caller's transaction.
-pub async fn tell(
+/// Holds a letter for the member's weekly digest (its subject and link only).
+pub async fn hold_for_digest(
     c: &impl ConnectionTrait,
-    from: From<'_>,
-    to: To<'_>,
-    programme_id: Option<i64>,
-    letter: &trellis_domain::mail::Letter,
-    calendar: Option<&str>,
+    user_id: i64,
+    subject: &str,
+    link: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<()> {
-    let From {
-        site,
-        mail_host,
-        now,
-    } = from;
-    let reworded = match programme_id {
-        Some(p) => crate::email_texts::get(c, p, letter.template)
-            .await?
-            .map(|row| trellis_domain::email_text::reword(letter, &row.wording())),
-        None => None,
-    };
-    let letter = reworded.as_ref().unwrap_or(letter);
-    let link = letter.action.as_ref().map(|(_, url)| {
-        url.strip_prefix(site.public_url.trim_end_matches('/'))
-            .unwrap_or(url)
-            .to_owned()
-    });
-    match choices(c, to.user_id).await?.for_letter(letter.template) {
-        Delivery::Each => {
-            let mut message = letter.to(site, to.email, to.name);
-            message.calendar = calendar.map(str::to_owned);
-            crate::outbox::queue(c, &message, mail_host, now).await?;
-        }
-        Delivery::Digest => {
-            sql::exec(
-                c,
-                "INSERT INTO digest_items (user_id, subject, link, created_at) VALUES ($1, $2, $3, $4)",
-                vec![
-                    to.user_id.into(),
-                    letter.subject.clone().into(),
-                    link.clone().into(),
-                    now.into(),
-                ],
-            )
-            .await?;
-        }
-        Delivery::Off => {}
-    }
-    add(
+    sql::exec(
         c,
-        &NewNotification {
-            user_id: to.user_id,
-            programme_id,
-            subject: &letter.subject,
-            body: letter.paragraphs.first().map_or("", String::as_str),
-            link: link.as_deref(),
-        },
-        now,
+        "INSERT INTO digest_items (user_id, subject, link, created_at) VALUES ($1, $2, $3, $4)",
+        vec![
+            user_id.into(),
+            subject.into(),
+            link.map(str::to_owned).into(),
+            now.into(),
+        ],
     )
     .await?;
-    Ok(())
-}
-
-/// [`tell`] a member known by id (nothing when the account is gone).
-pub async fn tell_user(
-    c: &impl ConnectionTrait,
-    from: From<'_>,
-    user_id: i64,
-    programme_id: Option<i64>,
-    letter: &trellis_domain::mail::Letter,
-) -> Result<()> {
-    if let Some(u) = crate::accounts::user_by_id(c, user_id).await? {
-        let to = To {
-            user_id,
-            email: &u.email,
-            name: &u.name,
-        };
-        tell(c, from, to, programme_id, letter, None).await?;
-    }
     Ok(())
 }
 

@@ -1,16 +1,12 @@
 //! The mail outbox. A message is written here in the same transaction as the change that
-//! causes it, with a job to deliver it; the worker sends it and records `sent_at`.
+//! causes it (with the job that delivers it, queued by the caller); delivery records
+//! `sent_at`.
 
 use crate::Result;
-use crate::jobs::{self, NewJob};
 use crate::sql;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::mail::Message;
-
-pub const DELIVER_JOB: &str = jobs::kinds::DELIVER_MAIL;
-/// With the back-off of [`jobs::backoff`], 12 attempts span about a day and a half.
-pub const MAX_ATTEMPTS: i32 = 12;
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct OutboxMail {
@@ -29,8 +25,8 @@ pub struct OutboxMail {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// Queues a message and its delivery job; returns the outbox id.
-pub async fn queue(
+/// Stores a message with a new Message-ID; returns the outbox id.
+pub async fn insert(
     c: &impl ConnectionTrait,
     m: &Message,
     mail_host: &str,
@@ -52,18 +48,6 @@ pub async fn queue(
             now.into(),
             m.calendar.clone().into(),
         ],
-    )
-    .await?;
-    jobs::enqueue(
-        c,
-        &NewJob {
-            kind: DELIVER_JOB,
-            key: format!("mail:{id}"),
-            payload: serde_json::json!({ "outbox_id": id }),
-            due_at: now,
-            max_attempts: MAX_ATTEMPTS,
-        },
-        now,
     )
     .await?;
     Ok(id)

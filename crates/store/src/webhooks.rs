@@ -1,8 +1,6 @@
-//! Outgoing webhooks: registrations, and one delivery (with its job) per event and webhook,
-//! written in the transaction of the change it reports.
+//! Outgoing webhooks: registrations, and their deliveries with each attempt's outcome.
 
 use crate::Result;
-use crate::jobs::{self, NewJob, kinds};
 use crate::sql;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -78,51 +76,36 @@ pub async fn delete(c: &impl ConnectionTrait, id: i64) -> Result<bool> {
     Ok(sql::exec(c, "DELETE FROM webhooks WHERE id = $1", vec![id.into()]).await? == 1)
 }
 
-/// Queues `event` with `data` (ids and states only) for every active webhook of the programme
-/// that wants it: one delivery row and one job each.
-pub async fn emit(
+/// Records one delivery of `event` with `data` (ids and states only) to the webhook; returns
+/// its id. The body names the delivery, so it is written once the id is known.
+pub async fn add_delivery(
     c: &impl ConnectionTrait,
-    programme_id: i64,
+    w: &Webhook,
     event: &str,
-    data: serde_json::Value,
+    data: &serde_json::Value,
     now: DateTime<Utc>,
-) -> Result<()> {
-    for w in of_programme(c, programme_id).await? {
-        if !w.active || !w.wants(event) {
-            continue;
-        }
-        let id = sql::insert_id(
-            c,
-            "INSERT INTO webhook_deliveries (webhook_id, event, body, created_at) VALUES ($1, $2, '', $3) RETURNING id",
-            vec![w.id.into(), event.into(), now.into()],
-        )
-        .await?;
-        let body = serde_json::json!({
-            "id": id,
-            "event": event,
-            "occurred_at": now,
-            "programme_id": programme_id,
-            "data": data,
-        })
-        .to_string();
-        sql::exec(
-            c,
-            "UPDATE webhook_deliveries SET body = $2 WHERE id = $1",
-            vec![id.into(), body.into()],
-        )
-        .await?;
-        let job = NewJob {
-            max_attempts: 8,
-            ..NewJob::new(
-                kinds::WEBHOOK_DELIVERY,
-                format!("webhook:{id}"),
-                serde_json::json!({ "delivery_id": id }),
-                now,
-            )
-        };
-        jobs::enqueue(c, &job, now).await?;
-    }
-    Ok(())
+) -> Result<i64> {
+    let id = sql::insert_id(
+        c,
+        "INSERT INTO webhook_deliveries (webhook_id, event, body, created_at) VALUES ($1, $2, '', $3) RETURNING id",
+        vec![w.id.into(), event.into(), now.into()],
+    )
+    .await?;
+    let body = serde_json::json!({
+        "id": id,
+        "event": event,
+        "occurred_at": now,
+        "programme_id": w.programme_id,
+        "data": data,
+    })
+    .to_string();
+    sql::exec(
+        c,
+        "UPDATE webhook_deliveries SET body = $2 WHERE id = $1",
+        vec![id.into(), body.into()],
+    )
+    .await?;
+    Ok(id)
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]

@@ -742,52 +742,6 @@ pub async fn evaluation_summary(
     .await?)
 }
 
-/// Enqueues the relationship's periodic evaluation due at `due` (once per due date).
-pub async fn schedule_evaluation(
-    c: &impl ConnectionTrait,
-    relationship_id: i64,
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    crate::jobs::enqueue(
-        c,
-        &crate::jobs::NewJob::new(
-            crate::jobs::kinds::EVALUATION_DUE,
-            format!("evaluation_due:{relationship_id}:{}", due.date_naive()),
-            serde_json::json!({ "relationship_id": relationship_id, "due": due }),
-            due,
-        ),
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-/// Takes `n` of the mentor's free places for the relationship and notes them on the mentor's
-/// membership, to be given back when it closes or the mentor leaves. `false`, taking none,
-/// when the mentor has fewer than `n` free places; a member with no listing in the programme's
-/// directory has no places to take (`true`).
-pub async fn hold_places(
-    c: &impl ConnectionTrait,
-    programme_id: i64,
-    relationship_id: i64,
-    mentor_id: i64,
-    n: i32,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    if !take_places(c, programme_id, mentor_id, n, now).await? {
-        let listed: Option<Count> = sql::one(
-            c,
-            "SELECT COUNT(*) AS n FROM mentors WHERE programme_id = $1 AND user_id = $2",
-            vec![programme_id.into(), mentor_id.into()],
-        )
-        .await?;
-        return Ok(listed.is_none_or(|l| l.n == 0));
-    }
-    note_places(c, relationship_id, mentor_id, n).await?;
-    Ok(true)
-}
-
 /// Takes `n` of the mentor's free places; `false`, taking none, when fewer are left (two
 /// acceptances racing for the last place: one wins).
 pub async fn take_places(

@@ -15,7 +15,6 @@ use trellis_domain::audit::AuditEntry;
 use trellis_domain::member_list::MemberRow;
 use trellis_domain::programme::{Details, Membership, Model, Settings, Slug};
 use trellis_domain::role::StaffRole;
-use trellis_store::jobs::{self, NewJob, kinds};
 use trellis_store::mentors::{self, Move};
 use trellis_store::{accounts, audit, programmes, taxonomy};
 
@@ -246,13 +245,12 @@ pub async fn ensure(state: &App) -> Result<DemoReport> {
                 let until = (now + Duration::days(45)).date_naive();
                 mentors::set_availability(&tx, mentor, false, Some(&until.to_string()), now)
                     .await?;
-                let job = NewJob::new(
-                    kinds::MENTOR_AVAILABLE,
-                    format!("mentor_available:{mentor}:{until}"),
-                    serde_json::json!({ "mentor_id": mentor, "until": until.to_string() }),
-                    trellis_domain::directory::available_again_at(until),
-                );
-                jobs::enqueue(&tx, &job, now).await?;
+                let job = trellis_app::mentors::MentorAvailable {
+                    mentor_id: mentor,
+                    until,
+                };
+                let at = trellis_domain::directory::available_again_at(until);
+                trellis_app::jobs::enqueue(&tx, &job, at, now).await?;
             }
         }
         let _ = p;
@@ -299,17 +297,10 @@ pub async fn ensure(state: &App) -> Result<DemoReport> {
             .await?;
         }
         let remind = application::reminder_at(applied, 28).max(now);
-        jobs::enqueue(
-            &tx,
-            &NewJob::new(
-                kinds::APPLICATION_REMINDER,
-                format!("application_reminder:{app}"),
-                serde_json::json!({ "application_id": app }),
-                remind,
-            ),
-            now,
-        )
-        .await?;
+        let job = trellis_app::mentors::ApplicationReminder {
+            application_id: app,
+        };
+        trellis_app::jobs::enqueue(&tx, &job, remind, now).await?;
     }
     audit::record(
         &tx,

@@ -420,7 +420,8 @@ pub async fn generate_requests(
             };
             let (cascade, _) =
                 Cascade::start(details.choices.clone(), now, window, |_| MentorState::OPEN);
-            requests::record_offered(&tx, p.id, *mentee, &details, &cascade, now).await?;
+            trellis_app::requests::record_offered(&tx, p.id, *mentee, &details, &cascade, now)
+                .await?;
         }
         tx.commit().await?;
         done += chunk.len();

@@ -13,11 +13,11 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use trellis_app::AppConfig;
+use trellis_app::{App, AppConfig};
 use trellis_domain::clock::SharedClock;
 use trellis_domain::mail::Site;
 use trellis_store::Store;
-use trellis_web::{AppState, WebConfig};
+use trellis_web::AppState;
 use trellis_worker::{MailTransport, Mailer, Runner};
 
 pub use config::Config;
@@ -58,25 +58,20 @@ pub fn parts_for(config: &Config, store: Store, clock: SharedClock) -> Result<Pa
     let transport = MailTransport::parse(&config.mail_transport, config.mail_dir())?;
     let mailer = Arc::new(Mailer::new(transport, &config.mail_from)?);
     let public_url = config.public_url();
-    let web = WebConfig {
-        app: AppConfig {
+    let app = App::new(
+        store,
+        clock,
+        AppConfig {
             site: Site {
                 public_url: public_url.clone(),
                 name: config.site_name.clone(),
             },
             mail_host: config.mail_host(),
         },
-        secure_cookies: public_url.starts_with("https://"),
-    };
-    let runner = Runner::new(
-        store.clone(),
-        clock.clone(),
-        mailer,
-        web.app.site.clone(),
-        web.app.mail_host.clone(),
     );
+    let runner = Runner::new(app.clone(), mailer);
     Ok(Parts {
-        state: AppState::new(store, clock, web),
+        state: AppState::new(app, public_url.starts_with("https://")),
         runner,
     })
 }

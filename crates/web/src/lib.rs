@@ -13,7 +13,7 @@ mod uploads;
 
 pub use api::openapi;
 pub use auth::CurrentUser;
-pub use state::{AppState, WebConfig};
+pub use state::AppState;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -1,14 +1,11 @@
-//! Trellis background work: the job runner that `serve` runs in the background and
-//! `jobs run --as-of` runs once, and mail delivery through lettre.
+//! Trellis background work: the job runner's loop (what each job does, and everything around
+//! it, is `trellis_app::jobs`), and the couriers jobs reach the world with: mail delivery
+//! through lettre and webhook posts through reqwest.
 
-mod concerns;
-mod digest;
 pub mod mailer;
-mod mentoring;
-mod requests;
 pub mod runner;
 mod webhooks;
-mod workspace;
 
 pub use mailer::{MailTransport, Mailer};
 pub use runner::{RunReport, Runner};
+pub use webhooks::install_ring;

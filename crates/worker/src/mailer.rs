@@ -14,7 +14,7 @@ use lettre::message::{Body, Mailbox, MultiPart, SinglePart, header};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
-use trellis_store::outbox::OutboxMail;
+use trellis_app::jobs::OutboxMail;
 
 /// Where mail goes.
 #[derive(Clone)]

@@ -1,46 +1,61 @@
-//! The job runner: claims due jobs, runs each once, records the outcome. The same code serves
-//! `trellis serve` (a loop) and `trellis jobs run --as-of` (once, at the clock's time).
+//! The job runner: `trellis serve` runs it in a loop, `trellis jobs run --as-of` once, at the
+//! clock's time. Everything around a job (claim, run, complete, back-off) is
+//! [`trellis_app::jobs`]; this holds the couriers the jobs reach the world with.
 
 use crate::mailer::Mailer;
-use anyhow::{Result, anyhow};
-use chrono::Duration;
-use sea_orm::TransactionTrait;
+use crate::webhooks::WebhookClient;
+use anyhow::Result;
 use std::sync::Arc;
 use tokio::sync::watch;
-use trellis_domain::clock::SharedClock;
-use trellis_domain::mail::Site;
-use trellis_store::jobs::{self, Job, NewJob, kinds};
-use trellis_store::{Store, accounts, outbox};
+use trellis_app::App;
+use trellis_app::jobs::{self, BoxFuture, Couriers, OutboxMail, Registry, WebhookPost};
 
-pub const MAINTENANCE_JOB: &str = kinds::MAINTENANCE;
-const LEASE_MINUTES: i64 = 5;
-const BATCH: u64 = 10;
+pub use trellis_app::jobs::RunReport;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct RunReport {
-    pub succeeded: usize,
-    pub failed: usize,
+/// The real couriers: lettre for mail, reqwest for webhooks (its client made at the first
+/// delivery: most runs send none).
+#[derive(Debug)]
+struct Real {
+    mailer: Arc<Mailer>,
+    webhooks: std::sync::OnceLock<Result<WebhookClient, String>>,
 }
 
-#[derive(Debug, Clone)]
+impl Couriers for Real {
+    fn send_mail<'a>(&'a self, mail: &'a OutboxMail) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(self.mailer.deliver(mail))
+    }
+
+    fn post<'a>(&'a self, post: &'a WebhookPost) -> BoxFuture<'a, Result<u16, String>> {
+        Box::pin(async move {
+            let client = self
+                .webhooks
+                .get_or_init(|| WebhookClient::new().map_err(|e| format!("no HTTP client: {e:#}")));
+            match client {
+                Ok(c) => c.post(post).await,
+                Err(e) => Err(e.clone()),
+            }
+        })
+    }
+}
+
+#[derive(Clone)]
 pub struct Runner {
-    pub(crate) store: Store,
-    pub(crate) clock: SharedClock,
-    mailer: Arc<Mailer>,
-    /// For links and Message-IDs in the mail that jobs send.
-    pub(crate) site: Site,
-    pub(crate) mail_host: String,
+    app: App,
+    registry: Arc<Registry>,
+    couriers: Arc<Real>,
     id: String,
 }
 
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Runner {
-    pub fn new(
-        store: Store,
-        clock: SharedClock,
-        mailer: Arc<Mailer>,
-        site: Site,
-        mail_host: String,
-    ) -> Self {
+    pub fn new(app: App, mailer: Arc<Mailer>) -> Self {
         let id = format!(
             "{}-{}-{}",
             hostname(),
@@ -48,11 +63,12 @@ impl Runner {
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
         Self {
-            store,
-            clock,
-            mailer,
-            site,
-            mail_host,
+            app,
+            registry: Arc::new(Registry::standard()),
+            couriers: Arc::new(Real {
+                mailer,
+                webhooks: std::sync::OnceLock::new(),
+            }),
             id,
         }
     }
@@ -64,39 +80,13 @@ impl Runner {
     /// Runs every job due at the clock's "now", each once, until none is left; jobs that fail
     /// are rescheduled after their back-off, so they are not run again in this call.
     pub async fn run_due(&self) -> Result<RunReport> {
-        self.ensure_recurring().await?;
-        let mut report = RunReport::default();
-        loop {
-            let now = self.clock.now();
-            let batch = jobs::claim(
-                &self.store.db,
-                &self.id,
-                now,
-                Duration::minutes(LEASE_MINUTES),
-                BATCH,
-            )
-            .await?;
-            if batch.is_empty() {
-                return Ok(report);
-            }
-            for job in batch {
-                match self.run_one(&job).await {
-                    Ok(()) => report.succeeded += 1,
-                    Err(e) => {
-                        report.failed += 1;
-                        tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %format!("{e:#}"), "job failed");
-                        jobs::fail(
-                            &self.store.db,
-                            &job,
-                            &self.id,
-                            self.clock.now(),
-                            &format!("{e:#}"),
-                        )
-                        .await?;
-                    }
-                }
-            }
-        }
+        let runner = jobs::Runner {
+            app: &self.app,
+            registry: &self.registry,
+            couriers: self.couriers.as_ref(),
+            id: &self.id,
+        };
+        Ok(runner.run_due().await?)
     }
 
     /// Runs due jobs every `poll` until `shutdown` turns true.
@@ -115,93 +105,6 @@ impl Runner {
             }
         }
         tracing::info!(runner = %self.id, "job runner stopped");
-    }
-
-    /// Recurring work gets one job per period, keyed by the period: a runner that was down
-    /// for a week catches up once, not seven times.
-    async fn ensure_recurring(&self) -> Result<()> {
-        let now = self.clock.now();
-        let day = now.date_naive();
-        let due = day.and_hms_opt(0, 0, 0).map_or(now, |d| d.and_utc());
-        let job = NewJob {
-            kind: MAINTENANCE_JOB,
-            key: format!("{MAINTENANCE_JOB}:{day}"),
-            payload: serde_json::json!({}),
-            due_at: due,
-            max_attempts: 3,
-        };
-        jobs::enqueue(&self.store.db, &job, now).await?;
-        // The weekly digest goes out on Monday mornings: the next one is always waiting.
-        use chrono::Datelike;
-        let this_monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        let mut due = this_monday
-            .and_hms_opt(7, 0, 0)
-            .map_or(now, |d| d.and_utc());
-        if due <= now {
-            due += Duration::days(7);
-        }
-        let digest = NewJob {
-            kind: kinds::WEEKLY_DIGEST,
-            key: format!("{}:{}", kinds::WEEKLY_DIGEST, due.date_naive()),
-            payload: serde_json::json!({}),
-            due_at: due,
-            max_attempts: 5,
-        };
-        jobs::enqueue(&self.store.db, &digest, now).await?;
-        Ok(())
-    }
-
-    async fn run_one(&self, job: &Job) -> Result<()> {
-        match job.kind.as_str() {
-            kinds::DELIVER_MAIL => self.deliver_mail(job).await,
-            kinds::MAINTENANCE => self.maintenance(job).await,
-            kinds::APPLICATION_REMINDER => self.application_reminder(job).await,
-            kinds::MENTOR_AVAILABLE => self.mentor_available(job).await,
-            kinds::DIRECTORY_REFRESH => self.directory_refresh(job).await,
-            kinds::REFRESH_REMINDER => self.refresh_reminder(job).await,
-            kinds::REFRESH_CLOSE => self.refresh_close(job).await,
-            kinds::REQUEST_DEADLINE => self.request_deadline(job).await,
-            kinds::REQUEST_REMINDER => self.request_reminder(job).await,
-            kinds::EVALUATION_DUE => self.evaluation_due(job).await,
-            kinds::CONCERN_REMINDER => self.concern_reminder(job).await,
-            kinds::CONCERN_ESCALATION => self.concern_escalation(job).await,
-            kinds::WEBHOOK_DELIVERY => self.webhook_delivery(job).await,
-            kinds::WEEKLY_DIGEST => self.weekly_digest(job).await,
-            other => Err(anyhow!("unknown job kind '{other}'")),
-        }
-    }
-
-    async fn deliver_mail(&self, job: &Job) -> Result<()> {
-        let id = job.payload_json()["outbox_id"]
-            .as_i64()
-            .ok_or_else(|| anyhow!("payload has no outbox_id"))?;
-        let Some(mail) = outbox::by_id(&self.store.db, id).await? else {
-            // Deleted (its recipient was erased): nothing to send.
-            let tx = self.store.db.begin().await?;
-            jobs::complete(&tx, job.id, &self.id, self.clock.now()).await?;
-            tx.commit().await?;
-            return Ok(());
-        };
-        if mail.sent_at.is_none() {
-            self.mailer.deliver(&mail).await?;
-        }
-        let tx = self.store.db.begin().await?;
-        outbox::mark_sent(&tx, id, self.clock.now()).await?;
-        jobs::complete(&tx, job.id, &self.id, self.clock.now()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn maintenance(&self, job: &Job) -> Result<()> {
-        let now = self.clock.now();
-        let tx = self.store.db.begin().await?;
-        let sessions = accounts::delete_expired_sessions(&tx, now).await?;
-        let failures = accounts::delete_old_sign_in_failures(&tx, now - Duration::days(1)).await?;
-        self.schedule_refreshes(&tx).await?;
-        jobs::complete(&tx, job.id, &self.id, now).await?;
-        tx.commit().await?;
-        tracing::info!(sessions, failures, "maintenance done");
-        Ok(())
     }
 }
 

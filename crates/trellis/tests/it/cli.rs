@@ -52,7 +52,10 @@ impl Drop for Server {
 async fn wait_healthy(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await
+        if let Ok(r) = crate::helpers::http()
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
             && r.status() == 200
         {
             return;
@@ -189,7 +192,9 @@ async fn demo_serves_and_its_sign_ins_work() {
     );
     wait_healthy(port).await;
 
-    let home = reqwest::get(format!("http://127.0.0.1:{port}/"))
+    let home = crate::helpers::http()
+        .get(format!("http://127.0.0.1:{port}/"))
+        .send()
         .await
         .unwrap()
         .text()
@@ -217,7 +222,7 @@ async fn demo_serves_and_its_sign_ins_work() {
         emails.len() >= 6,
         "a sign-in for every staff role and a member: {printed}"
     );
-    let client = reqwest::Client::new();
+    let client = crate::helpers::http();
     for email in &emails {
         let r = client
             .post(format!("http://127.0.0.1:{port}/api/v1/tokens"))
@@ -277,13 +282,14 @@ async fn demo_serves_and_its_sign_ins_work() {
     let queue = director["queue"].as_array().unwrap();
     assert_eq!(queue.len(), 2, "{director}");
     assert_eq!(queue[0]["status"], "with_director");
-    let programmes: serde_json::Value =
-        reqwest::get(format!("http://127.0.0.1:{port}/api/v1/programmes"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let programmes: serde_json::Value = crate::helpers::http()
+        .get(format!("http://127.0.0.1:{port}/api/v1/programmes"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(
         programmes
             .as_array()
@@ -339,14 +345,14 @@ async fn two_serve_processes_start_together_on_one_fresh_postgres() {
         wait_healthy(port).await;
     }
     // Both serve the same data.
-    let r = reqwest::Client::new()
+    let r = crate::helpers::http()
         .post(format!("http://127.0.0.1:{}/api/v1/accounts", ports[0]))
         .json(&serde_json::json!({"name": "Two", "email": "two@example.org", "password": "long enough password"}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let r = reqwest::Client::new()
+    let r = crate::helpers::http()
         .post(format!("http://127.0.0.1:{}/api/v1/accounts", ports[1]))
         .json(&serde_json::json!({"name": "Two", "email": "two@example.org", "password": "long enough password"}))
         .send()

@@ -35,6 +35,13 @@ macro_rules! both_backends {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// A plain HTTP client. (reqwest is built with rustls for the webhooks, and rustls needs its
+/// provider chosen before any client is made.)
+pub fn http() -> Client {
+    trellis_worker::install_ring();
+    Client::new()
+}
+
 /// PostgreSQL is required in CI (and when `TRELLIS_TEST_REQUIRE_POSTGRES=1`); elsewhere a
 /// missing server skips the PostgreSQL half of the suite with a printed reason.
 pub fn postgres_required() -> bool {
@@ -152,6 +159,8 @@ pub struct TestApp {
     pub parts: Parts,
     pub config: Config,
     running: Option<Running>,
+    /// One client for the test's API calls (building one is not free).
+    client: Client,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -202,6 +211,7 @@ impl TestApp {
             parts,
             config,
             running: Some(running),
+            client: http(),
             _dir: dir,
             _pg: pg,
         })
@@ -218,6 +228,7 @@ impl TestApp {
 
     /// A client that keeps cookies and does not follow redirects (so tests see them).
     pub fn browser(&self) -> Client {
+        trellis_worker::install_ring();
         Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -226,7 +237,7 @@ impl TestApp {
     }
 
     pub fn api(&self) -> Client {
-        Client::new()
+        self.client.clone()
     }
 
     pub async fn post(&self, path: &str, body: Value, token: Option<&str>) -> Response {

@@ -201,17 +201,13 @@ async fn two_instances_on_one_postgres_deliver_each_message_once() {
     );
     let (a, b) = (a.expect("instance a starts"), b.expect("instance b starts"));
 
-    let now = {
-        use trellis_domain::clock::Clock;
-        clock.now()
-    };
     for i in 0..60 {
         let m = trellis_domain::mail::password_changed(
             &a.state.config.site,
             &format!("user{i}@example.org"),
             "User",
         );
-        outbox::queue(&a.state.store.db, &m, "test.invalid", now)
+        trellis_app::letters::queue(&a.state, &a.state.store.db, &m)
             .await
             .unwrap();
     }
