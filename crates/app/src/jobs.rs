@@ -236,3 +236,153 @@ impl Runner<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    /// A job type reads the payload that rows queued before typed jobs carry, writes the same
+    /// JSON back, and keys it as those rows are keyed.
+    fn same_row<J: Job>(payload: serde_json::Value, job: &J, key: &str) {
+        let read: J = serde_json::from_value(payload.clone())
+            .unwrap_or_else(|e| panic!("{} reads {payload}: {e}", J::KIND));
+        assert_eq!(
+            serde_json::to_value(&read).ok(),
+            Some(payload.clone()),
+            "{}",
+            J::KIND
+        );
+        assert_eq!(serde_json::to_value(job).ok(), Some(payload), "{}", J::KIND);
+        assert_eq!(job.key(), key, "{}", J::KIND);
+    }
+
+    #[test]
+    fn queued_rows_of_every_kind_keep_working() {
+        use crate::{concerns, letters, maintenance, mentors, relationships, requests, webhooks};
+        let day = NaiveDate::from_ymd_opt(2027, 1, 4).expect("a date");
+        let due: DateTime<Utc> = "2027-01-04T09:30:00Z".parse().expect("a time");
+        same_row(
+            json!({"outbox_id": 7}),
+            &letters::DeliverMail { outbox_id: 7 },
+            "mail:7",
+        );
+        same_row(
+            json!({}),
+            &letters::WeeklyDigest { monday: Some(day) },
+            "weekly_digest:2027-01-04",
+        );
+        same_row(
+            json!({}),
+            &maintenance::Maintenance { day: Some(day) },
+            "maintenance:2027-01-04",
+        );
+        same_row(
+            json!({"application_id": 3}),
+            &mentors::ApplicationReminder { application_id: 3 },
+            "application_reminder:3",
+        );
+        same_row(
+            json!({"mentor_id": 5, "until": "2027-01-04"}),
+            &mentors::MentorAvailable {
+                mentor_id: 5,
+                until: day,
+            },
+            "mentor_available:5:2027-01-04",
+        );
+        let year = json!({"programme_id": 2, "year": 2027});
+        let (programme_id, y) = (2, 2027);
+        same_row(
+            year.clone(),
+            &mentors::DirectoryRefresh {
+                programme_id,
+                year: y,
+            },
+            "refresh:2:2027",
+        );
+        same_row(
+            year.clone(),
+            &mentors::RefreshReminder {
+                programme_id,
+                year: y,
+            },
+            "refresh_reminder:2:2027",
+        );
+        same_row(
+            year,
+            &mentors::RefreshClose {
+                programme_id,
+                year: y,
+            },
+            "refresh_close:2:2027",
+        );
+        let offer = json!({"request_id": 9, "offer": 2});
+        same_row(
+            offer.clone(),
+            &requests::Deadline {
+                request_id: 9,
+                offer: 2,
+            },
+            "request_deadline:9:2",
+        );
+        same_row(
+            offer,
+            &requests::Reminder {
+                request_id: 9,
+                offer: 2,
+                which: 1,
+            },
+            "request_reminder:9:2:1",
+        );
+        same_row(
+            json!({"relationship_id": 4, "due": "2027-01-04T09:30:00Z"}),
+            &relationships::EvaluationDue {
+                relationship_id: 4,
+                due,
+            },
+            "evaluation_due:4:2027-01-04",
+        );
+        let concern = json!({"concern_id": 6});
+        same_row(
+            concern.clone(),
+            &concerns::AckReminder { concern_id: 6 },
+            "concern_reminder:6",
+        );
+        same_row(
+            concern,
+            &concerns::Escalation { concern_id: 6 },
+            "concern_escalation:6",
+        );
+        same_row(
+            json!({"delivery_id": 8}),
+            &webhooks::Deliver { delivery_id: 8 },
+            "webhook:8",
+        );
+    }
+
+    #[test]
+    fn the_registry_knows_every_kind_once() {
+        let mut kinds: Vec<&str> = Registry::standard().kinds().collect();
+        kinds.sort_unstable();
+        assert_eq!(
+            kinds,
+            [
+                "application_reminder",
+                "concern_escalation",
+                "concern_reminder",
+                "deliver_mail",
+                "directory_refresh",
+                "evaluation_due",
+                "maintenance",
+                "mentor_available",
+                "refresh_close",
+                "refresh_reminder",
+                "request_deadline",
+                "request_reminder",
+                "webhook_delivery",
+                "weekly_digest",
+            ]
+        );
+    }
+}
