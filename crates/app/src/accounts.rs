@@ -8,7 +8,9 @@ use trellis_domain::account::{self, Email, LinkCheck, NewPassword, Registration,
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::mail;
 use trellis_domain::profile::{Profile, ProfileInput};
-use trellis_store::accounts::{self as store, NewSession, User};
+use trellis_store::accounts::{self as store, NewSession};
+
+pub use trellis_store::accounts::{ApiToken, User};
 use trellis_store::{TransactionTrait, audit};
 
 /// Creates the account and emails a verification link.
@@ -358,4 +360,52 @@ pub async fn update_profile(s: &App, user: &User, input: &ProfileInput) -> AppRe
     .await?;
     tx.commit().await?;
     Ok(profile)
+}
+
+/// The account a personal access token belongs to, if the token is valid now.
+pub async fn by_token(s: &App, token: &str) -> AppResult<Option<User>> {
+    Ok(store::user_for_api_token(&s.store, token, s.now()).await?)
+}
+
+/// A browser session: who is signed in, the session's form token, and their unread count.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub unread: i64,
+}
+
+/// The session a cookie names, if it is still open and its account exists.
+pub async fn by_session(s: &App, cookie: &str) -> AppResult<Option<Session>> {
+    let db = &s.store.db;
+    let lifetime = account::session_lifetime();
+    let Some(session) = store::find_session(db, cookie, s.now(), lifetime).await? else {
+        return Ok(None);
+    };
+    let Some(user) = store::user_by_id(db, session.user_id).await? else {
+        return Ok(None);
+    };
+    let unread = trellis_store::notifications::unread_count(db, user.id).await?;
+    Ok(Some(Session {
+        user,
+        csrf_token: session.csrf_token,
+        unread,
+    }))
+}
+
+/// The person's own account as stored now.
+pub async fn me(s: &App, who: &crate::Actor) -> AppResult<User> {
+    store::user_by_id(&s.store.db, who.id())
+        .await?
+        .ok_or(AppError::NotFound("account"))
+}
+
+/// The person's personal access tokens.
+pub async fn tokens(s: &App, who: &crate::Actor) -> AppResult<Vec<ApiToken>> {
+    Ok(store::list_api_tokens(&s.store.db, who.id()).await?)
+}
+
+/// The account with this address, if any (for staff naming members by email).
+pub async fn by_email(s: &App, email: &Email) -> AppResult<Option<User>> {
+    Ok(store::user_by_email(&s.store.db, email).await?)
 }

@@ -5,6 +5,7 @@
 //! [`AppError`], which each edge shows in its own way.
 
 pub mod accounts;
+pub mod audit;
 pub mod concerns;
 pub mod dashboard;
 pub mod development;
@@ -65,6 +66,11 @@ impl App {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
+}
+
+/// Whether the database answers (for health checks).
+pub async fn healthy(s: &App) -> AppResult<()> {
+    Ok(s.store.ping().await?)
 }
 
 /// The person an action is done for: whoever is signed in, or the account the CLI or the demo

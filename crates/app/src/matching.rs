@@ -17,7 +17,9 @@ use trellis_domain::error::{FieldError, Invalid};
 use trellis_domain::workspace::Role;
 use trellis_matcher::optimal::Options;
 use trellis_matcher::{Builder, Mode, Person, Rules, Unmatched};
-use trellis_store::matching_rounds::{self as store, NewPair, Round, Rule};
+use trellis_store::matching_rounds::{self as store, NewPair, Rule};
+
+pub use trellis_store::matching_rounds::Round;
 use trellis_store::mentors::list_of;
 use trellis_store::programmes::Programme;
 use trellis_store::{DatabaseTransaction, TransactionTrait, audit};

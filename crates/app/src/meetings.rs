@@ -329,6 +329,13 @@ pub async fn new_feed(s: &App, who: &Actor) -> AppResult<String> {
     Ok(feed_url(s, &token))
 }
 
+/// When the member's current feed address was made, if they have one.
+pub async fn feed_made(s: &App, who: &Actor) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(store::feed_of(&s.store.db, who.id())
+        .await?
+        .map(|f| f.created_at))
+}
+
 pub async fn revoke_feed(s: &App, who: &Actor) -> AppResult<bool> {
     Ok(store::delete_feed(&s.store.db, who.id()).await?)
 }

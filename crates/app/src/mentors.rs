@@ -20,7 +20,9 @@ use trellis_domain::audit::AuditEntry;
 use trellis_domain::directory;
 use trellis_domain::mail::{Letter, mentoring as letters};
 use trellis_domain::role::{StaffRole, Standing};
-use trellis_store::mentors::{self as store, ApplicationRow, MentorRow};
+use trellis_store::mentors as store;
+
+pub use trellis_store::mentors::{ApplicationEvent, ApplicationRow, MentorRow, entries, list_of};
 use trellis_store::programmes::{self, Programme};
 use trellis_store::taxonomy::{self, Term};
 use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit};
@@ -875,5 +877,43 @@ pub async fn confirm_refresh(
         programme_slug: p.slug,
         programme_name: p.name,
         relisted,
+    })
+}
+
+/// An application's history, oldest first (for those who may see the application).
+pub async fn history(s: &App, a: &ApplicationRow) -> AppResult<Vec<store::ApplicationEvent>> {
+    Ok(store::events(&s.store.db, a.id).await?)
+}
+
+/// The person's own applications to the programme, newest first.
+pub async fn my_applications(
+    s: &App,
+    who: &Actor,
+    p: &Programme,
+) -> AppResult<Vec<ApplicationRow>> {
+    Ok(store::applications_of(&s.store.db, p.id, who.id()).await?)
+}
+
+/// What a member is as a mentor in a programme: their listing (if any), whether the annual
+/// refresh waits for their confirmation, and their applications.
+pub struct MyListing {
+    pub mentor: Option<MentorRow>,
+    pub refresh_pending: bool,
+    pub applications: Vec<ApplicationRow>,
+}
+
+pub async fn my_listing(s: &App, who: &Actor, p: &Programme) -> AppResult<MyListing> {
+    let db = &s.store.db;
+    let mentor = store::mentor(db, p.id, who.id()).await?;
+    let refresh_pending = match &mentor {
+        Some(m) => store::latest_refresh(db, m.id)
+            .await?
+            .is_some_and(|r| r.confirmed_at.is_none()),
+        None => false,
+    };
+    Ok(MyListing {
+        mentor,
+        refresh_pending,
+        applications: my_applications(s, who, p).await?,
     })
 }

@@ -3,7 +3,9 @@
 use crate::Actor;
 use crate::App;
 use crate::{AppError, AppResult};
-use trellis_store::notifications::{self as store, Notification};
+use trellis_store::notifications as store;
+
+pub use trellis_store::notifications::Notification;
 
 /// How many notifications the centre shows.
 pub const SHOWN: i64 = 100;

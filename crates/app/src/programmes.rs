@@ -8,7 +8,9 @@ use trellis_domain::account::Email;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::programme::{Details, Membership, Settings, Slug};
 use trellis_domain::role::{StaffRole, Standing};
-use trellis_store::programmes::{self as store, Programme};
+use trellis_store::programmes as store;
+
+pub use trellis_store::programmes::{ListedMember, MemberSummary, Programme, StaffMember};
 use trellis_store::{TransactionTrait, accounts, audit};
 
 pub async fn find(s: &App, slug: &str) -> AppResult<Programme> {
@@ -215,4 +217,77 @@ pub async fn revoke_role(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Every programme of the installation (public).
+pub async fn list(s: &App) -> AppResult<Vec<Programme>> {
+    Ok(store::list(&s.store.db).await?)
+}
+
+/// How many members the programme has (public).
+pub async fn member_count(s: &App, p: &Programme) -> AppResult<i64> {
+    Ok(store::member_count(&s.store.db, p.id).await?)
+}
+
+/// The programmes the person is a member of.
+pub async fn mine(s: &App, who: &Actor) -> AppResult<Vec<Programme>> {
+    Ok(store::memberships_of(&s.store.db, who.id()).await?)
+}
+
+/// The programmes the person is a member of, each with what they are in it.
+pub async fn mine_with_standing(s: &App, who: &Actor) -> AppResult<Vec<(Programme, Standing)>> {
+    let mut out = Vec::new();
+    for p in mine(s, who).await? {
+        let st = standing(s, &p, who).await?;
+        out.push((p, st));
+    }
+    Ok(out)
+}
+
+/// The programme's members (the office and admins).
+pub async fn members(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<MemberSummary>> {
+    if !standing(s, p, who).await?.may_manage_members() {
+        return Err(AppError::forbidden(
+            "Only the programme office or an admin may list members",
+        ));
+    }
+    Ok(store::members(&s.store.db, p.id).await?)
+}
+
+/// Who holds which staff role (the programme's members and staff).
+pub async fn staff(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<StaffMember>> {
+    let st = standing(s, p, who).await?;
+    if !(st.is_member || st.is_admin || st.is_staff()) {
+        return Err(AppError::forbidden("Join the programme to see its staff"));
+    }
+    Ok(store::staff(&s.store.db, p.id).await?)
+}
+
+/// A page of the imported member list, and how many are on it (the office and admins).
+pub async fn member_list(
+    s: &App,
+    who: &Actor,
+    p: &Programme,
+    limit: u64,
+    offset: u64,
+) -> AppResult<(Vec<ListedMember>, i64)> {
+    if !standing(s, p, who).await?.may_manage_members() {
+        return Err(AppError::forbidden(
+            "Only the programme office or an admin may manage the member list",
+        ));
+    }
+    let rows = store::member_list(&s.store.db, p.id, limit, offset).await?;
+    let total = store::member_list_count(&s.store.db, p.id).await?;
+    Ok((rows, total))
+}
+
+/// The programme a path names, the account a personal access token belongs to, and what it
+/// is in the programme, in one look-up (the mentor directory's hot path): `None` when the
+/// token is not valid; the inner `None` when there is no such programme.
+pub async fn find_for_token(
+    s: &App,
+    slug: &str,
+    token: &str,
+) -> AppResult<Option<(trellis_store::accounts::User, Option<(Programme, Standing)>)>> {
+    Ok(store::by_slug_for_token(&s.store, slug, token, s.now()).await?)
 }

@@ -583,3 +583,27 @@ pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
         agreement_unsigned: state.unsigned.into_iter().map(|(_, n)| n).collect(),
     })
 }
+
+/// One of the person's relationships, named by its other current members.
+#[derive(Debug, Clone)]
+pub struct Mine {
+    pub id: i64,
+    pub others: Vec<String>,
+}
+
+/// The person's relationships in the programme (as a member), each with the names of its
+/// other current members.
+pub async fn mine(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Mine>> {
+    let db = &s.store.db;
+    let mut out = Vec::new();
+    for r in store::relationships_of_member(db, p.id, who.id()).await? {
+        let others = store::members(db, r.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.user_id != who.id() && m.left_at.is_none())
+            .map(|m| m.name)
+            .collect();
+        out.push(Mine { id: r.id, others });
+    }
+    Ok(out)
+}

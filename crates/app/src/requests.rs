@@ -7,6 +7,8 @@ mod effects;
 mod jobs;
 
 pub use jobs::{Deadline, Reminder};
+pub use trellis_store::requests::{FileInfo, RequestFile, RequestRow};
+pub use trellis_store::shortlist::Pick;
 
 use crate::Actor;
 use crate::App;
@@ -21,7 +23,7 @@ use trellis_domain::request::{
 };
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::Programme;
-use trellis_store::requests::{self as store, RequestRow, state_of};
+use trellis_store::requests::{self as store, state_of};
 use trellis_store::{DatabaseTransaction, StoreError, TransactionTrait, audit, mentors};
 
 fn refused(r: Refused) -> AppError {
@@ -828,4 +830,68 @@ pub async fn record_offered(
         crate::jobs::enqueue(c, &job, due_at, now).await?;
     }
     Ok(id)
+}
+
+/// A member's requests in a programme, the offers waiting for their reply and, for the office
+/// and the director, the open requests (those with the director first), each as they may see
+/// it.
+pub struct Lists {
+    pub mine: Vec<RequestView>,
+    pub offers: Vec<RequestView>,
+    /// `None` for members who do not run the programme.
+    pub queue: Option<Vec<RequestView>>,
+}
+
+pub async fn lists(s: &App, who: &Actor, p: &Programme) -> AppResult<Lists> {
+    let db = &s.store.db;
+    let mut mine = Vec::new();
+    for r in store::of_mentee(db, p.id, who.id()).await? {
+        mine.push(view(s, &r, Viewer::Mentee).await?);
+    }
+    let mut offers = Vec::new();
+    for r in store::offers_to(db, p.id, who.id()).await? {
+        offers.push(view(s, &r, Viewer::Holder).await?);
+    }
+    let st = standing(s, p, who).await?;
+    let queue = if st.runs_programme() {
+        let viewer = Viewer::Staff {
+            may_direct: st.is_admin || st.holds(StaffRole::Director),
+        };
+        let mut q = Vec::new();
+        for r in store::open_requests(db, p.id).await? {
+            q.push(view(s, &r, viewer).await?);
+        }
+        Some(q)
+    } else {
+        None
+    };
+    Ok(Lists {
+        mine,
+        offers,
+        queue,
+    })
+}
+
+/// The member's shortlist of mentors in the programme.
+pub async fn picks(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Pick>> {
+    Ok(trellis_store::shortlist::of(&s.store.db, p.id, who.id()).await?)
+}
+
+/// The mentors the director may offer a request in their queue to (listed, available, with a
+/// free place; not the mentee), by name: none for anyone else, or a request elsewhere.
+pub async fn director_candidates(
+    s: &App,
+    r: &RequestRow,
+    viewer: Viewer,
+) -> AppResult<Vec<trellis_store::mentors::MentorRow>> {
+    if !(matches!(viewer, Viewer::Staff { may_direct: true }) && r.status == "with_director") {
+        return Ok(Vec::new());
+    }
+    Ok(
+        trellis_store::mentors::open_mentors(&s.store.db, r.programme_id, 500)
+            .await?
+            .into_iter()
+            .filter(|m| m.user_id != r.mentee_id)
+            .collect(),
+    )
 }

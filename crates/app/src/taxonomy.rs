@@ -6,7 +6,9 @@ use crate::{AppError, AppResult};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::required_text;
 use trellis_store::programmes::Programme;
-use trellis_store::taxonomy::{self, AUDIENCE, EXPERTISE};
+use trellis_store::taxonomy;
+
+pub use trellis_store::taxonomy::{AUDIENCE, EXPERTISE, Term};
 use trellis_store::{TransactionTrait, audit};
 
 fn kind(raw: &str) -> AppResult<&'static str> {
@@ -98,4 +100,13 @@ pub async fn change(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Every term of the programme's taxonomies, retired ones too (for editing them, and for
+/// reading what older profiles chose).
+pub async fn with_retired(s: &App, p: &Programme) -> AppResult<crate::mentors::Taxonomy> {
+    Ok(crate::mentors::Taxonomy {
+        audiences: taxonomy::terms(&s.store.db, p.id, AUDIENCE, true).await?,
+        expertise: taxonomy::terms(&s.store.db, p.id, EXPERTISE, true).await?,
+    })
 }

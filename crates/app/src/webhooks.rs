@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::webhook::{check_events, check_url};
 use trellis_store::programmes::Programme;
-use trellis_store::webhooks::{self as store, Delivery, Webhook};
+use trellis_store::webhooks as store;
+
+pub use trellis_store::webhooks::{Delivery, Webhook};
 use trellis_store::{TransactionTrait, audit};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -23,7 +23,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use accounts::my_data_download;
-pub use audit::AuditQuery;
 pub use json::ErrorBody;
 
 #[derive(OpenApi)]

@@ -10,11 +10,11 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use trellis_app::accounts;
+use trellis_app::programmes::{self, Programme};
 use trellis_app::{Actor, AppError};
 use trellis_domain::account::session_lifetime;
 use trellis_domain::role::Standing;
-use trellis_store::accounts;
-use trellis_store::programmes::{self, Programme};
 
 pub const SESSION_COOKIE: &str = "trellis_session";
 
@@ -78,9 +78,8 @@ pub fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
 /// Resolves the person making the request, if any. A bearer token that is not valid is an
 /// error (401), not an anonymous request, so clients notice a revoked token.
 pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, WebError> {
-    let now = state.now();
     if let Some(token) = bearer(&parts.headers) {
-        let Some(user) = accounts::user_for_api_token(&state.store, token, now).await? else {
+        let Some(user) = accounts::by_token(state, token).await? else {
             return Err(WebError::Unauthenticated);
         };
         return Ok(Some(CurrentUser {
@@ -93,20 +92,14 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUs
     let Some(cookie) = session_cookie_value(&parts.headers) else {
         return Ok(None);
     };
-    let Some(session) =
-        accounts::find_session(&state.store.db, &cookie, now, session_lifetime()).await?
-    else {
+    let Some(session) = accounts::by_session(state, &cookie).await? else {
         return Ok(None);
     };
-    let Some(user) = accounts::user_by_id(&state.store.db, session.user_id).await? else {
-        return Ok(None);
-    };
-    let unread = trellis_store::notifications::unread_count(&state.store.db, user.id).await?;
     Ok(Some(CurrentUser {
-        actor: Actor::new(user),
+        actor: Actor::new(session.user),
         csrf_token: Some(session.csrf_token),
         via: Via::Session,
-        unread,
+        unread: session.unread,
     }))
 }
 
@@ -200,8 +193,7 @@ impl FromRequestParts<AppState> for ApiUserIn {
             .find_map(|(k, v)| (k == "slug").then(|| v.to_owned()))
             .ok_or(AppError::NotFound("programme"))?;
         if let Some(token) = bearer(&parts.headers) {
-            let found =
-                programmes::by_slug_for_token(&state.store, &slug, token, state.now()).await?;
+            let found = programmes::find_for_token(state, &slug, token).await?;
             let Some((user, in_programme)) = found else {
                 return Err(WebError::Unauthenticated.into());
             };

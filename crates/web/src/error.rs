@@ -111,18 +111,6 @@ impl From<trellis_domain::FieldError> for WebError {
     }
 }
 
-impl From<trellis_store::StoreError> for WebError {
-    fn from(e: trellis_store::StoreError) -> Self {
-        Self::App(e.into())
-    }
-}
-
-impl From<trellis_store::DbErr> for WebError {
-    fn from(e: trellis_store::DbErr) -> Self {
-        Self::App(e.into())
-    }
-}
-
 impl From<anyhow::Error> for WebError {
     fn from(e: anyhow::Error) -> Self {
         Self::App(e.into())

@@ -51,7 +51,7 @@ async fn healthz(
     axum::extract::State(s): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match s.store.ping().await {
+    match trellis_app::healthy(&s).await {
         Ok(()) => (
             axum::http::StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok"})),

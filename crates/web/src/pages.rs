@@ -24,8 +24,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use trellis_app::AppError;
+use trellis_app::programmes::Programme;
 use trellis_domain::Invalid;
-use trellis_store::programmes as store_programmes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -297,7 +297,7 @@ pub struct MessagePage {
 #[template(path = "home.html")]
 struct Home {
     c: Chrome,
-    programmes: Vec<store_programmes::Programme>,
+    programmes: Vec<Programme>,
     mine: Vec<String>,
 }
 
@@ -305,9 +305,9 @@ async fn home(
     axum::extract::State(s): axum::extract::State<AppState>,
     MaybeUser(who): MaybeUser,
 ) -> PageResult {
-    let programmes = store_programmes::list(&s.store.db).await?;
+    let programmes = trellis_app::programmes::list(&s).await?;
     let mine = match &who {
-        Some(u) => store_programmes::memberships_of(&s.store.db, u.id())
+        Some(u) => trellis_app::programmes::mine(&s, u)
             .await?
             .into_iter()
             .map(|p| p.slug)

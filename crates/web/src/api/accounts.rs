@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use trellis_app::accounts as act;
+use trellis_app::accounts::{ApiToken, User};
+use trellis_app::programmes;
 use trellis_domain::profile::{Profile, ProfileInput};
-use trellis_store::accounts::{ApiToken, User};
-use trellis_store::programmes;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
@@ -185,7 +185,7 @@ pub async fn list_tokens(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
 ) -> ApiResult<Json<Vec<TokenOut>>> {
-    let tokens = trellis_store::accounts::list_api_tokens(&s.store.db, me.id()).await?;
+    let tokens = act::tokens(&s, &me).await?;
     Ok(Json(tokens.into_iter().map(Into::into).collect()))
 }
 
@@ -221,8 +221,8 @@ pub struct MeOut {
 
 async fn me_out(s: &AppState, user: &User) -> ApiResult<MeOut> {
     let mut programmes_out = Vec::new();
-    for p in programmes::memberships_of(&s.store.db, user.id).await? {
-        let st = programmes::standing(&s.store.db, p.id, user.id, user.is_admin).await?;
+    let who = trellis_app::Actor::new(user.clone());
+    for (p, st) in programmes::mine_with_standing(s, &who).await? {
         programmes_out.push(MembershipOut {
             slug: p.slug,
             name: p.name,
@@ -295,9 +295,7 @@ pub async fn patch_me(
         input.channels = c;
     }
     act::update_profile(&s, &me.user, &input).await?;
-    let user = trellis_store::accounts::user_by_id(&s.store.db, me.id())
-        .await?
-        .ok_or(trellis_app::AppError::NotFound("account"))?;
+    let user = act::me(&s, &me).await?;
     Ok(Json(me_out(&s, &user).await?))
 }
 

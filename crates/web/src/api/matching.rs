@@ -18,7 +18,7 @@ pub async fn list(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath(slug): ApiPath<String>,
-) -> ApiResult<Json<Vec<trellis_store::matching_rounds::Round>>> {
+) -> ApiResult<Json<Vec<act::Round>>> {
     let p = find(&s, &slug).await?;
     Ok(Json(act::list(&s, &me, &p).await?))
 }

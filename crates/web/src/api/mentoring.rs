@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use trellis_app::AppError;
 use trellis_app::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
+use trellis_app::mentors::{ApplicationEvent, ApplicationRow, MentorRow};
 use trellis_app::programmes::find;
+use trellis_app::taxonomy::{self, Term};
 use trellis_domain::application::{self, ApplicationInput};
-use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow};
-use trellis_store::taxonomy::{self, Term};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -185,7 +185,7 @@ pub async fn apply(
 ) -> ApiResult<(StatusCode, Json<ApplicationOut>)> {
     let p = find(&s, &slug).await?;
     let a = act::apply(&s, &me, &p, &b).await?;
-    let history = store::events(&s.store.db, a.id).await?;
+    let history = act::history(&s, &a).await?;
     Ok((
         StatusCode::CREATED,
         Json(application_out(&s, &a, p.application_target_days, history)),
@@ -204,7 +204,7 @@ pub async fn list(
     let p = find(&s, &slug).await?;
     let rows = match act::queue(&s, &me, &p).await {
         Ok(rows) => rows,
-        Err(AppError::Forbidden(_)) => store::applications_of(&s.store.db, p.id, me.id()).await?,
+        Err(AppError::Forbidden(_)) => act::my_applications(&s, &me, &p).await?,
         Err(e) => return Err(e.into()),
     };
     Ok(Json(
@@ -223,7 +223,7 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ApplicationOut>> {
     let (a, p, _) = act::visible_application(&s, &me, id).await?;
-    let history = store::events(&s.store.db, id).await?;
+    let history = act::history(&s, &a).await?;
     Ok(Json(application_out(
         &s,
         &a,
@@ -253,7 +253,7 @@ pub async fn decision(
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::decide(&s, &me, id, &b.decision, &b.message).await?;
     let p = trellis_app::programmes::find_by_id(&s, a.programme_id).await?;
-    let history = store::events(&s.store.db, id).await?;
+    let history = act::history(&s, &a).await?;
     Ok(Json(application_out(
         &s,
         &a,
@@ -282,7 +282,7 @@ pub async fn resubmit(
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::resubmit(&s, &me, id, &b.answer, &b.application).await?;
     let p = trellis_app::programmes::find_by_id(&s, a.programme_id).await?;
-    let history = store::events(&s.store.db, id).await?;
+    let history = act::history(&s, &a).await?;
     Ok(Json(application_out(
         &s,
         &a,
@@ -301,7 +301,7 @@ pub async fn withdraw(
 ) -> ApiResult<Json<ApplicationOut>> {
     let a = act::withdraw(&s, &me, id).await?;
     let p = trellis_app::programmes::find_by_id(&s, a.programme_id).await?;
-    let history = store::events(&s.store.db, id).await?;
+    let history = act::history(&s, &a).await?;
     Ok(Json(application_out(
         &s,
         &a,
@@ -343,7 +343,7 @@ pub struct Lines<'a>(&'a str);
 
 impl Serialize for Lines<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(store::entries(self.0))
+        s.collect_seq(act::entries(self.0))
     }
 }
 
@@ -407,7 +407,7 @@ pub async fn directory(
     let page = act::search(&s, &programme, &standing, &q).await?;
     let capped = page.more_than_counted();
     let total = if capped {
-        i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
+        i64::try_from(trellis_domain::directory_index::MAX_COUNT).unwrap_or(i64::MAX)
     } else {
         page.total
     };

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use trellis_app::AppError;
 use trellis_app::imports::{self, ImportReport};
 use trellis_app::programmes as act;
+use trellis_app::programmes::{MemberSummary, Programme, StaffMember};
 use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
-use trellis_store::programmes::{self as store, MemberSummary, Programme, StaffMember};
 use utoipa::ToSchema;
 
 /// A programme's settings (SPEC §2); defaults follow the guides.
@@ -124,7 +124,7 @@ async fn out(s: &AppState, p: &Programme) -> ApiResult<ProgrammeOut> {
         name: p.name.clone(),
         description: p.description.clone(),
         settings: SettingsBody::from_settings(&p.settings()),
-        member_count: store::member_count(&s.store.db, p.id).await?,
+        member_count: act::member_count(s, p).await?,
     })
 }
 
@@ -132,7 +132,7 @@ async fn out(s: &AppState, p: &Programme) -> ApiResult<ProgrammeOut> {
 #[utoipa::path(get, path = "/programmes", tag = "programmes", responses((status = 200, body = [ProgrammeOut])))]
 pub async fn list(State(s): State<AppState>) -> ApiResult<Json<Vec<ProgrammeOut>>> {
     let mut v = Vec::new();
-    for p in store::list(&s.store.db).await? {
+    for p in act::list(&s).await? {
         v.push(out(&s, &p).await?);
     }
     Ok(Json(v))
@@ -260,12 +260,7 @@ pub async fn members(
     ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<MemberSummary>>> {
     let p = act::find(&s, &slug).await?;
-    if !act::standing(&s, &p, &me).await?.may_manage_members() {
-        return Err(
-            AppError::forbidden("Only the programme office or an admin may list members").into(),
-        );
-    }
-    Ok(Json(store::members(&s.store.db, p.id).await?))
+    Ok(Json(act::members(&s, &me, &p).await?))
 }
 
 /// Who holds which staff role (the programme's members and staff).
@@ -277,11 +272,7 @@ pub async fn staff(
     ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<Vec<StaffMember>>> {
     let p = act::find(&s, &slug).await?;
-    let st = act::standing(&s, &p, &me).await?;
-    if !(st.is_member || st.is_admin || st.is_staff()) {
-        return Err(AppError::forbidden("Join the programme to see its staff").into());
-    }
-    Ok(Json(store::staff(&s.store.db, p.id).await?))
+    Ok(Json(act::staff(&s, &me, &p).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -309,10 +300,7 @@ pub async fn grant_role(
         .parse()
         .map_err(|m: String| AppError::invalid("role", m))?;
     act::grant_role(&s, &me, &p, &b.email, role).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(store::staff(&s.store.db, p.id).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(act::staff(&s, &me, &p).await?)))
 }
 
 /// Remove a staff role (installation admin).
@@ -503,7 +491,7 @@ pub async fn webhooks(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath(slug): ApiPath<String>,
-) -> ApiResult<Json<Vec<trellis_store::webhooks::Webhook>>> {
+) -> ApiResult<Json<Vec<trellis_app::webhooks::Webhook>>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(trellis_app::webhooks::list(&s, &me, &p).await?))
 }
@@ -550,7 +538,7 @@ pub async fn webhook_deliveries(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
-) -> ApiResult<Json<Vec<trellis_store::webhooks::Delivery>>> {
+) -> ApiResult<Json<Vec<trellis_app::webhooks::Delivery>>> {
     let p = act::find(&s, &slug).await?;
     Ok(Json(
         trellis_app::webhooks::deliveries(&s, &me, &p, id).await?,

@@ -6,11 +6,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use trellis_app::programmes::{find, standing};
+use trellis_app::programmes::find;
 use trellis_app::requests::{self as act, RequestView, Viewer};
 use trellis_domain::request::RequestInput;
-use trellis_domain::role::StaffRole;
-use trellis_store::requests as store;
 use utoipa::ToSchema;
 
 /// Ask for mentorship: goals, hopes, focus, background, optional SWOT, channels, how often,
@@ -42,23 +40,12 @@ pub async fn list(
     ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<RequestLists>> {
     let p = find(&s, &slug).await?;
-    let mut out = RequestLists::default();
-    for r in store::of_mentee(&s.store.db, p.id, me.id()).await? {
-        out.mine.push(act::view(&s, &r, Viewer::Mentee).await?);
-    }
-    for r in store::offers_to(&s.store.db, p.id, me.id()).await? {
-        out.offers.push(act::view(&s, &r, Viewer::Holder).await?);
-    }
-    let st = standing(&s, &p, &me).await?;
-    if st.runs_programme() {
-        let viewer = Viewer::Staff {
-            may_direct: st.is_admin || st.holds(StaffRole::Director),
-        };
-        for r in store::open_requests(&s.store.db, p.id).await? {
-            out.queue.push(act::view(&s, &r, viewer).await?);
-        }
-    }
-    Ok(Json(out))
+    let lists = act::lists(&s, &me, &p).await?;
+    Ok(Json(RequestLists {
+        mine: lists.mine,
+        offers: lists.offers,
+        queue: lists.queue.unwrap_or_default(),
+    }))
 }
 
 #[derive(Debug, Default, serde::Serialize, ToSchema)]
@@ -84,7 +71,7 @@ pub async fn get(
 async fn respond(
     s: &AppState,
     me: &crate::auth::CurrentUser,
-    r: trellis_store::requests::RequestRow,
+    r: act::RequestRow,
 ) -> ApiResult<Json<RequestView>> {
     let viewer = if r.mentee_id == me.id() {
         Viewer::Mentee
@@ -207,7 +194,7 @@ pub async fn reroute(
 async fn staff_view(
     s: &AppState,
     me: &crate::auth::CurrentUser,
-    r: trellis_store::requests::RequestRow,
+    r: act::RequestRow,
 ) -> ApiResult<Json<RequestView>> {
     let (r, _, viewer) = act::visible(s, me, r.id).await?;
     Ok(Json(act::view(s, &r, viewer).await?))

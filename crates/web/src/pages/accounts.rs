@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::{CookieJar, Form};
 use serde::Deserialize;
 use trellis_app::AppError;
+use trellis_app::accounts::ApiToken;
 use trellis_app::accounts::{self as act, LinkOutcome};
 use trellis_domain::profile::{CAREER_STAGES, CHANNELS, ProfileInput};
-use trellis_store::accounts::{ApiToken, list_api_tokens};
 
 fn message(c: Chrome, title: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> MessagePage {
     MessagePage {
@@ -551,7 +551,7 @@ pub struct TokensPage {
 }
 
 pub async fn tokens(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let tokens = list_api_tokens(&s.store.db, me.id()).await?;
+    let tokens = act::tokens(&s, &me).await?;
     Ok(ok(&TokensPage {
         c: Chrome::new(&s, Some(&me)),
         tokens,
@@ -575,7 +575,7 @@ pub async fn token_create(
 ) -> PageResult {
     me.check_form_token(&f.csrf_token)?;
     let result = act::create_token(&s, &me.user, &f.name).await;
-    let tokens = list_api_tokens(&s.store.db, me.id()).await?;
+    let tokens = act::tokens(&s, &me).await?;
     match result {
         Ok((_, token)) => Ok(ok(&TokensPage {
             c: Chrome::new(&s, Some(&me)),

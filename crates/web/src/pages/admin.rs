@@ -13,13 +13,14 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
+use trellis_app::audit::AuditRow;
 use trellis_app::imports::{self, ImportReport};
 use trellis_app::programmes as act;
+use trellis_app::programmes::{ListedMember, Programme, StaffMember};
+use trellis_app::taxonomy::Term;
 use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
 use trellis_domain::{FieldError, Invalid};
-use trellis_store::audit::{self, AuditRow};
-use trellis_store::programmes::{self as store, ListedMember, Programme, StaffMember};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -66,7 +67,7 @@ async fn index(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult 
     let c = admin_only(&s, &me)?;
     Ok(ok(&Index {
         c,
-        programmes: store::list(&s.store.db).await?,
+        programmes: act::list(&s).await?,
     }))
 }
 
@@ -470,7 +471,7 @@ async fn staff(
     let p = act::find(&s, &slug)
         .await
         .map_err(|e| PageError::new(e, c.clone()))?;
-    let staff = store::staff(&s.store.db, p.id).await?;
+    let staff = act::staff(&s, &me, &p).await?;
     Ok(ok(&StaffPage {
         c,
         p,
@@ -509,7 +510,7 @@ async fn grant(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/admin/programmes/{}/staff", p.slug)).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let staff = store::staff(&s.store.db, p.id).await?;
+            let staff = act::staff(&s, &me, &p).await?;
             let form = FormState::with(&[("email", &f.email), ("role", &f.role)]).failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -584,8 +585,7 @@ async fn member_list(
     Path(slug): Path<String>,
 ) -> PageResult {
     let (c, p) = member_list_page(&s, &me, &slug).await?;
-    let rows = store::member_list(&s.store.db, p.id, 200, 0).await?;
-    let total = store::member_list_count(&s.store.db, p.id).await?;
+    let (rows, total) = act::member_list(&s, &me, &p, 200, 0).await?;
     Ok(ok(&MemberListPage {
         c,
         p,
@@ -662,8 +662,7 @@ async fn import(
         };
         (status, Some(r), None)
     };
-    let rows = store::member_list(&s.store.db, p.id, 200, 0).await?;
-    let total = store::member_list_count(&s.store.db, p.id).await?;
+    let (rows, total) = act::member_list(&s, &me, &p, 200, 0).await?;
     Ok(render(
         status,
         &MemberListPage {
@@ -721,7 +720,7 @@ async fn audit_log(
     Query(q): Query<AuditForm>,
 ) -> PageResult {
     let c = admin_only(&s, &me)?;
-    let programmes = store::list(&s.store.db).await?;
+    let programmes = act::list(&s).await?;
     let mut f = FormState::with(&[
         ("programme", &q.programme),
         ("action", &q.action),
@@ -735,7 +734,7 @@ async fn audit_log(
         .check(parse_date("until", &q.until))
         .flatten()
         .map(|d| d + chrono::Duration::days(1));
-    let query = crate::api::AuditQuery {
+    let query = trellis_app::audit::AuditQuery {
         programme: Some(q.programme.clone()),
         action: Some(q.action.clone()),
         since,
@@ -744,18 +743,19 @@ async fn audit_log(
         offset: q.offset,
         ..Default::default()
     };
-    let filter = if inv.is_empty() {
-        query.filter(&s).await.map_err(|e| match e {
-            AppError::Invalid(i) => i,
-            other => Invalid::one("form", other.public_message()),
-        })
+    let listed = if inv.is_empty() {
+        match trellis_app::audit::list(&s, &me, &query).await {
+            Ok(rows) => Ok(rows),
+            Err(AppError::Invalid(i)) => Err(i),
+            Err(e @ AppError::Internal(_)) => return Err(PageError::new(e, c)),
+            Err(other) => Err(Invalid::one("form", other.public_message())),
+        }
     } else {
         Err(inv)
     };
-    match filter {
-        Ok(filter) => {
-            let rows = audit::list(&s.store.db, &filter).await?;
-            let next_offset = (rows.len() == 100).then(|| filter.offset + 100);
+    match listed {
+        Ok(rows) => {
+            let next_offset = (rows.len() == 100).then(|| q.offset.unwrap_or(0) + 100);
             Ok(ok(&AuditPage {
                 c,
                 rows,
@@ -788,12 +788,12 @@ struct TaxonomyPage {
     c: Chrome,
     f: FormState,
     p: Programme,
-    audiences: Vec<trellis_store::taxonomy::Term>,
-    expertise: Vec<trellis_store::taxonomy::Term>,
+    audiences: Vec<Term>,
+    expertise: Vec<Term>,
 }
 
 impl TaxonomyPage {
-    fn sections(&self) -> [(&'static str, &'static str, &[trellis_store::taxonomy::Term]); 2] {
+    fn sections(&self) -> [(&'static str, &'static str, &[Term]); 2] {
         [
             ("audience", "Who mentors can mentor", &self.audiences),
             ("expertise", "Areas of expertise", &self.expertise),
@@ -807,15 +807,13 @@ async fn taxonomy_page_with(
     p: Programme,
     f: FormState,
 ) -> Result<TaxonomyPage, PageError> {
-    use trellis_store::taxonomy;
-    let audiences = taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, true).await?;
-    let expertise = taxonomy::terms(&s.store.db, p.id, taxonomy::EXPERTISE, true).await?;
+    let t = trellis_app::taxonomy::with_retired(s, &p).await?;
     Ok(TaxonomyPage {
         c,
         f,
         p,
-        audiences,
-        expertise,
+        audiences: t.audiences,
+        expertise: t.expertise,
     })
 }
 

@@ -13,9 +13,9 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::concerns::{self as act, ConcernView};
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::find;
 use trellis_domain::concern::ReportInput;
-use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,7 +56,7 @@ impl ListPage {
 async fn list(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
     let (reported, handling) = act::mine(&s, &me).await.map_err(page_err(&c))?;
-    let programmes = trellis_store::programmes::memberships_of(&s.store.db, me.id()).await?;
+    let programmes = trellis_app::programmes::mine(&s, &me).await?;
     Ok(ok(&ListPage {
         c,
         programmes,
@@ -88,14 +88,8 @@ async fn new_page(
     f: FormState,
 ) -> Result<NewPage, PageError> {
     let mut relationships = Vec::new();
-    for r in trellis_store::workspace::relationships_of_member(&s.store.db, p.id, me.id()).await? {
-        let others: Vec<String> = trellis_store::workspace::members(&s.store.db, r.id)
-            .await?
-            .into_iter()
-            .filter(|m| m.user_id != me.id() && m.left_at.is_none())
-            .map(|m| m.name)
-            .collect();
-        relationships.push((r.id, format!("With {}", others.join(", "))));
+    for r in trellis_app::relationships::mine(s, me, &p).await? {
+        relationships.push((r.id, format!("With {}", r.others.join(", "))));
     }
     Ok(NewPage {
         c: Chrome::new(s, Some(me)),
@@ -151,7 +145,7 @@ async fn create(
     let about_id = match f.about.as_str() {
         "person" => match trellis_domain::account::Email::parse("about_id", &f.person_email) {
             Ok(e) => Some(
-                trellis_store::accounts::user_by_email(&s.store.db, &e)
+                trellis_app::accounts::by_email(&s, &e)
                     .await?
                     .map_or(-1, |u| u.id),
             ),

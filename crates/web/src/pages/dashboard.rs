@@ -11,8 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use trellis_app::dashboard::{self as act, Dashboard, Filter};
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::find;
-use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -14,8 +14,8 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::email_texts::{self as act, EmailText, Preview, WordingInput};
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::find;
-use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -13,11 +13,11 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
+use trellis_app::matching::Round;
 use trellis_app::matching::{self as act, RoundInput, RoundView};
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::find;
 use trellis_domain::cohort::PARTS;
-use trellis_store::matching_rounds::Round;
-use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

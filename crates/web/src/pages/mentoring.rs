@@ -14,13 +14,14 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
+use trellis_app::mentors::{ApplicationEvent, ApplicationRow, MentorRow, list_of};
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::{find, find_as};
+use trellis_app::taxonomy::{AUDIENCE, EXPERTISE, Term};
 use trellis_domain::application::{self, ApplicationInput, TargetStatus};
+use trellis_domain::directory_index::MAX_COUNT;
 use trellis_domain::profile::CHANNELS;
 use trellis_domain::role::{StaffRole, Standing};
-use trellis_store::mentors::{self as store, ApplicationEvent, ApplicationRow, MentorRow, list_of};
-use trellis_store::programmes::Programme;
-use trellis_store::taxonomy::{self, AUDIENCE, EXPERTISE, Term};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -270,7 +271,7 @@ async fn application_page(
         .await
         .map_err(page_err(&c))?;
     let tax = taxonomy_with_retired(s, &p).await?;
-    let history = store::events(&s.store.db, id).await?;
+    let history = act::history(s, &a).await?;
     let state = a.state();
     let due = application::target_date(a.submitted_at, p.application_target_days);
     Ok(ApplicationPage {
@@ -294,11 +295,7 @@ async fn application_page(
 
 /// Labels for every term, retired ones too, so old applications still read well.
 async fn taxonomy_with_retired(s: &AppState, p: &Programme) -> Result<Taxonomy, PageError> {
-    use trellis_store::taxonomy;
-    Ok(Taxonomy {
-        audiences: taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, true).await?,
-        expertise: taxonomy::terms(&s.store.db, p.id, taxonomy::EXPERTISE, true).await?,
-    })
+    Ok(trellis_app::taxonomy::with_retired(s, p).await?)
 }
 
 async fn show_application(
@@ -361,7 +358,7 @@ async fn answer_form(
     if a.user_id != me.id() || a.state() != application::State::ClarificationRequested {
         return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
     }
-    let question = last_question(&store::events(&s.store.db, id).await?);
+    let question = last_question(&act::history(&s, &a).await?);
     let f = a
         .details()
         .map(|d| ApplicationForm::from_details(&d))
@@ -398,10 +395,10 @@ async fn answer(
     match act::resubmit(&s, &me, id, &form.answer, &form.input()).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}?sent=1")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let (_, p, _) = act::visible_application(&s, &me, id)
+            let (a, p, _) = act::visible_application(&s, &me, id)
                 .await
                 .map_err(page_err(&c))?;
-            let question = last_question(&store::events(&s.store.db, id).await?);
+            let question = last_question(&act::history(&s, &a).await?);
             let tax = act::taxonomy(&s, &p).await?;
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -530,9 +527,8 @@ async fn directory(
         Ok(page) => {
             // Every term, retired ones too (mentors who chose one keep it), labels the results
             // from the ids the index hands back; the form offers the ones in use.
-            let db = &s.store.db;
-            let mut every: Vec<Term> = taxonomy::terms(db, p.id, AUDIENCE, true).await?;
-            every.extend(taxonomy::terms(db, p.id, EXPERTISE, true).await?);
+            let all = trellis_app::taxonomy::with_retired(&s, &p).await?;
+            let every: Vec<Term> = all.audiences.into_iter().chain(all.expertise).collect();
             let tax = Taxonomy {
                 audiences: every
                     .iter()
@@ -560,7 +556,7 @@ async fn directory(
                 })
                 .collect();
             let total = if capped {
-                i64::try_from(store::MAX_COUNT).unwrap_or(i64::MAX)
+                i64::try_from(MAX_COUNT).unwrap_or(i64::MAX)
             } else {
                 page.total
             };
@@ -612,7 +608,7 @@ async fn directory(
 
 /// The mentors on the member's shortlist (to mark them "Chosen").
 async fn picked(s: &AppState, p: &Programme, me: &CurrentUser) -> Result<Vec<i64>, PageError> {
-    Ok(trellis_store::shortlist::of(&s.store.db, p.id, me.id())
+    Ok(trellis_app::requests::picks(s, me, p)
         .await?
         .into_iter()
         .map(|x| x.mentor_id)
@@ -692,14 +688,11 @@ async fn listing_page(
     f: FormState,
     notice: Option<&'static str>,
 ) -> Result<ListingPage, PageError> {
-    let m = store::mentor(&s.store.db, p.id, me.id()).await?;
-    let refresh_pending = match &m {
-        Some(m) => store::latest_refresh(&s.store.db, m.id)
-            .await?
-            .is_some_and(|r| r.confirmed_at.is_none()),
-        None => false,
-    };
-    let applications = store::applications_of(&s.store.db, p.id, me.id()).await?;
+    let act::MyListing {
+        mentor: m,
+        refresh_pending,
+        applications,
+    } = act::my_listing(s, me, &p).await?;
     let standing = trellis_app::programmes::standing(s, &p, me).await?;
     Ok(ListingPage {
         c: Chrome::new(s, Some(me)),

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::programmes as act;
+use trellis_app::programmes::{Programme, StaffMember};
 use trellis_domain::programme::Settings;
 use trellis_domain::role::Standing;
-use trellis_store::programmes::{self as store, Programme, StaffMember};
 
 #[derive(Template)]
 #[template(path = "programme.html")]
@@ -46,15 +46,14 @@ pub async fn show(
         None => Standing::default(),
     };
     // Staff names are shown to members only.
-    let staff = if standing.is_member || standing.is_admin {
-        store::staff(&s.store.db, p.id).await?
-    } else {
-        Vec::new()
+    let staff = match &who {
+        Some(u) if standing.is_member || standing.is_admin => act::staff(&s, u, &p).await?,
+        _ => Vec::new(),
     };
     let page = ProgrammePage {
         c,
         settings: p.settings(),
-        member_count: store::member_count(&s.store.db, p.id).await?,
+        member_count: act::member_count(&s, &p).await?,
         signed_in: who.is_some(),
         standing,
         staff,

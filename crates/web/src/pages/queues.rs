@@ -8,9 +8,9 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use serde::Deserialize;
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::find;
 use trellis_app::queues::{self as act, Item, Queues};
-use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/programmes/{slug}/queues", get(queues))

@@ -16,13 +16,13 @@ use std::collections::HashMap;
 use trellis_app::AppError;
 use trellis_app::development::{self as dev, Assessments, ChecklistStage, GoalView};
 use trellis_app::meetings::{self as meetings_act, MeetingView};
+use trellis_app::programmes::Programme;
 use trellis_app::relationships::{
     self as act, AgreementView, LogView, RelationshipView, Seat, Workspace,
 };
 use trellis_domain::development::Goal;
 use trellis_domain::meeting::{MODES, MeetingInput};
 use trellis_domain::workspace::{AGREEMENT_FIELDS, Agreement, LogInput, Phase};
-use trellis_store::programmes::Programme;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -716,9 +716,9 @@ struct CalendarPage {
 
 async fn calendar_page(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
-    let active = trellis_store::workspace::feed_of(&s.store.db, me.id())
+    let active = trellis_app::meetings::feed_made(&s, &me)
         .await?
-        .map(|f| when(&f.created_at));
+        .map(|t| when(&t));
     Ok(ok(&CalendarPage {
         c,
         active,
@@ -1253,7 +1253,7 @@ async fn create_relationship(
             .filter(|x| !x.is_empty())
         {
             let found = match trellis_domain::account::Email::parse("members", raw) {
-                Ok(e) => trellis_store::accounts::user_by_email(&s.store.db, &e).await?,
+                Ok(e) => trellis_app::accounts::by_email(&s, &e).await?,
                 Err(_) => None,
             };
             match found {

@@ -14,18 +14,16 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
+use trellis_app::mentors::MentorRow;
 use trellis_app::notifications as notes;
+use trellis_app::notifications::Notification;
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::{find, standing};
+use trellis_app::requests::Pick;
 use trellis_app::requests::{self as act, RequestView, Upload, Viewer};
 use trellis_domain::error::FieldError;
 use trellis_domain::profile::CHANNELS;
 use trellis_domain::request::{CV_TOO_LARGE, FOCUS, MAX_CV_BYTES, RequestInput};
-use trellis_domain::role::StaffRole;
-use trellis_store::mentors::MentorRow;
-use trellis_store::notifications::Notification;
-use trellis_store::programmes::Programme;
-use trellis_store::requests as store;
-use trellis_store::shortlist::{self, Pick};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -112,28 +110,12 @@ async fn lists(
             c,
         ));
     }
-    let db = &s.store.db;
-    let mut mine = Vec::new();
-    for r in store::of_mentee(db, p.id, me.id()).await? {
-        mine.push(act::view(&s, &r, Viewer::Mentee).await?);
-    }
-    let mut offers = Vec::new();
-    for r in store::offers_to(db, p.id, me.id()).await? {
-        offers.push(act::view(&s, &r, Viewer::Holder).await?);
-    }
-    let queue = if is_staff(&st) {
-        let viewer = Viewer::Staff {
-            may_direct: st.is_admin || st.holds(StaffRole::Director),
-        };
-        let mut q = Vec::new();
-        for r in store::open_requests(db, p.id).await? {
-            q.push(act::view(&s, &r, viewer).await?);
-        }
-        Some(q)
-    } else {
-        None
-    };
-    let picks = shortlist::of(db, p.id, me.id()).await?;
+    let act::Lists {
+        mine,
+        offers,
+        queue,
+    } = act::lists(&s, &me, &p).await?;
+    let picks = act::picks(&s, &me, &p).await?;
     Ok(ok(&ListsPage {
         c,
         p,
@@ -227,7 +209,7 @@ async fn new_form(
 ) -> PageResult {
     let c = Chrome::new(&s, Some(&me));
     let p = find(&s, &slug).await.map_err(page_err(&c))?;
-    let picks = shortlist::of(&s.store.db, p.id, me.id()).await?;
+    let picks = act::picks(&s, &me, &p).await?;
     let profile = me.user.profile();
     let f = FormState::with(&[("channels", &profile.channels.join("\n"))]);
     Ok(ok(&NewPage {
@@ -394,7 +376,7 @@ async fn create(
     }
     .state();
     f.errors = errors;
-    let picks = shortlist::of(&s.store.db, p.id, me.id()).await?;
+    let picks = act::picks(&s, &me, &p).await?;
     Ok(render(
         StatusCode::UNPROCESSABLE_ENTITY,
         &NewPage {
@@ -489,16 +471,7 @@ async fn show_page(
     let c = Chrome::new(s, Some(me));
     let (row, p, viewer) = act::visible(s, me, id).await.map_err(page_err(&c))?;
     let r = act::view(s, &row, viewer).await?;
-    let candidates =
-        if matches!(viewer, Viewer::Staff { may_direct: true }) && r.status == "with_director" {
-            trellis_store::mentors::open_mentors(&s.store.db, p.id, 500)
-                .await?
-                .into_iter()
-                .filter(|m| m.user_id != r.mentee_id)
-                .collect()
-        } else {
-            Vec::new()
-        };
+    let candidates = act::director_candidates(s, &row, viewer).await?;
     Ok(ShowPage {
         c,
         p,

@@ -13,11 +13,11 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
+use trellis_app::programmes::Programme;
 use trellis_app::programmes::find;
 use trellis_app::webhooks::{self as act, WebhookInput};
+use trellis_app::webhooks::{Delivery, Webhook};
 use trellis_domain::webhook::EVENTS;
-use trellis_store::programmes::Programme;
-use trellis_store::webhooks::{Delivery, Webhook};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
