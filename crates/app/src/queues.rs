@@ -160,7 +160,7 @@ pub async fn queues(
                     "A {} relationship, {} phase, quiet since {}",
                     q.model,
                     q.phase,
-                    q.last_activity.format("%-d %B %Y")
+                    trellis_domain::dates::day(q.last_activity)
                 ),
                 since: q.last_activity,
                 due: None,

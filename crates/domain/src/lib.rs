@@ -10,6 +10,7 @@ pub mod clock;
 pub mod cohort;
 pub mod concern;
 pub mod dashboard;
+pub mod dates;
 pub mod development;
 pub mod directory;
 pub mod directory_index;

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod concerns;
 mod email_texts;
+mod extract;
 mod json;
 mod matching;
 mod mentoring;

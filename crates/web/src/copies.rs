@@ -16,9 +16,7 @@ fn members(ws: &Workspace) -> String {
         .join(", ")
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%-d %B %Y, %H:%M UTC").to_string()
-}
+use trellis_domain::dates::day_and_time as when;
 
 /// The latest version of the agreement with its signatures.
 pub fn agreement(ws: &Workspace, a: &AgreementView) -> Vec<u8> {

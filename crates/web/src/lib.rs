@@ -12,7 +12,6 @@ mod state;
 mod uploads;
 
 pub use api::openapi;
-pub use auth::CurrentUser;
 pub use state::AppState;
 
 use axum::Router;
@@ -40,7 +39,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::reject_cross_site,
+            reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::render_errors,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
@@ -66,4 +69,34 @@ async fn healthz(
                 .into_response()
         }
     }
+}
+
+/// Refuses state-changing requests that a browser says come from another site: the
+/// `Sec-Fetch-Site` header when present, else `Origin` compared with the request's host and
+/// the public URL. Requests without either (API clients, curl) carry no ambient browser
+/// credentials and pass; bearer-token requests always pass.
+async fn reject_cross_site(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method
+        && auth::bearer(req.headers()).is_none()
+        && auth::is_cross_site(req.headers(), &state.config.site.public_url)
+    {
+        let err = error::WebError::Status {
+            status: axum::http::StatusCode::FORBIDDEN,
+            code: "cross_site",
+            message: "Cross-site form submissions are not accepted.".into(),
+        };
+        return if req.uri().path().starts_with("/api/") {
+            error::ApiError(err).into_response()
+        } else {
+            pages::PageError(err).into_response()
+        };
+    }
+    next.run(req).await
 }

@@ -6,6 +6,8 @@ mod admin;
 mod concerns;
 mod dashboard;
 mod email_texts;
+mod extract;
+pub mod filters;
 mod matching;
 mod mentoring;
 mod programmes;
@@ -14,7 +16,7 @@ mod relationships;
 mod requests;
 mod webhooks;
 
-use crate::auth::{CurrentUser, MaybeUser};
+use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::state::AppState;
 use askama::Template;
@@ -22,6 +24,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+pub use extract::{FormPost, NoFields, SignedIn, Visitor};
 use std::collections::HashMap;
 use trellis_app::AppError;
 use trellis_app::programmes::Programme;
@@ -124,20 +127,18 @@ pub struct Chrome {
 impl Chrome {
     pub fn new(s: &AppState, who: Option<&CurrentUser>) -> Self {
         Self {
-            user_name: who.map(|u| u.user.name.clone()),
-            is_admin: who.is_some_and(|u| u.user.is_admin),
+            user_name: who.map(|u| u.actor.user.name.clone()),
+            is_admin: who.is_some_and(|u| u.actor.user.is_admin),
             csrf: who.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
             site_name: s.config.site.name.clone(),
             unread: who.map_or(0, |u| u.unread),
         }
     }
-}
 
-/// A signed-in form that carries only its form token (sign out, revoke, join, withdraw …).
-#[derive(Debug, serde::Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf_token: String,
+    /// The header of a page for someone signed out (the sign-in and registration forms).
+    pub fn signed_out(s: &AppState) -> Self {
+        Self::new(s, None)
+    }
 }
 
 /// A form's typed values and its errors, for re-showing it.
@@ -212,8 +213,8 @@ struct ErrorPage {
     message: String,
 }
 
-/// The 4xx/5xx page for an error.
-pub fn error_page(e: &WebError, c: Option<Chrome>) -> Response {
+/// The 4xx/5xx page for an error, with the page's header.
+pub fn error_page(e: &WebError, c: Chrome) -> Response {
     e.log();
     let title = match e.status() {
         StatusCode::NOT_FOUND => "Page not found".to_owned(),
@@ -228,59 +229,61 @@ pub fn error_page(e: &WebError, c: Option<Chrome>) -> Response {
         WebError::App(AppError::NotFound(_)) => "If you typed the web address, check it is correct. If you followed a link, it may be out of date.".to_owned(),
         other => other.public_message(),
     };
-    render(
-        e.status(),
-        &ErrorPage {
-            c: c.unwrap_or_default(),
-            title,
-            message,
-        },
-    )
+    render(e.status(), &ErrorPage { c, title, message })
 }
 
-/// Page handlers return this: an error becomes the matching error page.
-pub struct PageError {
-    error: WebError,
-    /// The page header to show with the error (who is signed in), when known.
-    chrome: Option<Box<Chrome>>,
-}
-
-impl PageError {
-    pub fn new(error: impl Into<WebError>, chrome: Chrome) -> Self {
-        Self {
-            error: error.into(),
-            chrome: Some(Box::new(chrome)),
-        }
-    }
-}
+/// Page handlers return this: an error becomes the matching error page, with the header of
+/// whoever is signed in (see [`render_errors`]).
+#[derive(Debug)]
+pub struct PageError(pub WebError);
 
 impl<E: Into<WebError>> From<E> for PageError {
     fn from(e: E) -> Self {
-        Self {
-            error: e.into(),
-            chrome: None,
-        }
+        Self(e.into())
     }
 }
 
+/// An error a handler answered with, waiting for its page.
+#[derive(Clone)]
+struct Unrendered(std::sync::Arc<WebError>);
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        error_page(&self.error, self.chrome.map(|c| *c))
+        let mut r = self.0.status().into_response();
+        r.extensions_mut()
+            .insert(Unrendered(std::sync::Arc::new(self.0)));
+        r
     }
+}
+
+/// Renders the error pages handlers answered with: the header shows who is signed in, found
+/// again from the session cookie (only for errors, so pages pay nothing for it).
+pub async fn render_errors(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
+    let mut resp = next.run(req).await;
+    let Some(Unrendered(e)) = resp.extensions_mut().remove::<Unrendered>() else {
+        return resp;
+    };
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(cookie) = cookie {
+        headers.insert(axum::http::header::COOKIE, cookie);
+    }
+    let who = crate::auth::resolve(&headers, &s).await.ok().flatten();
+    error_page(&e, Chrome::new(&s, who.as_ref()))
 }
 
 pub type PageResult = Result<Response, PageError>;
 
-pub async fn not_found(
-    MaybeUser(who): MaybeUser,
-    axum::extract::State(s): axum::extract::State<AppState>,
-    uri: axum::http::Uri,
-) -> Response {
+pub async fn not_found(uri: axum::http::Uri) -> Response {
     let e = WebError::from(AppError::NotFound("page"));
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError(e).into_response();
     }
-    error_page(&e, Some(Chrome::new(&s, who.as_ref())))
+    PageError(e).into_response()
 }
 
 /// A simple page with a heading and a message, e.g. "Check your email".
@@ -303,10 +306,10 @@ struct Home {
 
 async fn home(
     axum::extract::State(s): axum::extract::State<AppState>,
-    MaybeUser(who): MaybeUser,
+    Visitor { me, c }: Visitor,
 ) -> PageResult {
     let programmes = trellis_app::programmes::list(&s).await?;
-    let mine = match &who {
+    let mine = match &me {
         Some(u) => trellis_app::programmes::mine(&s, u)
             .await?
             .into_iter()
@@ -315,7 +318,7 @@ async fn home(
         None => Vec::new(),
     };
     Ok(ok(&Home {
-        c: Chrome::new(&s, who.as_ref()),
+        c,
         programmes,
         mine,
     }))

@@ -6,16 +6,13 @@ use crate::jobs::{Job, JobCx, enqueue};
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
 use trellis_domain::audit::AuditEntry;
+use trellis_domain::dates::day;
 use trellis_domain::mail::mentoring as letters;
 use trellis_domain::role::StaffRole;
 use trellis_domain::{application, directory};
 use trellis_store::mentors;
 use trellis_store::programmes::{self, Programme};
 use trellis_store::{ConnectionTrait, audit};
-
-fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%-d %B %Y").to_string()
-}
 
 async fn programme(c: &impl ConnectionTrait, id: i64) -> AppResult<Programme> {
     programmes::by_id(c, id)

@@ -7,6 +7,7 @@ use crate::jobs::enqueue;
 use crate::letters::tell_user;
 use crate::{App, AppResult};
 use chrono::{DateTime, Utc};
+use trellis_domain::dates::day;
 use trellis_domain::mail::{Letter, requests as letters};
 use trellis_domain::request::{Cascade, Event, reminders};
 use trellis_domain::role::StaffRole;
@@ -20,10 +21,6 @@ pub(crate) struct Effects<'a> {
     pub programme: &'a Programme,
     pub request: &'a RequestRow,
     pub now: DateTime<Utc>,
-}
-
-fn day(t: DateTime<Utc>) -> String {
-    t.format("%-d %B %Y").to_string()
 }
 
 impl Effects<'_> {

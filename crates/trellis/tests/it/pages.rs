@@ -9,6 +9,7 @@ both_backends!(
     register_form_keeps_what_was_typed,
     sign_in_session_and_profile_form,
     cross_site_and_tokenless_posts_are_refused,
+    every_signed_in_form_needs_its_token,
     error_pages_are_real_pages,
     admin_pages_check_the_role,
     emailed_links_show_clear_pages,
@@ -294,6 +295,122 @@ async fn cross_site_and_tokenless_posts_are_refused(b: Backend) {
     app.stop().await;
 }
 
+/// Every form a signed-in person can post is refused without the session's form token (none,
+/// or a forged one), before anything is looked up: 403 with the page that says so, and no
+/// change. The list is every `post` route of the pages but the five signed-out forms.
+async fn every_signed_in_form_needs_its_token(b: Backend) {
+    const ROUTES: &[&str] = &[
+        "/sign-out",
+        "/profile",
+        "/erase-account",
+        "/tokens",
+        "/tokens/1/revoke",
+        "/programmes/{slug}/join",
+        "/admin/programmes/new",
+        "/admin/programmes/{slug}/settings",
+        "/admin/programmes/{slug}/staff",
+        "/admin/programmes/{slug}/staff/1/office/revoke",
+        "/admin/programmes/{slug}/member-list",
+        "/admin/programmes/{slug}/taxonomy",
+        "/admin/programmes/{slug}/taxonomy/1",
+        "/programmes/{slug}/concerns/new",
+        "/concerns/1/steps",
+        "/concerns/1/notes",
+        "/concerns/1/lift-pause",
+        "/admin/programmes/{slug}/emails/verify_email",
+        "/programmes/{slug}/matching",
+        "/programmes/{slug}/matching/1/rules",
+        "/programmes/{slug}/matching/1/publish",
+        "/programmes/{slug}/apply",
+        "/applications/1/decision",
+        "/applications/1/answer",
+        "/applications/1/withdraw",
+        "/programmes/{slug}/mentoring",
+        "/relationships/1/phase",
+        "/relationships/1/leave",
+        "/programmes/{slug}/relationships/new",
+        "/relationships/1/agreement",
+        "/relationships/1/agreement/sign",
+        "/relationships/1/log",
+        "/relationships/1/meetings",
+        "/relationships/1/meetings/1",
+        "/relationships/1/meetings/1/cancel",
+        "/relationships/1/meetings/1/outcomes",
+        "/relationships/1/plan",
+        "/relationships/1/plan/1",
+        "/relationships/1/skills",
+        "/relationships/1/checklist",
+        "/relationships/1/evaluations",
+        "/calendar",
+        "/programmes/{slug}/requests/new",
+        "/programmes/{slug}/shortlist",
+        "/requests/1/accept",
+        "/requests/1/decline",
+        "/requests/1/withdraw",
+        "/requests/1/nudge",
+        "/requests/1/share",
+        "/requests/1/reroute",
+        "/requests/1/offer",
+        "/requests/1/close",
+        "/requests/1/cv",
+        "/notifications/read-all",
+        "/notifications/settings",
+        "/admin/programmes/{slug}/webhooks",
+        "/admin/programmes/{slug}/webhooks/1/remove",
+    ];
+    /// The forms sent as multipart (file uploads), which read their token from the parts.
+    const MULTIPART: &[&str] = &[
+        "/admin/programmes/{slug}/member-list",
+        "/programmes/{slug}/requests/new",
+        "/requests/1/cv",
+    ];
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    let slug = app.programme(&admin, "imp", serde_json::json!({})).await;
+    let (browser, csrf) = signed_in(&app, "admin@example.org").await;
+    let audit_before = crate::jobs::count(&app, "SELECT COUNT(*) AS n FROM audit_log").await;
+    for route in ROUTES {
+        let path = route.replace("{slug}", &slug);
+        for token in [None, Some("forged")] {
+            let req = browser.post(app.url(&path));
+            let req = if MULTIPART.contains(route) {
+                let mut form = reqwest::multipart::Form::new().text("name", "Changed");
+                if let Some(t) = token {
+                    form = form.text("csrf_token", t);
+                }
+                req.multipart(form)
+            } else {
+                let mut fields = vec![("name", "Changed")];
+                fields.extend(token.map(|t| ("csrf_token", t)));
+                req.form(&fields)
+            };
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), 403, "{path} with token {token:?}");
+            let html = r.text().await.unwrap();
+            assert!(
+                html.contains("This form has expired or did not come from Trellis"),
+                "{path}: {html}"
+            );
+        }
+    }
+    assert_eq!(
+        crate::jobs::count(&app, "SELECT COUNT(*) AS n FROM audit_log").await,
+        audit_before,
+        "nothing was done"
+    );
+    // The session still works, and its own token still passes.
+    let r = browser
+        .post(app.url("/notifications/read-all"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    app.stop().await;
+}
+
 async fn error_pages_are_real_pages(b: Backend) {
     let Some(app) = TestApp::spawn(b).await else {
         return;
@@ -325,6 +442,18 @@ async fn error_pages_are_real_pages(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+    // Signed in, an error page keeps the header: who is signed in, and the way out.
+    app.verified_member("Eve Errant", "eve@example.org").await;
+    let (browser, _) = signed_in(&app, "eve@example.org").await;
+    for path in ["/programmes/missing", "/requests/999", "/no/such/page"] {
+        let r = browser.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Eve Errant") && html.contains("/sign-out"),
+            "{path}: {html}"
+        );
+    }
     assert_eq!(app.get("/healthz", None).await.status(), 200);
     let doc: serde_json::Value = app
         .get("/api/v1/openapi.json", None)

@@ -1,5 +1,6 @@
+use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::auth::{ApiUser, ClientAddress};
+use crate::auth::ClientAddress;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;

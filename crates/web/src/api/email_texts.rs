@@ -1,8 +1,8 @@
 //! A programme's own wording of its letters (admins): list, read, save, back to default, and
 //! preview.
 
+use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;

@@ -1,7 +1,7 @@
 //! Cohort matching rounds (programme staff).
 
+use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;

@@ -1,5 +1,5 @@
+use super::extract::{ApiUser, ApiUserIn, MaybeUserApi};
 use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::auth::{ApiUser, ApiUserIn, MaybeUserApi};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -520,7 +520,7 @@ pub async fn confirm_refresh(
     MaybeUserApi(who): MaybeUserApi,
     ApiJson(b): ApiJson<RefreshBody>,
 ) -> ApiResult<Json<RefreshOut>> {
-    let r = act::confirm_refresh(&s, who.as_deref(), &b.token).await?;
+    let r = act::confirm_refresh(&s, who.as_ref(), &b.token).await?;
     Ok(Json(RefreshOut {
         programme: r.programme_slug,
         listed_again: r.relisted,

@@ -1,5 +1,5 @@
+use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -368,7 +368,7 @@ pub async fn import(
 
 async fn run_import(
     s: &AppState,
-    me: &crate::auth::CurrentUser,
+    me: &trellis_app::Actor,
     slug: &str,
     kind: &str,
     q: &ImportParams,

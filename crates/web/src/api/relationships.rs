@@ -1,5 +1,5 @@
+use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;

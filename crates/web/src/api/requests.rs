@@ -1,5 +1,5 @@
+use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ErrorBody};
-use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -70,7 +70,7 @@ pub async fn get(
 /// The request after a change, as the person who made it may now see it.
 async fn respond(
     s: &AppState,
-    me: &crate::auth::CurrentUser,
+    me: &trellis_app::Actor,
     r: act::RequestRow,
 ) -> ApiResult<Json<RequestView>> {
     let viewer = if r.mentee_id == me.id() {
@@ -193,7 +193,7 @@ pub async fn reroute(
 
 async fn staff_view(
     s: &AppState,
-    me: &crate::auth::CurrentUser,
+    me: &trellis_app::Actor,
     r: act::RequestRow,
 ) -> ApiResult<Json<RequestView>> {
     let (r, _, viewer) = act::visible(s, me, r.id).await?;

@@ -1,7 +1,10 @@
 //! Register, verify, sign in and out, password reset, profile and tokens.
 
-use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
-use crate::auth::{self, ClientAddress, MaybeUser, PageUser};
+use super::{
+    Chrome, FormPost, FormState, MessagePage, NoFields, PageError, PageResult, SignedIn, Visitor,
+    ok, render,
+};
+use crate::auth::{self, ClientAddress};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -40,9 +43,9 @@ pub struct RegisterPage {
     f: FormState,
 }
 
-pub async fn register_form(State(s): State<AppState>, MaybeUser(who): MaybeUser) -> PageResult {
+pub async fn register_form(Visitor { c, .. }: Visitor) -> PageResult {
     Ok(ok(&RegisterPage {
-        c: Chrome::new(&s, who.as_ref()),
+        c: c.clone(),
         f: FormState::default(),
     }))
 }
@@ -60,7 +63,7 @@ pub struct RegisterForm {
 pub async fn register(State(s): State<AppState>, Form(f): Form<RegisterForm>) -> PageResult {
     match act::register(&s, &f.name, &f.email, &f.password).await {
         Ok(u) => Ok(ok(&message(
-            Chrome::new(&s, None),
+            Chrome::signed_out(&s),
             "Check your email",
             &[
                 &format!(
@@ -77,7 +80,7 @@ pub async fn register(State(s): State<AppState>, Form(f): Form<RegisterForm>) ->
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &RegisterPage {
-                    c: Chrome::new(&s, None),
+                    c: Chrome::signed_out(&s),
                     f: form,
                 },
             ))
@@ -96,10 +99,9 @@ pub struct TokenQuery {
 
 pub async fn verify(
     State(s): State<AppState>,
-    MaybeUser(who): MaybeUser,
+    Visitor { c, .. }: Visitor,
     Query(q): Query<TokenQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, who.as_ref());
     let outcome = act::verify_email(&s, &q.token).await?;
     let (status, page) = match outcome {
         LinkOutcome::Done => (
@@ -164,11 +166,8 @@ fn resend_page(c: Chrome, f: FormState) -> EmailOnlyPage {
     }
 }
 
-pub async fn resend_form(State(s): State<AppState>, MaybeUser(who): MaybeUser) -> PageResult {
-    Ok(ok(&resend_page(
-        Chrome::new(&s, who.as_ref()),
-        FormState::default(),
-    )))
+pub async fn resend_form(Visitor { c, .. }: Visitor) -> PageResult {
+    Ok(ok(&resend_page(c.clone(), FormState::default())))
 }
 
 #[derive(Deserialize)]
@@ -180,7 +179,7 @@ pub struct EmailForm {
 pub async fn resend(State(s): State<AppState>, Form(f): Form<EmailForm>) -> PageResult {
     match act::resend_verification(&s, &f.email).await {
         Ok(()) => Ok(ok(&message(
-            Chrome::new(&s, None),
+            Chrome::signed_out(&s),
             "Check your email",
             &[
                 "If that address has an account that is not yet confirmed, we have sent a new link to it.",
@@ -190,7 +189,7 @@ pub async fn resend(State(s): State<AppState>, Form(f): Form<EmailForm>) -> Page
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &resend_page(
-                Chrome::new(&s, None),
+                Chrome::signed_out(&s),
                 FormState::with(&[("email", &f.email)]).failed(&e),
             ),
         )),
@@ -215,11 +214,7 @@ pub struct NextQuery {
     notice: Option<String>,
 }
 
-pub async fn sign_in_form(
-    State(s): State<AppState>,
-    MaybeUser(who): MaybeUser,
-    Query(q): Query<NextQuery>,
-) -> PageResult {
+pub async fn sign_in_form(Visitor { c, .. }: Visitor, Query(q): Query<NextQuery>) -> PageResult {
     let notice = match q.notice.as_deref() {
         Some("password-changed") => {
             Some("Your password has been changed. Sign in with your new password.")
@@ -228,7 +223,7 @@ pub async fn sign_in_form(
         _ => None,
     };
     Ok(ok(&SignInPage {
-        c: Chrome::new(&s, who.as_ref()),
+        c: c.clone(),
         f: FormState::default(),
         next: safe_next(q.next.as_deref()),
         notice,
@@ -264,7 +259,7 @@ pub async fn sign_in(
             let status = crate::error::status_of(&e);
             let form = FormState::with(&[("email", &f.email)]).failed(&e);
             let page = SignInPage {
-                c: Chrome::new(&s, None),
+                c: Chrome::signed_out(&s),
                 f: form,
                 next: safe_next(f.next.as_deref()),
                 notice: None,
@@ -279,10 +274,8 @@ pub async fn sign_out(
     State(s): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
-    PageUser(me): PageUser,
-    Form(f): Form<CsrfForm>,
+    _: FormPost<NoFields>,
 ) -> PageResult {
-    me.check_form_token(&f.csrf_token)?;
     if let Some(token) = auth::session_cookie_value(&headers) {
         act::sign_out(&s, &token).await?;
     }
@@ -306,17 +299,14 @@ fn forgot_page(c: Chrome, f: FormState) -> EmailOnlyPage {
     }
 }
 
-pub async fn forgot_form(State(s): State<AppState>, MaybeUser(who): MaybeUser) -> PageResult {
-    Ok(ok(&forgot_page(
-        Chrome::new(&s, who.as_ref()),
-        FormState::default(),
-    )))
+pub async fn forgot_form(Visitor { c, .. }: Visitor) -> PageResult {
+    Ok(ok(&forgot_page(c.clone(), FormState::default())))
 }
 
 pub async fn forgot(State(s): State<AppState>, Form(f): Form<EmailForm>) -> PageResult {
     match act::request_password_reset(&s, &f.email).await {
         Ok(()) => Ok(ok(&message(
-            Chrome::new(&s, None),
+            Chrome::signed_out(&s),
             "Check your email",
             &[
                 "If that address has an account, we have sent a link to reset the password. It works for 1 hour.",
@@ -326,7 +316,7 @@ pub async fn forgot(State(s): State<AppState>, Form(f): Form<EmailForm>) -> Page
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &forgot_page(
-                Chrome::new(&s, None),
+                Chrome::signed_out(&s),
                 FormState::with(&[("email", &f.email)]).failed(&e),
             ),
         )),
@@ -373,10 +363,9 @@ fn link_problem(c: Chrome, outcome: LinkOutcome) -> PageResult {
 
 pub async fn reset_form(
     State(s): State<AppState>,
-    MaybeUser(who): MaybeUser,
+    Visitor { c, .. }: Visitor,
     Query(q): Query<TokenQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, who.as_ref());
     match act::check_reset_link(&s, &q.token).await? {
         LinkOutcome::Done => Ok(ok(&ResetPage {
             c,
@@ -400,11 +389,11 @@ pub async fn reset(State(s): State<AppState>, Form(f): Form<ResetForm>) -> PageR
         Ok(LinkOutcome::Done) => {
             Ok(Redirect::to("/sign-in?notice=password-changed").into_response())
         }
-        Ok(other) => link_problem(Chrome::new(&s, None), other),
+        Ok(other) => link_problem(Chrome::signed_out(&s), other),
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ResetPage {
-                c: Chrome::new(&s, None),
+                c: Chrome::signed_out(&s),
                 f: FormState::default().failed(&e),
                 token: f.token,
             },
@@ -448,14 +437,10 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
-pub async fn profile_form(
-    State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Query(q): Query<SavedQuery>,
-) -> PageResult {
+pub async fn profile_form(SignedIn { me, c }: SignedIn, Query(q): Query<SavedQuery>) -> PageResult {
     let f = profile_state(&ProfileInput::from_profile(&me.user.profile()));
     let page = ProfilePage {
-        c: Chrome::new(&s, Some(&me)),
+        c: c.clone(),
         f,
         email: me.user.email.clone(),
         saved: q.saved.is_some(),
@@ -467,8 +452,6 @@ pub async fn profile_form(
 
 #[derive(Deserialize)]
 pub struct ProfileForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -516,17 +499,14 @@ impl ProfileForm {
 
 pub async fn profile_save(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Form(f): Form<ProfileForm>,
+    FormPost { me, c, form: f }: FormPost<ProfileForm>,
 ) -> PageResult {
-    me.check_form_token(&f.csrf_token)
-        .map_err(|e| PageError::new(e, Chrome::new(&s, Some(&me))))?;
     let input = f.input();
     match act::update_profile(&s, &me.user, &input).await {
         Ok(_) => Ok(Redirect::to("/profile?saved=1").into_response()),
         Err(e @ AppError::Invalid(_)) => {
             let page = ProfilePage {
-                c: Chrome::new(&s, Some(&me)),
+                c: c.clone(),
                 f: profile_state(&input).failed(&e),
                 email: me.user.email.clone(),
                 saved: false,
@@ -550,10 +530,10 @@ pub struct TokensPage {
     f: FormState,
 }
 
-pub async fn tokens(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
+pub async fn tokens(State(s): State<AppState>, SignedIn { me, c }: SignedIn) -> PageResult {
     let tokens = act::tokens(&s, &me).await?;
     Ok(ok(&TokensPage {
-        c: Chrome::new(&s, Some(&me)),
+        c: c.clone(),
         tokens,
         new_token: None,
         f: FormState::default(),
@@ -563,22 +543,18 @@ pub async fn tokens(State(s): State<AppState>, PageUser(me): PageUser) -> PageRe
 #[derive(Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     name: String,
 }
 
 pub async fn token_create(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Form(f): Form<TokenForm>,
+    FormPost { me, c, form: f }: FormPost<TokenForm>,
 ) -> PageResult {
-    me.check_form_token(&f.csrf_token)?;
     let result = act::create_token(&s, &me.user, &f.name).await;
     let tokens = act::tokens(&s, &me).await?;
     match result {
         Ok((_, token)) => Ok(ok(&TokensPage {
-            c: Chrome::new(&s, Some(&me)),
+            c: c.clone(),
             tokens,
             new_token: Some(token),
             f: FormState::default(),
@@ -588,7 +564,7 @@ pub async fn token_create(
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &TokensPage {
-                    c: Chrome::new(&s, Some(&me)),
+                    c: c.clone(),
                     tokens,
                     new_token: None,
                     f,
@@ -601,28 +577,24 @@ pub async fn token_create(
 
 pub async fn token_revoke(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    me.check_form_token(&f.csrf_token)?;
     act::revoke_token(&s, &me.user, id).await?;
     Ok(Redirect::to("/tokens").into_response())
 }
 
 /// The member's own archive (see `actions::my_data`), from their profile page.
-pub(super) async fn my_data(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let v = trellis_app::my_data::export(&s, &me)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+pub(super) async fn my_data(
+    State(s): State<AppState>,
+    SignedIn { me, .. }: SignedIn,
+) -> PageResult {
+    let v = trellis_app::my_data::export(&s, &me).await?;
     Ok(crate::api::my_data_download(v))
 }
 
 #[derive(Deserialize)]
 pub struct EraseForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     confirm: String,
 }
@@ -631,22 +603,17 @@ pub struct EraseForm {
 pub(super) async fn erase_account(
     State(s): State<AppState>,
     jar: CookieJar,
-    PageUser(me): PageUser,
-    Form(f): Form<EraseForm>,
+    FormPost { me, form: f, .. }: FormPost<EraseForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
     if f.confirm.trim() != "erase my account" {
-        return Err(PageError::new(
-            AppError::invalid("confirm", "Type \"erase my account\" to confirm"),
-            c,
-        ));
+        return Err(PageError::from(AppError::invalid(
+            "confirm",
+            "Type \"erase my account\" to confirm",
+        )));
     }
-    trellis_app::my_data::erase(&s, &me)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    trellis_app::my_data::erase(&s, &me).await?;
     let page = MessagePage {
-        c: Chrome::new(&s, None),
+        c: Chrome::signed_out(&s),
         title: "Your account is erased".into(),
         paragraphs: vec![
             "Your account and your private entries are gone. Records others need, such as your partner's copy of what you wrote together, now carry a placeholder name.".into(),

@@ -1,8 +1,8 @@
 //! Administration pages: programmes and their settings, staff roles, the member list, the
 //! audit log. Each handler checks the role on the server; the links are only a convenience.
 
-use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::auth::{CurrentUser, PageUser};
+use super::{Chrome, FormPost, FormState, NoFields, PageError, PageResult, SignedIn, ok, render};
+
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -10,14 +10,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
-use trellis_app::AppError;
 use trellis_app::audit::AuditRow;
 use trellis_app::imports::{self, ImportReport};
 use trellis_app::programmes as act;
 use trellis_app::programmes::{ListedMember, Programme, StaffMember};
 use trellis_app::taxonomy::Term;
+use trellis_app::{Actor, AppError};
 use trellis_domain::programme::{Details, MatchingPublish, Membership, Model, Settings};
 use trellis_domain::role::StaffRole;
 use trellis_domain::{FieldError, Invalid};
@@ -49,11 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/programmes/{slug}/taxonomy/{id}", post(change_term))
 }
 
-fn admin_only(s: &AppState, me: &CurrentUser) -> Result<Chrome, PageError> {
-    let c = Chrome::new(s, Some(me));
-    me.require_admin()
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    Ok(c)
+fn admin_only(me: &Actor) -> Result<(), PageError> {
+    Ok(me.require_admin()?)
 }
 
 #[derive(Template)]
@@ -63,8 +59,8 @@ struct Index {
     programmes: Vec<Programme>,
 }
 
-async fn index(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let c = admin_only(&s, &me)?;
+async fn index(State(s): State<AppState>, SignedIn { me, c }: SignedIn) -> PageResult {
+    admin_only(&me)?;
     Ok(ok(&Index {
         c,
         programmes: act::list(&s).await?,
@@ -85,8 +81,6 @@ struct ProgrammeForm {
 /// The settings form's fields, all as typed.
 #[derive(Deserialize, Default)]
 struct SettingsForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     slug: String,
     #[serde(default)]
@@ -144,7 +138,6 @@ fn ticked(v: &Option<String>) -> &'static str {
 impl SettingsForm {
     fn from_programme(slug: &str, d: &Details, s: &Settings) -> Self {
         Self {
-            csrf_token: String::new(),
             slug: slug.into(),
             name: d.name.clone(),
             description: d.description.clone().unwrap_or_default(),
@@ -327,20 +320,16 @@ struct NewQuery {
 
 async fn new_form(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
+    admin_only(&me)?;
     let blank = Details {
         name: String::new(),
         description: None,
     };
     let template = match q.template.as_deref() {
-        Some(t) => Some(
-            act::find(&s, t)
-                .await
-                .map_err(|e| PageError::new(e, c.clone()))?,
-        ),
+        Some(t) => Some(act::find(&s, t).await?),
         None => None,
     };
     let settings = template
@@ -354,11 +343,9 @@ async fn new_form(
 
 async fn create(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Form(form): Form<SettingsForm>,
+    FormPost { me, c, form }: FormPost<SettingsForm>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    me.check_form_token(&form.csrf_token)?;
+    admin_only(&me)?;
     let result = match form.parse() {
         Ok((d, settings)) => {
             let template = match form.template.trim() {
@@ -388,19 +375,17 @@ async fn create(
                 slug: None,
             },
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn edit_form(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     let d = Details {
         name: p.name.clone(),
         description: p.description.clone(),
@@ -415,15 +400,11 @@ async fn edit_form(
 
 async fn update(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(mut form): Form<SettingsForm>,
+    FormPost { me, c, mut form }: FormPost<SettingsForm>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    me.check_form_token(&form.csrf_token)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     form.slug.clone_from(&p.slug);
     let result = match form.parse() {
         Ok((d, settings)) => act::update(&s, &me, &p, &d, &settings).await,
@@ -439,7 +420,7 @@ async fn update(
                 slug: Some(p.slug),
             },
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -463,14 +444,12 @@ struct CreatedQuery {
 
 async fn staff(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<CreatedQuery>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     let staff = act::staff(&s, &me, &p).await?;
     Ok(ok(&StaffPage {
         c,
@@ -485,8 +464,6 @@ async fn staff(
 #[derive(Deserialize)]
 struct GrantForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     email: String,
     #[serde(default)]
     role: String,
@@ -494,15 +471,11 @@ struct GrantForm {
 
 async fn grant(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<GrantForm>,
+    FormPost { me, c, form: f }: FormPost<GrantForm>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    me.check_form_token(&f.csrf_token)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     let result = match f.role.parse::<StaffRole>() {
         Ok(role) => act::grant_role(&s, &me, &p, &f.email, role).await,
         Err(_) => Err(AppError::invalid("role", "Choose a role")),
@@ -524,27 +497,21 @@ async fn grant(
                 },
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn revoke(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((slug, user_id, role)): Path<(String, i64, String)>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    me.check_form_token(&f.csrf_token)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     let role: StaffRole = role
         .parse()
-        .map_err(|_| PageError::new(AppError::NotFound("role"), c.clone()))?;
-    act::revoke_role(&s, &me, &p, user_id, role)
-        .await
-        .map_err(|e| PageError::new(e, c))?;
+        .map_err(|_| PageError::from(AppError::NotFound("role")))?;
+    act::revoke_role(&s, &me, &p, user_id, role).await?;
     Ok(Redirect::to(&format!("/admin/programmes/{}/staff", p.slug)).into_response())
 }
 
@@ -561,30 +528,22 @@ struct MemberListPage {
     error: Option<String>,
 }
 
-async fn member_list_page(
-    s: &AppState,
-    me: &CurrentUser,
-    slug: &str,
-) -> Result<(Chrome, Programme), PageError> {
-    let c = Chrome::new(s, Some(me));
-    let p = act::find(s, slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+async fn member_list_page(s: &AppState, me: &Actor, slug: &str) -> Result<Programme, PageError> {
+    let p = act::find(s, slug).await?;
     if !act::standing(s, &p, me).await?.may_manage_members() {
-        return Err(PageError::new(
-            AppError::forbidden("Only the programme office or an admin may manage the member list"),
-            c,
-        ));
+        return Err(PageError::from(AppError::forbidden(
+            "Only the programme office or an admin may manage the member list",
+        )));
     }
-    Ok((c, p))
+    Ok(p)
 }
 
 async fn member_list(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let (c, p) = member_list_page(&s, &me, &slug).await?;
+    let p = member_list_page(&s, &me, &slug).await?;
     let (rows, total) = act::member_list(&s, &me, &p, 200, 0).await?;
     Ok(ok(&MemberListPage {
         c,
@@ -598,11 +557,11 @@ async fn member_list(
 
 async fn import(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     mut mp: Multipart,
 ) -> PageResult {
-    let (c, p) = member_list_page(&s, &me, &slug).await?;
+    let p = member_list_page(&s, &me, &slug).await?;
     let (mut csrf, mut file, mut skip_bad, mut dry_run) = (String::new(), Vec::new(), false, false);
     let mut kind = String::from("members");
     while let Some(field) = mp
@@ -635,7 +594,7 @@ async fn import(
             _ => {}
         }
     }
-    me.check_form_token(&csrf)?;
+    c.check_form_token(&csrf)?;
     let (status, report, error) = if file.is_empty() {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -716,10 +675,10 @@ fn parse_date(
 
 async fn audit_log(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Query(q): Query<AuditForm>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
+    admin_only(&me)?;
     let programmes = act::list(&s).await?;
     let mut f = FormState::with(&[
         ("programme", &q.programme),
@@ -747,7 +706,7 @@ async fn audit_log(
         match trellis_app::audit::list(&s, &me, &query).await {
             Ok(rows) => Ok(rows),
             Err(AppError::Invalid(i)) => Err(i),
-            Err(e @ AppError::Internal(_)) => return Err(PageError::new(e, c)),
+            Err(e @ AppError::Internal(_)) => return Err(PageError::from(e)),
             Err(other) => Err(Invalid::one("form", other.public_message())),
         }
     } else {
@@ -819,13 +778,11 @@ async fn taxonomy_page_with(
 
 async fn taxonomy_page(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     Ok(ok(
         &taxonomy_page_with(&s, c, p, FormState::default()).await?
     ))
@@ -833,8 +790,6 @@ async fn taxonomy_page(
 
 #[derive(Deserialize)]
 struct TermForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -845,15 +800,11 @@ struct TermForm {
 
 async fn add_term(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<TermForm>,
+    FormPost { me, c, form: f }: FormPost<TermForm>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    me.check_form_token(&f.csrf_token)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     match trellis_app::taxonomy::add(&s, &me, &p, &f.kind, f.label.as_deref().unwrap_or("")).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/admin/programmes/{}/taxonomy", p.slug)).into_response())
@@ -862,21 +813,17 @@ async fn add_term(
             StatusCode::UNPROCESSABLE_ENTITY,
             &taxonomy_page_with(&s, c, p, FormState::default().failed(&e)).await?,
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn change_term(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<TermForm>,
+    FormPost { me, c, form: f }: FormPost<TermForm>,
 ) -> PageResult {
-    let c = admin_only(&s, &me)?;
-    me.check_form_token(&f.csrf_token)?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    admin_only(&me)?;
+    let p = act::find(&s, &slug).await?;
     let retired = f.retired.as_deref().map(|r| r == "yes");
     match trellis_app::taxonomy::change(&s, &me, &p, id, f.label.as_deref(), retired).await {
         Ok(()) => {
@@ -886,6 +833,6 @@ async fn change_term(
             StatusCode::UNPROCESSABLE_ENTITY,
             &taxonomy_page_with(&s, c, p, FormState::default().failed(&e)).await?,
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,7 +1,8 @@
 //! Pages for concerns: report one, follow the ones you reported, handle the ones routed to you.
 
-use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::auth::{CurrentUser, PageUser};
+use super::filters;
+use super::{Chrome, FormPost, FormState, NoFields, PageError, PageResult, SignedIn, ok, render};
+
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -9,8 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::Actor;
 use trellis_app::AppError;
 use trellis_app::concerns::{self as act, ConcernView};
 use trellis_app::programmes::Programme;
@@ -30,14 +31,6 @@ pub fn routes() -> Router<AppState> {
         .route("/concerns/{id}/lift-pause", post(lift_pause))
 }
 
-fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
-    move |e| PageError::new(e, c.clone())
-}
-
-fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%-d %B %Y, %H:%M UTC").to_string()
-}
-
 #[derive(Template)]
 #[template(path = "concerns/list.html")]
 struct ListPage {
@@ -47,15 +40,8 @@ struct ListPage {
     handling: Vec<ConcernView>,
 }
 
-impl ListPage {
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        when(t)
-    }
-}
-
-async fn list(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let (reported, handling) = act::mine(&s, &me).await.map_err(page_err(&c))?;
+async fn list(State(s): State<AppState>, SignedIn { me, c }: SignedIn) -> PageResult {
+    let (reported, handling) = act::mine(&s, &me).await?;
     let programmes = trellis_app::programmes::mine(&s, &me).await?;
     Ok(ok(&ListPage {
         c,
@@ -83,7 +69,8 @@ struct NewQuery {
 
 async fn new_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     p: Programme,
     f: FormState,
 ) -> Result<NewPage, PageError> {
@@ -92,7 +79,7 @@ async fn new_page(
         relationships.push((r.id, format!("With {}", r.others.join(", "))));
     }
     Ok(NewPage {
-        c: Chrome::new(s, Some(me)),
+        c: c.clone(),
         p,
         f,
         relationships,
@@ -101,22 +88,19 @@ async fn new_page(
 
 async fn new_form(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     let about = q.about.unwrap_or_else(|| "person".into());
     let id = q.about_id.map(|i| i.to_string()).unwrap_or_default();
     let f = FormState::with(&[("about", &about), ("relationship_id", &id)]);
-    Ok(ok(&new_page(&s, &me, p, f).await?))
+    Ok(ok(&new_page(&s, &me, c.clone(), p, f).await?))
 }
 
 #[derive(Deserialize)]
 struct ReportForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     about: String,
     #[serde(default)]
@@ -133,13 +117,10 @@ struct ReportForm {
 
 async fn create(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<ReportForm>,
+    FormPost { me, c, form: f }: FormPost<ReportForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     // The person is named by their email address; an address nobody has is "not in the
     // programme" like anyone else outside it.
     let about_id = match f.about.as_str() {
@@ -181,10 +162,10 @@ async fn create(
             .failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &new_page(&s, &me, p, form).await?,
+                &new_page(&s, &me, c.clone(), p, form).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -199,9 +180,6 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        when(t)
-    }
     fn next_steps(&self) -> Vec<&'static str> {
         trellis_domain::concern::Status::parse(&self.v.status)
             .map(|s| s.moves().iter().map(|m| m.as_str()).collect())
@@ -216,13 +194,13 @@ struct ShowQuery {
 
 async fn show_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     sent: bool,
     f: FormState,
 ) -> Result<ShowPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let v = act::get(s, me, id).await.map_err(page_err(&c))?;
+    let v = act::get(s, me, id).await?;
     let handler = v.to_chair.is_some();
     Ok(ShowPage {
         c,
@@ -235,13 +213,14 @@ async fn show_page(
 
 async fn show(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     Ok(ok(&show_page(
         &s,
         &me,
+        c.clone(),
         id,
         q.sent.is_some(),
         FormState::default(),
@@ -252,8 +231,6 @@ async fn show(
 #[derive(Deserialize)]
 struct StepForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     status: String,
     #[serde(default)]
     message: String,
@@ -261,12 +238,9 @@ struct StepForm {
 
 async fn step(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
+    FormPost { me, c, form: f }: FormPost<StepForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match act::step(&s, &me, id, &f.status, &f.message).await {
         Ok(_) => Ok(Redirect::to(&format!("/concerns/{id}")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
@@ -274,50 +248,42 @@ async fn step(
                 FormState::with(&[("status", &f.status), ("message", &f.message)]).failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&s, &me, id, false, form).await?,
+                &show_page(&s, &me, c.clone(), id, false, form).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 #[derive(Deserialize)]
 struct NoteForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     note: String,
 }
 
 async fn note(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<NoteForm>,
+    FormPost { me, c, form: f }: FormPost<NoteForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match act::note(&s, &me, id, &f.note).await {
         Ok(()) => Ok(Redirect::to(&format!("/concerns/{id}")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
             let form = FormState::with(&[("note", &f.note)]).failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&s, &me, id, false, form).await?,
+                &show_page(&s, &me, c.clone(), id, false, form).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn lift_pause(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<super::CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    act::lift_pause(&s, &me, id).await.map_err(page_err(&c))?;
+    act::lift_pause(&s, &me, id).await?;
     Ok(Redirect::to(&format!("/concerns/{id}")).into_response())
 }

@@ -1,8 +1,7 @@
 //! The dashboard page of a programme: its figures as SVG charts, each with the same figures in a
 //! table, a period and cohort filter, CSV downloads, and a layout that prints.
 
-use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::auth::PageUser;
+use super::{Chrome, FormState, PageResult, SignedIn, ok, render};
 use crate::charts;
 use crate::state::AppState;
 use askama::Template;
@@ -142,14 +141,11 @@ impl DashboardPage {
 
 async fn dashboard(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     Query(filter): Query<Filter>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     let f = FormState::with(&[
         ("from", filter.from.as_deref().unwrap_or("")),
         ("to", filter.to.as_deref().unwrap_or("")),
@@ -174,7 +170,7 @@ async fn dashboard(
                 query,
             },
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -193,17 +189,12 @@ fn query_string(f: &Filter) -> String {
 
 async fn report(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, .. }: SignedIn,
     Path((slug, name)): Path<(String, String)>,
     Query(filter): Query<Filter>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    let csv = act::report(&s, &me, &p, &name, &filter)
-        .await
-        .map_err(|e| PageError::new(e, c))?;
+    let p = find(&s, &slug).await?;
+    let csv = act::report(&s, &me, &p, &name, &filter).await?;
     Ok(crate::copies::download(
         crate::copies::csv_body(csv),
         crate::copies::CSV,

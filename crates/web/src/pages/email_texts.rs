@@ -1,8 +1,8 @@
 //! The email texts of a programme (admins): the letters it sends, and for each one a form to
 //! reword it with a preview of the letter as a member would get it.
 
-use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::auth::PageUser;
+use super::filters;
+use super::{Chrome, FormPost, FormState, PageResult, SignedIn, ok, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -10,7 +10,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::email_texts::{self as act, EmailText, Preview, WordingInput};
@@ -36,16 +35,11 @@ struct ListPage {
 
 async fn list(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    let letters = act::list(&s, &me, &p)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
+    let letters = act::list(&s, &me, &p).await?;
     Ok(ok(&ListPage { c, p, letters }))
 }
 
@@ -76,17 +70,12 @@ struct Done {
 
 async fn page(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path((slug, template)): Path<(String, String)>,
     Query(q): Query<Done>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    let letter = act::show(&s, &me, &p, &template)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
+    let letter = act::show(&s, &me, &p, &template).await?;
     let current = WordingInput {
         subject: letter.subject.clone(),
         text: letter.text.clone(),
@@ -111,8 +100,6 @@ async fn page(
 #[derive(Deserialize)]
 struct WordingForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     intent: String,
     #[serde(default)]
     subject: String,
@@ -124,18 +111,11 @@ struct WordingForm {
 
 async fn submit(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((slug, template)): Path<(String, String)>,
-    Form(f): Form<WordingForm>,
+    FormPost { me, c, form: f }: FormPost<WordingForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    let letter = act::show(&s, &me, &p, &template)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
+    let letter = act::show(&s, &me, &p, &template).await?;
     let back = |done: &str| {
         Ok(Redirect::to(&format!(
             "/admin/programmes/{slug}/emails/{}?done={done}",
@@ -150,9 +130,7 @@ async fn submit(
     };
     let result = match f.intent.as_str() {
         "reset" => {
-            act::reset(&s, &me, &p, &template)
-                .await
-                .map_err(|e| PageError::new(e, c.clone()))?;
+            act::reset(&s, &me, &p, &template).await?;
             return back("reset");
         }
         "save" => act::save(&s, &me, &p, &template, &input)
@@ -181,6 +159,6 @@ async fn submit(
                 notice: None,
             },
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }

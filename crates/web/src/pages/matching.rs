@@ -1,8 +1,8 @@
 //! Matching rounds (programme staff): the rounds, a form to start one, and a round's proposal
 //! with pin / forbid and publish.
 
-use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::auth::PageUser;
+use super::filters;
+use super::{Chrome, FormPost, FormState, NoFields, PageError, PageResult, SignedIn, ok, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::matching::Round;
@@ -53,14 +52,12 @@ impl ListPage {
 
 async fn list_page(
     s: &AppState,
-    me: &crate::auth::CurrentUser,
+    me: &trellis_app::Actor,
     p: Programme,
     c: Chrome,
     f: FormState,
 ) -> Result<ListPage, PageError> {
-    let rounds = act::list(s, me, &p)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let rounds = act::list(s, me, &p).await?;
     Ok(ListPage {
         c,
         p,
@@ -72,13 +69,10 @@ async fn list_page(
 
 async fn list(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     // A new round starts from the programme's matching rules.
     let ps = p.settings();
     let yes = |b: bool| if b { "yes" } else { "" };
@@ -95,8 +89,6 @@ async fn list(
 
 #[derive(Deserialize)]
 struct NewRoundForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -117,15 +109,10 @@ struct NewRoundForm {
 
 async fn create(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<NewRoundForm>,
+    FormPost { me, c, form: f }: FormPost<NewRoundForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     let mut weights = std::collections::BTreeMap::new();
     let mut typed: Vec<(String, String)> = vec![
         ("name".into(), f.name.clone()),
@@ -186,7 +173,7 @@ async fn create(
                 &list_page(&s, &me, p, c, form).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -227,13 +214,10 @@ impl RoundPage {
 
 async fn round(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path((slug, id)): Path<(String, i64)>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     shown(&s, &me, p, id, c, Ok(())).await
 }
 
@@ -241,7 +225,7 @@ async fn round(
 /// (bad input, or a conflict such as publishing twice) and its status.
 async fn shown(
     s: &AppState,
-    me: &crate::auth::CurrentUser,
+    me: &trellis_app::Actor,
     p: Programme,
     id: i64,
     c: Chrome,
@@ -252,18 +236,14 @@ async fn shown(
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             (crate::error::status_of(&e), FormState::default().failed(&e))
         }
-        Err(e) => return Err(PageError::new(e, c)),
+        Err(e) => return Err(e.into()),
     };
-    let v = act::show(s, me, &p, id)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let v = act::show(s, me, &p, id).await?;
     Ok(render(status, &RoundPage { c, p, v, f }))
 }
 
 #[derive(Deserialize)]
 struct RuleForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     mentee_id: String,
     #[serde(default)]
@@ -274,15 +254,10 @@ struct RuleForm {
 
 async fn rule(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<RuleForm>,
+    FormPost { me, c, form: f }: FormPost<RuleForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     let result = match (
         f.mentee_id.trim().parse::<i64>(),
         f.mentor_id.trim().parse::<i64>(),
@@ -301,15 +276,10 @@ async fn rule(
 
 async fn publish(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, c, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     match act::publish(&s, &me, &p, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/programmes/{slug}/matching/{id}")).into_response()),
         Err(e) => shown(&s, &me, p, id, c, Err(e)).await,

@@ -1,8 +1,12 @@
 //! Pages for mentor applications, the director's review, the directory, a mentor's own
 //! listing and the refresh confirmation.
 
-use super::{Chrome, CsrfForm, FormState, MessagePage, PageError, PageResult, ok, render};
-use crate::auth::{CurrentUser, MaybeUser, PageUser};
+use super::filters;
+use super::{
+    Chrome, FormPost, FormState, MessagePage, NoFields, PageError, PageResult, SignedIn, Visitor,
+    ok, render,
+};
+
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -10,8 +14,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::Actor;
 use trellis_app::AppError;
 use trellis_app::mentors::{self as act, DirectoryQuery, ListingChange, Taxonomy};
 use trellis_app::mentors::{ApplicationEvent, ApplicationRow, MentorRow, list_of};
@@ -40,10 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/refresh/confirm", get(confirm_refresh))
 }
 
-fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
-    move |e| PageError::new(e, c.clone())
-}
-
 // ---- Application form ----
 
 #[derive(Template)]
@@ -61,8 +61,6 @@ struct ApplyPage {
 /// The application form's fields as typed (checkbox groups repeat their name).
 #[derive(Deserialize, Default)]
 struct ApplicationForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     audiences: Vec<String>,
     #[serde(default)]
@@ -161,11 +159,10 @@ impl ApplicationForm {
 
 async fn apply_form(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     let tax = act::taxonomy(&s, &p).await?;
     let mut f = ApplicationForm {
         capacity: p.default_mentor_capacity.to_string(),
@@ -187,14 +184,10 @@ async fn apply_form(
 
 async fn apply(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(form): Form<ApplicationForm>,
+    FormPost { me, c, form }: FormPost<ApplicationForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&form.csrf_token)
-        .map_err(page_err(&c))?;
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     match act::apply(&s, &me, &p, &form.input()).await {
         Ok(a) if a.state() == application::State::Approved => {
             Ok(Redirect::to(&format!("/programmes/{}/mentoring?listed=1", p.slug)).into_response())
@@ -214,7 +207,7 @@ async fn apply(
                 },
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -261,15 +254,13 @@ struct SentQuery {
 
 async fn application_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: FormState,
     sent: bool,
 ) -> Result<ApplicationPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let (a, p, st) = act::visible_application(s, me, id)
-        .await
-        .map_err(page_err(&c))?;
+    let (a, p, st) = act::visible_application(s, me, id).await?;
     let tax = taxonomy_with_retired(s, &p).await?;
     let history = act::history(s, &a).await?;
     let state = a.state();
@@ -279,7 +270,7 @@ async fn application_page(
         details: a.details(),
         is_applicant: a.user_id == me.id(),
         may_decide: (st.is_admin || st.holds(StaffRole::Director)) && state.awaits_director(),
-        target: due.format("%-d %B %Y").to_string(),
+        target: trellis_domain::dates::day(due),
         target_status: state.is_open().then(|| {
             application::target_status(a.submitted_at, p.application_target_days, s.now())
         }),
@@ -300,13 +291,14 @@ async fn taxonomy_with_retired(s: &AppState, p: &Programme) -> Result<Taxonomy, 
 
 async fn show_application(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<SentQuery>,
 ) -> PageResult {
     Ok(ok(&application_page(
         &s,
         &me,
+        c.clone(),
         id,
         FormState::default(),
         q.sent.is_some(),
@@ -317,8 +309,6 @@ async fn show_application(
 #[derive(Deserialize)]
 struct DecisionForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     decision: String,
     #[serde(default)]
     message: String,
@@ -326,12 +316,9 @@ struct DecisionForm {
 
 async fn decide(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<DecisionForm>,
+    FormPost { me, c, form: f }: FormPost<DecisionForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match act::decide(&s, &me, id, &f.decision, &f.message).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
@@ -339,22 +326,19 @@ async fn decide(
                 FormState::with(&[("decision", &f.decision), ("message", &f.message)]).failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &application_page(&s, &me, id, form, false).await?,
+                &application_page(&s, &me, c.clone(), id, form, false).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn answer_form(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let (a, p, _) = act::visible_application(&s, &me, id)
-        .await
-        .map_err(page_err(&c))?;
+    let (a, p, _) = act::visible_application(&s, &me, id).await?;
     if a.user_id != me.id() || a.state() != application::State::ClarificationRequested {
         return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
     }
@@ -385,19 +369,13 @@ fn last_question(events: &[ApplicationEvent]) -> String {
 
 async fn answer(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<ApplicationForm>,
+    FormPost { me, c, form }: FormPost<ApplicationForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&form.csrf_token)
-        .map_err(page_err(&c))?;
     match act::resubmit(&s, &me, id, &form.answer, &form.input()).await {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}?sent=1")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let (a, p, _) = act::visible_application(&s, &me, id)
-                .await
-                .map_err(page_err(&c))?;
+            let (a, p, _) = act::visible_application(&s, &me, id).await?;
             let question = last_question(&act::history(&s, &a).await?);
             let tax = act::taxonomy(&s, &p).await?;
             Ok(render(
@@ -412,19 +390,16 @@ async fn answer(
                 },
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn withdraw(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    act::withdraw(&s, &me, id).await.map_err(page_err(&c))?;
+    act::withdraw(&s, &me, id).await?;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
 }
 
@@ -440,19 +415,19 @@ struct QueuePage {
 
 async fn queue(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
-    let apps = act::queue(&s, &me, &p).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
+    let apps = act::queue(&s, &me, &p).await?;
     let now = s.now();
     let rows = apps
         .into_iter()
         .map(|a| {
-            let due = application::target_date(a.submitted_at, p.application_target_days)
-                .format("%-d %b %Y")
-                .to_string();
+            let due = trellis_domain::dates::day(application::target_date(
+                a.submitted_at,
+                p.application_target_days,
+            ));
             let st = application::target_status(a.submitted_at, p.application_target_days, now);
             (a, due, st)
         })
@@ -484,13 +459,12 @@ struct DirectoryPage {
 
 async fn directory(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<DirectoryQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let (p, st) = find_as(&s, &slug, &me).await.map_err(page_err(&c))?;
-    act::require_directory_access(&p, &st).map_err(page_err(&c))?;
+    let (p, st) = find_as(&s, &slug, &me).await?;
+    act::require_directory_access(&p, &st)?;
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut f = FormState::with(&[
         ("q", &q.q),
@@ -602,12 +576,12 @@ async fn directory(
                 },
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The mentors on the member's shortlist (to mark them "Chosen").
-async fn picked(s: &AppState, p: &Programme, me: &CurrentUser) -> Result<Vec<i64>, PageError> {
+async fn picked(s: &AppState, p: &Programme, me: &Actor) -> Result<Vec<i64>, PageError> {
     Ok(trellis_app::requests::picks(s, me, p)
         .await?
         .into_iter()
@@ -639,14 +613,11 @@ impl MentorPage {
 
 async fn mentor_profile(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path((slug, user_id)): Path<(String, i64)>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let (p, st) = find_as(&s, &slug, &me).await.map_err(page_err(&c))?;
-    let (m, terms) = act::profile(&s, &me, &p, &st, user_id)
-        .await
-        .map_err(page_err(&c))?;
+    let (p, st) = find_as(&s, &slug, &me).await?;
+    let (m, terms) = act::profile(&s, &me, &p, &st, user_id).await?;
     let picked = picked(&s, &p, &me).await?;
     let back = format!("/programmes/{}/mentors/{}", p.slug, m.user_id);
     Ok(ok(&MentorPage {
@@ -683,7 +654,8 @@ struct ListingQuery {
 
 async fn listing_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     p: Programme,
     f: FormState,
     notice: Option<&'static str>,
@@ -695,7 +667,7 @@ async fn listing_page(
     } = act::my_listing(s, me, &p).await?;
     let standing = trellis_app::programmes::standing(s, &p, me).await?;
     Ok(ListingPage {
-        c: Chrome::new(s, Some(me)),
+        c: c.clone(),
         f,
         p,
         m,
@@ -708,12 +680,11 @@ async fn listing_page(
 
 async fn listing(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<ListingQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     let notice = if q.listed.is_some() {
         Some("You are now listed in the mentor directory.")
     } else if q.saved.is_some() {
@@ -721,15 +692,19 @@ async fn listing(
     } else {
         None
     };
-    Ok(ok(
-        &listing_page(&s, &me, p, FormState::default(), notice).await?
-    ))
+    Ok(ok(&listing_page(
+        &s,
+        &me,
+        c.clone(),
+        p,
+        FormState::default(),
+        notice,
+    )
+    .await?))
 }
 
 #[derive(Deserialize)]
 struct ListingForm {
-    #[serde(default)]
-    csrf_token: String,
     /// Which form on the page: availability, capacity, leave, rejoin, confirm.
     #[serde(default)]
     change: String,
@@ -743,13 +718,10 @@ struct ListingForm {
 
 async fn change_listing(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<ListingForm>,
+    FormPost { me, c, form: f }: FormPost<ListingForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     let change = match f.change.as_str() {
         "availability" => ListingChange {
             available: Some(f.available != "no"),
@@ -775,10 +747,9 @@ async fn change_listing(
             ..Default::default()
         },
         _ => {
-            return Err(PageError::new(
-                crate::error::WebError::BadRequest("Unknown change".into()),
-                c,
-            ));
+            return Err(PageError::from(crate::error::WebError::BadRequest(
+                "Unknown change".into(),
+            )));
         }
     };
     match act::change_listing(&s, &me, &p, &change).await {
@@ -794,10 +765,10 @@ async fn change_listing(
             .failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &listing_page(&s, &me, p, form, None).await?,
+                &listing_page(&s, &me, c.clone(), p, form, None).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -812,13 +783,10 @@ struct TokenQuery {
 /// The one-click link from the refresh email.
 async fn confirm_refresh(
     State(s): State<AppState>,
-    MaybeUser(who): MaybeUser,
+    Visitor { me: who, c }: Visitor,
     Query(q): Query<TokenQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, who.as_ref());
-    let r = act::confirm_refresh(&s, who.as_deref(), &q.token)
-        .await
-        .map_err(page_err(&c))?;
+    let r = act::confirm_refresh(&s, who.as_ref(), &q.token).await?;
     let text = if r.relisted {
         format!(
             "Thank you: you are listed again in the {} mentor directory.",

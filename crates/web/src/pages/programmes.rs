@@ -1,12 +1,11 @@
 //! The public programme page and joining.
 
-use super::{Chrome, CsrfForm, PageResult, ok};
-use crate::auth::{MaybeUser, PageUser};
+use super::{Chrome, FormPost, NoFields, PageResult, Visitor, ok};
+
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::programmes as act;
 use trellis_app::programmes::{Programme, StaffMember};
@@ -33,14 +32,11 @@ pub struct JoinedQuery {
 
 pub async fn show(
     State(s): State<AppState>,
-    MaybeUser(who): MaybeUser,
+    Visitor { me: who, c }: Visitor,
     Path(slug): Path<String>,
     Query(q): Query<JoinedQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, who.as_ref());
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| super::PageError::new(e, c.clone()))?;
+    let p = act::find(&s, &slug).await?;
     let standing = match &who {
         Some(u) => act::standing(&s, &p, u).await?,
         None => Standing::default(),
@@ -65,18 +61,10 @@ pub async fn show(
 
 pub async fn join(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)
-        .map_err(|e| super::PageError::new(e, c.clone()))?;
-    let p = act::find(&s, &slug)
-        .await
-        .map_err(|e| super::PageError::new(e, c.clone()))?;
-    act::join(&s, &me, &p)
-        .await
-        .map_err(|e| super::PageError::new(e, c))?;
+    let p = act::find(&s, &slug).await?;
+    act::join(&s, &me, &p).await?;
     Ok(Redirect::to(&format!("/programmes/{}?joined=1", p.slug)).into_response())
 }

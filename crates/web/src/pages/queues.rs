@@ -1,7 +1,7 @@
 //! The work queues page of a programme, for its office, mentorship director and admins.
 
-use super::{Chrome, PageError, PageResult, ok};
-use crate::auth::PageUser;
+use super::filters;
+use super::{Chrome, PageResult, SignedIn, ok};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -52,9 +52,6 @@ impl QueuesPage {
             ("Quiet relationships", &self.q.quiet_relationships, "None."),
         ]
     }
-    fn day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %b %Y").to_string()
-    }
 }
 
 #[derive(Deserialize)]
@@ -64,16 +61,11 @@ struct QueuesQuery {
 
 async fn queues(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<QueuesQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    let q = act::queues(&s, &me, &p, q.quiet_days)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
+    let q = act::queues(&s, &me, &p, q.quiet_days).await?;
     Ok(ok(&QueuesPage { c, p, q }))
 }

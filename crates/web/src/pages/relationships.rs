@@ -1,8 +1,9 @@
 //! Pages of the relationship workspace: the overview with its phase, the agreement (versions,
 //! signatures, comparison) and the mentoring log.
 
-use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::auth::{CurrentUser, PageUser};
+use super::filters;
+use super::{Chrome, FormPost, FormState, NoFields, PageError, PageResult, SignedIn, ok, render};
+
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -10,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use std::collections::HashMap;
+use trellis_app::Actor;
 use trellis_app::AppError;
 use trellis_app::development::{self as dev, Assessments, ChecklistStage, GoalView};
 use trellis_app::meetings::{self as meetings_act, MeetingView};
@@ -76,14 +77,6 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{file}", get(calendar_feed))
 }
 
-fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
-    move |e| PageError::new(e, c.clone())
-}
-
-fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%-d %B %Y, %H:%M UTC").to_string()
-}
-
 // ---- Overview ----
 
 #[derive(Template)]
@@ -115,9 +108,6 @@ impl ShowPage {
             .collect::<Vec<_>>()
             .join(" and ")
     }
-    fn day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %B %Y").to_string()
-    }
     fn is_mentor(&self) -> bool {
         self.r
             .members
@@ -133,18 +123,17 @@ struct NoticeQuery {
 
 async fn show(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let ws = act::visible(&s, &me, id).await.map_err(page_err(&c))?;
+    let ws = act::visible(&s, &me, id).await?;
     Ok(ok(&show_page(&s, &me, c, &ws, q.done).await?))
 }
 
 async fn show_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
     c: Chrome,
     ws: &Workspace,
     notice: Option<String>,
@@ -172,22 +161,15 @@ async fn show_page(
 #[derive(Deserialize)]
 struct PhaseForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     phase: String,
 }
 
 async fn phase(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<PhaseForm>,
+    FormPost { me, form: f, .. }: FormPost<PhaseForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    let to = act::move_phase(&s, &me, id, &f.phase)
-        .await
-        .map_err(page_err(&c))?;
+    let to = act::move_phase(&s, &me, id, &f.phase).await?;
     Ok(Redirect::to(&format!("/relationships/{id}?done={to}")).into_response())
 }
 
@@ -209,9 +191,6 @@ struct AgreementPage {
 impl AgreementPage {
     fn fields(&self) -> &'static [(&'static str, &'static str, &'static str, bool)] {
         &AGREEMENT_FIELDS
-    }
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        when(t)
     }
     fn signed_by_me(&self) -> bool {
         self.a
@@ -236,13 +215,13 @@ fn agreement_form(a: &Agreement) -> FormState {
 
 async fn agreement_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: Option<FormState>,
     notice: Option<&'static str>,
 ) -> Result<AgreementPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
     let a = act::agreement_of(s, &ws).await?;
     let f = f.unwrap_or_else(|| {
         agreement_form(
@@ -265,7 +244,7 @@ async fn agreement_page(
 
 async fn agreement(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
@@ -274,23 +253,21 @@ async fn agreement(
         Some("signed") => Some("You have signed the agreement."),
         _ => None,
     };
-    Ok(ok(&agreement_page(&s, &me, id, None, notice).await?))
+    Ok(ok(
+        &agreement_page(&s, &me, c.clone(), id, None, notice).await?
+    ))
 }
 
 async fn save_agreement(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    FormPost { me, c, form }: FormPost<HashMap<String, String>>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(form.get("csrf_token").map_or("", String::as_str))
-        .map_err(page_err(&c))?;
     let typed: Agreement =
         serde_json::from_value(serde_json::to_value(&form).map_err(anyhow::Error::from)?)
             .map_err(anyhow::Error::from)?;
     // Nobody has signed the latest version yet: correct it; otherwise a new version.
-    let view = act::agreement(&s, &me, id).await.map_err(page_err(&c))?;
+    let view = act::agreement(&s, &me, id).await?;
     let result = match view.latest_version() {
         Some(v) if v.signatures.is_empty() => act::edit(&s, &me, id, v.version, &typed).await,
         _ => act::propose(&s, &me, id, &typed).await.map(drop),
@@ -303,17 +280,15 @@ async fn save_agreement(
             let f = agreement_form(&typed).failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &agreement_page(&s, &me, id, Some(f), None).await?,
+                &agreement_page(&s, &me, c.clone(), id, Some(f), None).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 #[derive(Deserialize)]
 struct SignForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     version: i32,
     #[serde(default)]
@@ -322,23 +297,20 @@ struct SignForm {
 
 async fn sign(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<SignForm>,
+    FormPost { me, c, form: f }: FormPost<SignForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match act::sign(&s, &me, id, f.version, &f.typed_name).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/relationships/{id}/agreement?done=signed")).into_response())
         }
         Err(e @ AppError::Invalid(_)) => {
-            let mut page = agreement_page(&s, &me, id, None, None).await?;
+            let mut page = agreement_page(&s, &me, c.clone(), id, None, None).await?;
             page.f = page.f.failed(&e);
             page.f.values.insert("typed_name".into(), f.typed_name);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -360,14 +332,11 @@ struct CompareQuery {
 
 async fn compare(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     Query(q): Query<CompareQuery>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let changes = act::compare(&s, &me, id, q.from, q.to)
-        .await
-        .map_err(page_err(&c))?;
+    let changes = act::compare(&s, &me, id, q.from, q.to).await?;
     Ok(ok(&ComparePage {
         c,
         id,
@@ -389,21 +358,15 @@ struct LogPage {
     current: bool,
 }
 
-impl LogPage {
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        when(t)
-    }
-}
-
 async fn log_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: FormState,
 ) -> Result<LogPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
-    let entries = act::log(s, me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
+    let entries = act::log(s, me, id).await?;
     Ok(LogPage {
         c,
         id,
@@ -413,11 +376,16 @@ async fn log_page(
     })
 }
 
-async fn log(State(s): State<AppState>, PageUser(me): PageUser, Path(id): Path<i64>) -> PageResult {
+async fn log(
+    State(s): State<AppState>,
+    SignedIn { me, c }: SignedIn,
+    Path(id): Path<i64>,
+) -> PageResult {
     let today = s.now().date_naive().to_string();
     Ok(ok(&log_page(
         &s,
         &me,
+        c.clone(),
         id,
         FormState::with(&[("on", &today)]),
     )
@@ -426,20 +394,15 @@ async fn log(State(s): State<AppState>, PageUser(me): PageUser, Path(id): Path<i
 
 #[derive(Deserialize)]
 struct LogForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(flatten)]
     input: LogInput,
 }
 
 async fn add_log(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<LogForm>,
+    FormPost { me, c, form: f }: FormPost<LogForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match act::add_log(&s, &me, id, &f.input).await {
         Ok(_) => Ok(Redirect::to(&format!("/relationships/{id}/log")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
@@ -451,10 +414,10 @@ async fn add_log(
             .failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &log_page(&s, &me, id, form).await?,
+                &log_page(&s, &me, c.clone(), id, form).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -485,13 +448,13 @@ fn meeting_form(i: &MeetingInput) -> FormState {
 
 async fn meetings_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: FormState,
 ) -> Result<MeetingsPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
-    let meetings = meetings_act::list(s, me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
+    let meetings = meetings_act::list(s, me, id).await?;
     Ok(MeetingsPage {
         c,
         p: ws.programme.clone(),
@@ -505,7 +468,7 @@ async fn meetings_page(
 
 async fn meetings(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
     let tz = me
@@ -518,25 +481,20 @@ async fn meetings(
         mode: "video".into(),
         ..MeetingInput::default()
     });
-    Ok(ok(&meetings_page(&s, &me, id, f).await?))
+    Ok(ok(&meetings_page(&s, &me, c.clone(), id, f).await?))
 }
 
 #[derive(Deserialize)]
 struct MeetingForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(flatten)]
     input: MeetingInput,
 }
 
 async fn schedule(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<MeetingForm>,
+    FormPost { me, c, form: f }: FormPost<MeetingForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match meetings_act::schedule(&s, &me, id, &f.input).await {
         Ok(mid) => Ok(Redirect::to(&format!(
             "/relationships/{id}/meetings/{mid}?done=scheduled"
@@ -544,9 +502,9 @@ async fn schedule(
         .into_response()),
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &meetings_page(&s, &me, id, meeting_form(&f.input).failed(&e)).await?,
+            &meetings_page(&s, &me, c.clone(), id, meeting_form(&f.input).failed(&e)).await?,
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -570,17 +528,15 @@ impl MeetingPage {
 
 async fn meeting_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     mid: i64,
     f: Option<FormState>,
     notice: Option<&'static str>,
 ) -> Result<MeetingPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
-    let m = meetings_act::get(s, me, id, mid)
-        .await
-        .map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
+    let m = meetings_act::get(s, me, id, mid).await?;
     let text = m.text.clone().unwrap_or_default();
     let f = f.unwrap_or_else(|| {
         let mut f = meeting_form(&MeetingInput {
@@ -607,7 +563,7 @@ async fn meeting_page(
 
 async fn meeting(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path((id, mid)): Path<(i64, i64)>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
@@ -624,17 +580,16 @@ async fn meeting(
         Some("outcomes") => Some("The outcomes are saved."),
         _ => None,
     };
-    Ok(ok(&meeting_page(&s, &me, id, mid, None, notice).await?))
+    Ok(ok(
+        &meeting_page(&s, &me, c.clone(), id, mid, None, notice).await?
+    ))
 }
 
 async fn change_meeting(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((id, mid)): Path<(i64, i64)>,
-    Form(f): Form<MeetingForm>,
+    FormPost { me, c, form: f }: FormPost<MeetingForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match meetings_act::reschedule(&s, &me, id, mid, &f.input).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/relationships/{id}/meetings/{mid}?done=changed"))
@@ -645,6 +600,7 @@ async fn change_meeting(
             &meeting_page(
                 &s,
                 &me,
+                c.clone(),
                 id,
                 mid,
                 Some(meeting_form(&f.input).failed(&e)),
@@ -652,21 +608,16 @@ async fn change_meeting(
             )
             .await?,
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn cancel_meeting(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((id, mid)): Path<(i64, i64)>,
-    Form(f): Form<super::CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    meetings_act::cancel(&s, &me, id, mid)
-        .await
-        .map_err(page_err(&c))?;
+    meetings_act::cancel(&s, &me, id, mid).await?;
     Ok(Redirect::to(&format!(
         "/relationships/{id}/meetings/{mid}?done=cancelled"
     ))
@@ -676,31 +627,26 @@ async fn cancel_meeting(
 #[derive(Deserialize)]
 struct OutcomesForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     outcomes: String,
 }
 
 async fn outcomes(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((id, mid)): Path<(i64, i64)>,
-    Form(f): Form<OutcomesForm>,
+    FormPost { me, c, form: f }: FormPost<OutcomesForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match meetings_act::record_outcomes(&s, &me, id, mid, &f.outcomes).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/relationships/{id}/meetings/{mid}?done=outcomes"))
                 .into_response(),
         ),
         Err(e @ AppError::Invalid(_)) => {
-            let mut page = meeting_page(&s, &me, id, mid, None, None).await?;
+            let mut page = meeting_page(&s, &me, c.clone(), id, mid, None, None).await?;
             page.f.values.insert("outcomes".into(), f.outcomes);
             page.f = page.f.failed(&e);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -714,11 +660,10 @@ struct CalendarPage {
     new_url: Option<String>,
 }
 
-async fn calendar_page(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
+async fn calendar_page(State(s): State<AppState>, SignedIn { me, c }: SignedIn) -> PageResult {
     let active = trellis_app::meetings::feed_made(&s, &me)
         .await?
-        .map(|t| when(&t));
+        .map(trellis_domain::dates::day_and_time);
     Ok(ok(&CalendarPage {
         c,
         active,
@@ -728,8 +673,6 @@ async fn calendar_page(State(s): State<AppState>, PageUser(me): PageUser) -> Pag
 
 #[derive(Deserialize)]
 struct CalendarForm {
-    #[serde(default)]
-    csrf_token: String,
     /// new or revoke
     #[serde(default)]
     action: String,
@@ -737,21 +680,14 @@ struct CalendarForm {
 
 async fn calendar_change(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Form(f): Form<CalendarForm>,
+    FormPost { me, c, form: f }: FormPost<CalendarForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     if f.action == "revoke" {
-        meetings_act::revoke_feed(&s, &me)
-            .await
-            .map_err(page_err(&c))?;
+        meetings_act::revoke_feed(&s, &me).await?;
         return Ok(Redirect::to("/calendar").into_response());
     }
-    let url = meetings_act::new_feed(&s, &me)
-        .await
-        .map_err(page_err(&c))?;
-    let active = Some(when(&s.now()));
+    let url = meetings_act::new_feed(&s, &me).await?;
+    let active = Some(trellis_domain::dates::day_and_time(s.now()));
     Ok(ok(&CalendarPage {
         c,
         active,
@@ -761,9 +697,8 @@ async fn calendar_change(
 
 /// The feed itself, for calendar apps: the secret token in the address is the only key.
 async fn calendar_feed(State(s): State<AppState>, Path(file): Path<String>) -> PageResult {
-    let c = Chrome::new(&s, None);
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let ics = meetings_act::feed(&s, token).await.map_err(page_err(&c))?;
+    let ics = meetings_act::feed(&s, token).await?;
     Ok((
         [
             (
@@ -822,13 +757,13 @@ fn goal_form(g: &Goal) -> FormState {
 
 async fn plan_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: Option<FormState>,
     editing: Option<i64>,
 ) -> Result<PlanPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
     let goals = dev::plan_of(s, &ws).await?;
     let f = match (f, editing) {
         (Some(f), _) => f,
@@ -836,7 +771,7 @@ async fn plan_page(
             &goals
                 .iter()
                 .find(|x| x.id == g)
-                .ok_or_else(|| PageError::new(AppError::NotFound("goal"), c.clone()))?
+                .ok_or_else(|| PageError::from(AppError::NotFound("goal")))?
                 .goal,
         ),
         (None, None) => FormState::with(&[("status", "not_started")]),
@@ -854,61 +789,71 @@ async fn plan_page(
 
 async fn plan(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    Ok(ok(&plan_page(&s, &me, id, None, None).await?))
+    Ok(ok(&plan_page(&s, &me, c.clone(), id, None, None).await?))
 }
 
 async fn goal_page(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path((id, goal)): Path<(i64, i64)>,
 ) -> PageResult {
-    Ok(ok(&plan_page(&s, &me, id, None, Some(goal)).await?))
+    Ok(ok(
+        &plan_page(&s, &me, c.clone(), id, None, Some(goal)).await?
+    ))
 }
 
 #[derive(Deserialize)]
 struct GoalForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(flatten)]
     goal: Goal,
 }
 
 async fn add_goal(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<GoalForm>,
+    FormPost { me, c, form: f }: FormPost<GoalForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match dev::add_goal(&s, &me, id, &f.goal).await {
         Ok(_) => Ok(Redirect::to(&format!("/relationships/{id}/plan")).into_response()),
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &plan_page(&s, &me, id, Some(goal_form(&f.goal).failed(&e)), None).await?,
+            &plan_page(
+                &s,
+                &me,
+                c.clone(),
+                id,
+                Some(goal_form(&f.goal).failed(&e)),
+                None,
+            )
+            .await?,
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn update_goal(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((id, goal)): Path<(i64, i64)>,
-    Form(f): Form<GoalForm>,
+    FormPost { me, c, form: f }: FormPost<GoalForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
     match dev::update_goal(&s, &me, id, goal, &f.goal).await {
         Ok(()) => Ok(Redirect::to(&format!("/relationships/{id}/plan")).into_response()),
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &plan_page(&s, &me, id, Some(goal_form(&f.goal).failed(&e)), Some(goal)).await?,
+            &plan_page(
+                &s,
+                &me,
+                c.clone(),
+                id,
+                Some(goal_form(&f.goal).failed(&e)),
+                Some(goal),
+            )
+            .await?,
         )),
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -938,20 +883,17 @@ impl SkillsPage {
             .find(|(.., s)| s == n)
             .map_or("", |(_, l, _)| *l)
     }
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %B %Y").to_string()
-    }
 }
 
 async fn skills_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: FormState,
 ) -> Result<SkillsPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
-    let a = dev::assessments(s, me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
+    let a = dev::assessments(s, me, id).await?;
     let charts = a
         .growth
         .iter()
@@ -979,21 +921,24 @@ async fn skills_page(
 
 async fn skills(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    Ok(ok(&skills_page(&s, &me, id, FormState::default()).await?))
+    Ok(ok(&skills_page(
+        &s,
+        &me,
+        c.clone(),
+        id,
+        FormState::default(),
+    )
+    .await?))
 }
 
 async fn add_assessment(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    FormPost { me, c, form }: FormPost<HashMap<String, String>>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(form.get("csrf_token").map_or("", String::as_str))
-        .map_err(page_err(&c))?;
     let input = trellis_domain::development::Assessment {
         levels: form
             .iter()
@@ -1011,10 +956,10 @@ async fn add_assessment(
             };
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &skills_page(&s, &me, id, f.failed(&e)).await?,
+                &skills_page(&s, &me, c.clone(), id, f.failed(&e)).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1029,20 +974,13 @@ struct ChecklistPage {
     current: bool,
 }
 
-impl ChecklistPage {
-    fn day(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %B %Y").to_string()
-    }
-}
-
 async fn checklist(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let ws = act::readable(&s, &me, id).await.map_err(page_err(&c))?;
-    let stages = dev::checklist(&s, &me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(&s, &me, id).await?;
+    let stages = dev::checklist(&s, &me, id).await?;
     Ok(ok(&ChecklistPage {
         c,
         id,
@@ -1054,22 +992,15 @@ async fn checklist(
 #[derive(Deserialize)]
 struct ChecklistForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     done: Vec<String>,
 }
 
 async fn save_checklist(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<ChecklistForm>,
+    FormPost { me, form: f, .. }: FormPost<ChecklistForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    dev::save_checklist(&s, &me, id, &f.done)
-        .await
-        .map_err(page_err(&c))?;
+    dev::save_checklist(&s, &me, id, &f.done).await?;
     Ok(Redirect::to(&format!("/relationships/{id}/checklist")).into_response())
 }
 
@@ -1100,20 +1031,17 @@ impl EvaluationsPage {
             .find(|(k, _)| *k == q)
             .map_or("", |(_, l)| *l)
     }
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %B %Y").to_string()
-    }
 }
 
 async fn evaluations_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     f: FormState,
 ) -> Result<EvaluationsPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let ws = act::readable(s, me, id).await.map_err(page_err(&c))?;
-    let list = dev::evaluations(s, me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(s, me, id).await?;
+    let list = dev::evaluations(s, me, id).await?;
     Ok(EvaluationsPage {
         c,
         p: ws.programme.clone(),
@@ -1127,24 +1055,25 @@ async fn evaluations_page(
 
 async fn evaluations(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    Ok(ok(
-        &evaluations_page(&s, &me, id, FormState::default()).await?
-    ))
+    Ok(ok(&evaluations_page(
+        &s,
+        &me,
+        c.clone(),
+        id,
+        FormState::default(),
+    )
+    .await?))
 }
 
 async fn add_evaluation(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    FormPost { me, c, form }: FormPost<HashMap<String, String>>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
-    me.check_form_token(&field("csrf_token"))
-        .map_err(page_err(&c))?;
     let input = trellis_domain::evaluation::EvaluationInput {
         kind: field("kind"),
         // A rating that is not a number is out of range: 0 is reported as such.
@@ -1168,10 +1097,10 @@ async fn add_evaluation(
             };
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &evaluations_page(&s, &me, id, f.failed(&e)).await?,
+                &evaluations_page(&s, &me, c.clone(), id, f.failed(&e)).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1179,13 +1108,10 @@ async fn add_evaluation(
 
 async fn leave(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<super::CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    act::leave(&s, &me, id).await.map_err(page_err(&c))?;
+    act::leave(&s, &me, id).await?;
     Ok(Redirect::to(&format!("/relationships/{id}")).into_response())
 }
 
@@ -1199,13 +1125,10 @@ struct NewRelationshipPage {
 
 async fn new_relationship(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { c, .. }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = trellis_app::programmes::find(&s, &slug)
-        .await
-        .map_err(page_err(&c))?;
+    let p = trellis_app::programmes::find(&s, &slug).await?;
     Ok(ok(&NewRelationshipPage {
         c,
         p,
@@ -1215,8 +1138,6 @@ async fn new_relationship(
 
 #[derive(Deserialize)]
 struct NewRelationshipForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     model: String,
     #[serde(default)]
@@ -1229,16 +1150,11 @@ struct NewRelationshipForm {
 
 async fn create_relationship(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<NewRelationshipForm>,
+    FormPost { me, c, form: f }: FormPost<NewRelationshipForm>,
 ) -> PageResult {
     use trellis_domain::workspace::Role;
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    let p = trellis_app::programmes::find(&s, &slug)
-        .await
-        .map_err(page_err(&c))?;
+    let p = trellis_app::programmes::find(&s, &slug).await?;
     // Members are named by their email addresses, one a line (or separated by commas).
     let mut members = Vec::new();
     let mut unknown = Vec::new();
@@ -1285,7 +1201,7 @@ async fn create_relationship(
                 &NewRelationshipPage { c, p, f: form },
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1293,11 +1209,10 @@ async fn create_relationship(
 
 async fn agreement_pdf(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let ws = act::readable(&s, &me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(&s, &me, id).await?;
     let a = act::agreement_of(&s, &ws).await?;
     Ok(crate::copies::download(
         crate::copies::agreement(&ws, &a),
@@ -1308,11 +1223,10 @@ async fn agreement_pdf(
 
 async fn plan_pdf(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let ws = act::readable(&s, &me, id).await.map_err(page_err(&c))?;
+    let ws = act::readable(&s, &me, id).await?;
     let goals = dev::plan_of(&s, &ws).await?;
     Ok(crate::copies::download(
         crate::copies::plan(&ws, &goals),

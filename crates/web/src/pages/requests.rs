@@ -2,8 +2,9 @@
 //! one request with its timeline and the actions each person may take, the lists of a
 //! programme's requests, and the notification centre.
 
-use super::{Chrome, CsrfForm, FormState, PageError, PageResult, ok, render};
-use crate::auth::{CurrentUser, PageUser};
+use super::filters;
+use super::{Chrome, FormPost, FormState, NoFields, PageError, PageResult, SignedIn, ok, render};
+
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -11,8 +12,8 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
+use trellis_app::Actor;
 use trellis_app::AppError;
 use trellis_app::mentors::MentorRow;
 use trellis_app::notifications as notes;
@@ -59,16 +60,8 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/{id}", get(open_notification))
 }
 
-fn page_err<E: Into<crate::error::WebError>>(c: &Chrome) -> impl Fn(E) -> PageError + '_ {
-    move |e| PageError::new(e, c.clone())
-}
-
 fn is_staff(st: &trellis_domain::role::Standing) -> bool {
     st.runs_programme()
-}
-
-fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%-d %B %Y").to_string()
 }
 
 // ---- The programme's requests: mine, offers to me, the staff queue ----
@@ -85,10 +78,6 @@ struct ListsPage {
 }
 
 impl ListsPage {
-    fn day(&self, t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
-        t.map(day).unwrap_or_default()
-    }
-
     fn has_open_request(&self) -> bool {
         self.mine
             .iter()
@@ -98,17 +87,16 @@ impl ListsPage {
 
 async fn lists(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
-    let st = standing(&s, &p, &me).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
+    let st = standing(&s, &p, &me).await?;
     if !st.is_member && !is_staff(&st) {
-        return Err(PageError::new(
-            AppError::forbidden(format!("Join {} to ask for a mentor in it", p.name)),
-            c,
-        ));
+        return Err(PageError::from(AppError::forbidden(format!(
+            "Join {} to ask for a mentor in it",
+            p.name
+        ))));
     }
     let act::Lists {
         mine,
@@ -130,8 +118,6 @@ async fn lists(
 
 #[derive(Deserialize)]
 struct ShortlistForm {
-    #[serde(default)]
-    csrf_token: String,
     mentor_id: i64,
     /// add or remove
     #[serde(default)]
@@ -143,21 +129,14 @@ struct ShortlistForm {
 
 async fn change_shortlist(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<ShortlistForm>,
+    FormPost { me, form: f, .. }: FormPost<ShortlistForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     if f.action == "remove" {
-        act::unpick(&s, &me, &p, f.mentor_id)
-            .await
-            .map_err(page_err(&c))?;
+        act::unpick(&s, &me, &p, f.mentor_id).await?;
     } else {
-        act::pick(&s, &me, &p, f.mentor_id)
-            .await
-            .map_err(page_err(&c))?;
+        act::pick(&s, &me, &p, f.mentor_id).await?;
     }
     // Only back to a page of this programme: never an open redirect.
     let prefix = format!("/programmes/{}/", p.slug);
@@ -204,11 +183,10 @@ impl NewPage {
 
 async fn new_form(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let p = find(&s, &slug).await?;
     let picks = act::picks(&s, &me, &p).await?;
     let profile = me.user.profile();
     let f = FormState::with(&[("channels", &profile.channels.join("\n"))]);
@@ -341,15 +319,13 @@ async fn read_form(mut mp: Multipart) -> Result<SentForm, crate::error::WebError
 
 async fn create(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     mp: Multipart,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let sent = read_form(mp).await.map_err(page_err(&c))?;
-    me.check_form_token(&sent.v("csrf_token"))
-        .map_err(page_err(&c))?;
-    let p = find(&s, &slug).await.map_err(page_err(&c))?;
+    let sent = read_form(mp).await?;
+    c.check_form_token(&sent.v("csrf_token"))?;
+    let p = find(&s, &slug).await?;
     let ranks = usize::try_from(p.choices_per_request).unwrap_or(3);
     let input = sent.input(ranks);
     let result = match sent.cv_error.clone() {
@@ -367,7 +343,7 @@ async fn create(
     let errors = match result {
         Ok(r) => return Ok(Redirect::to(&format!("/requests/{}?sent=1", r.id)).into_response()),
         Err(AppError::Invalid(inv)) => inv,
-        Err(e) => return Err(PageError::new(e, c)),
+        Err(e) => return Err(e.into()),
     };
     let mut f = SentForm {
         values: sent.values,
@@ -422,12 +398,6 @@ impl ShowPage {
     fn is_open(&self) -> bool {
         self.r.status == "offered" || self.r.status == "with_director"
     }
-    fn day(&self, t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
-        t.map(day).unwrap_or_default()
-    }
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %B %Y, %H:%M UTC").to_string()
-    }
     fn status_words(&self) -> &'static str {
         match self.r.status.as_str() {
             "offered" => "Waiting for a mentor's reply",
@@ -463,13 +433,13 @@ struct ShowQuery {
 
 async fn show_page(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
     notice: Option<&'static str>,
     f: FormState,
 ) -> Result<ShowPage, PageError> {
-    let c = Chrome::new(s, Some(me));
-    let (row, p, viewer) = act::visible(s, me, id).await.map_err(page_err(&c))?;
+    let (row, p, viewer) = act::visible(s, me, id).await?;
     let r = act::view(s, &row, viewer).await?;
     let candidates = act::director_candidates(s, &row, viewer).await?;
     Ok(ShowPage {
@@ -485,7 +455,7 @@ async fn show_page(
 
 async fn show(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<ShowQuery>,
 ) -> PageResult {
@@ -514,42 +484,45 @@ async fn show(
             _ => None,
         }
     };
-    Ok(ok(
-        &show_page(&s, &me, id, notice, FormState::default()).await?
-    ))
+    Ok(ok(&show_page(
+        &s,
+        &me,
+        c.clone(),
+        id,
+        notice,
+        FormState::default(),
+    )
+    .await?))
 }
 
 /// Runs a change, then shows the request with a notice; a refused change shows its message.
 async fn after(
     s: &AppState,
-    me: &CurrentUser,
+    me: &Actor,
+    c: Chrome,
     id: i64,
-    csrf: &str,
     done: &str,
     change: impl std::future::Future<Output = Result<(), AppError>>,
 ) -> PageResult {
-    let c = Chrome::new(s, Some(me));
-    me.check_form_token(csrf).map_err(page_err(&c))?;
     match change.await {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}?done={done}")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
             let f = FormState::default().failed(&e);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(s, me, id, None, f).await?,
+                &show_page(s, me, c, id, None, f).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn accept(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, c, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    after(&s, &me, id, &f.csrf_token, "accepted", async {
+    after(&s, &me, c, id, "accepted", async {
         act::accept(&s, &me, id).await.map(drop)
     })
     .await
@@ -558,8 +531,6 @@ async fn accept(
 #[derive(Deserialize)]
 struct DeclineForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     reason: String,
     #[serde(default)]
     mark_unavailable: Option<String>,
@@ -567,12 +538,11 @@ struct DeclineForm {
 
 async fn decline(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<DeclineForm>,
+    FormPost { me, c, form: f }: FormPost<DeclineForm>,
 ) -> PageResult {
     let unavailable = f.mark_unavailable.is_some();
-    after(&s, &me, id, &f.csrf_token, "declined", async {
+    after(&s, &me, c, id, "declined", async {
         act::decline(&s, &me, id, &f.reason, unavailable)
             .await
             .map(drop)
@@ -582,11 +552,10 @@ async fn decline(
 
 async fn withdraw(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, c, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    after(&s, &me, id, &f.csrf_token, "withdrawn", async {
+    after(&s, &me, c, id, "withdrawn", async {
         act::withdraw(&s, &me, id).await.map(drop)
     })
     .await
@@ -594,8 +563,6 @@ async fn withdraw(
 
 #[derive(Deserialize)]
 struct ShareForm {
-    #[serde(default)]
-    csrf_token: String,
     /// "1" to share, anything else to stop.
     #[serde(default)]
     shared: String,
@@ -603,13 +570,12 @@ struct ShareForm {
 
 async fn share(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<ShareForm>,
+    FormPost { me, c, form: f }: FormPost<ShareForm>,
 ) -> PageResult {
     let shared = f.shared == "1";
     let done = if shared { "shared" } else { "unshared" };
-    after(&s, &me, id, &f.csrf_token, done, async {
+    after(&s, &me, c, id, done, async {
         act::share(&s, &me, id, shared).await.map(drop)
     })
     .await
@@ -617,11 +583,10 @@ async fn share(
 
 async fn nudge(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, c, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    after(&s, &me, id, &f.csrf_token, "nudged", async {
+    after(&s, &me, c, id, "nudged", async {
         act::nudge(&s, &me, id).await.map(drop)
     })
     .await
@@ -629,11 +594,10 @@ async fn nudge(
 
 async fn reroute(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, c, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    after(&s, &me, id, &f.csrf_token, "rerouted", async {
+    after(&s, &me, c, id, "rerouted", async {
         act::reroute(&s, &me, id).await.map(drop)
     })
     .await
@@ -642,18 +606,15 @@ async fn reroute(
 #[derive(Deserialize)]
 struct OfferForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     mentor_id: String,
 }
 
 async fn offer(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<OfferForm>,
+    FormPost { me, c, form: f }: FormPost<OfferForm>,
 ) -> PageResult {
-    after(&s, &me, id, &f.csrf_token, "offered", async {
+    after(&s, &me, c, id, "offered", async {
         let mentor = f.mentor_id.trim().parse().map_err(|_| {
             AppError::invalid("mentor_id", "Choose a mentor to offer the request to")
         })?;
@@ -665,18 +626,15 @@ async fn offer(
 #[derive(Deserialize)]
 struct CloseForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     message: String,
 }
 
 async fn close(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(id): Path<i64>,
-    Form(f): Form<CloseForm>,
+    FormPost { me, c, form: f }: FormPost<CloseForm>,
 ) -> PageResult {
-    after(&s, &me, id, &f.csrf_token, "closed", async {
+    after(&s, &me, c, id, "closed", async {
         act::director_close(&s, &me, id, &f.message).await.map(drop)
     })
     .await
@@ -684,13 +642,13 @@ async fn close(
 
 async fn upload_cv(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let sent = read_form(mp).await.map_err(page_err(&c))?;
-    after(&s, &me, id, &sent.v("csrf_token"), "cv", async {
+    let sent = read_form(mp).await?;
+    c.check_form_token(&sent.v("csrf_token"))?;
+    after(&s, &me, c, id, "cv", async {
         if let Some(e) = sent.cv_error {
             return Err(AppError::Invalid(e.into()));
         }
@@ -704,11 +662,10 @@ async fn upload_cv(
 
 async fn download_cv(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let f = act::cv(&s, &me, id).await.map_err(page_err(&c))?;
+    let f = act::cv(&s, &me, id).await?;
     Ok(crate::copies::download(
         f.bytes,
         &f.content_type,
@@ -726,26 +683,21 @@ struct NotificationsPage {
     unread: i64,
 }
 
-impl NotificationsPage {
-    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        t.format("%-d %B %Y, %H:%M UTC").to_string()
-    }
-}
-
-async fn notification_centre(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let (items, unread) = notes::list(&s, &me).await.map_err(page_err(&c))?;
+async fn notification_centre(
+    State(s): State<AppState>,
+    SignedIn { me, c }: SignedIn,
+) -> PageResult {
+    let (items, unread) = notes::list(&s, &me).await?;
     Ok(ok(&NotificationsPage { c, items, unread }))
 }
 
 /// Opens a notification: marks it read and goes where it points.
 async fn open_notification(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let link = notes::open(&s, &me, id).await.map_err(page_err(&c))?;
+    let link = notes::open(&s, &me, id).await?;
     let to = link
         .filter(|l| l.starts_with('/') && !l.starts_with("//"))
         .unwrap_or_else(|| "/notifications".to_owned());
@@ -754,12 +706,9 @@ async fn open_notification(
 
 async fn read_all(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Form(f): Form<CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token).map_err(page_err(&c))?;
-    notes::read_all(&s, &me).await.map_err(page_err(&c))?;
+    notes::read_all(&s, &me).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
@@ -772,9 +721,8 @@ struct EmailSettingsPage {
     saved: bool,
 }
 
-async fn email_settings(State(s): State<AppState>, PageUser(me): PageUser) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let settings = notes::settings(&s, &me).await.map_err(page_err(&c))?;
+async fn email_settings(State(s): State<AppState>, SignedIn { me, c }: SignedIn) -> PageResult {
+    let settings = notes::settings(&s, &me).await?;
     Ok(ok(&EmailSettingsPage {
         c,
         settings,
@@ -785,12 +733,9 @@ async fn email_settings(State(s): State<AppState>, PageUser(me): PageUser) -> Pa
 
 async fn save_email_settings(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
-    Form(mut form): Form<std::collections::BTreeMap<String, String>>,
+    FormPost { me, c, mut form }: FormPost<std::collections::BTreeMap<String, String>>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let csrf = form.remove("csrf_token").unwrap_or_default();
-    me.check_form_token(&csrf).map_err(page_err(&c))?;
+    form.remove("csrf_token");
     match notes::save_settings(&s, &me, &form).await {
         Ok(settings) => Ok(ok(&EmailSettingsPage {
             c,
@@ -799,7 +744,7 @@ async fn save_email_settings(
             saved: true,
         })),
         Err(e @ trellis_app::AppError::Invalid(_)) => {
-            let settings = notes::settings(&s, &me).await.map_err(page_err(&c))?;
+            let settings = notes::settings(&s, &me).await?;
             Ok(render(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 &EmailSettingsPage {
@@ -810,6 +755,6 @@ async fn save_email_settings(
                 },
             ))
         }
-        Err(e) => Err(page_err(&c)(e)),
+        Err(e) => Err(e.into()),
     }
 }

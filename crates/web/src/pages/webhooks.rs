@@ -1,8 +1,8 @@
 //! The webhooks page of a programme (admins): register an address for chosen events (the
 //! signing secret is shown once), remove one, and read each one's delivery log.
 
-use super::{Chrome, FormState, PageError, PageResult, ok, render};
-use crate::auth::PageUser;
+use super::filters;
+use super::{Chrome, FormPost, FormState, NoFields, PageError, PageResult, SignedIn, ok, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use trellis_app::AppError;
 use trellis_app::programmes::Programme;
@@ -45,17 +44,14 @@ struct WebhooksPage {
 
 async fn view(
     s: &AppState,
-    me: &crate::auth::CurrentUser,
+    me: &trellis_app::Actor,
     p: Programme,
     c: Chrome,
     f: FormState,
     secret: Option<String>,
 ) -> Result<WebhooksPage, PageError> {
     let mut hooks = Vec::new();
-    for w in act::list(s, me, &p)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?
-    {
+    for w in act::list(s, me, &p).await? {
         let d = act::deliveries(s, me, &p, w.id).await?;
         hooks.push((w, d.into_iter().take(10).collect()));
     }
@@ -71,20 +67,15 @@ async fn view(
 
 async fn page(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
+    SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     Ok(ok(&view(&s, &me, p, c, FormState::default(), None).await?))
 }
 
 #[derive(Deserialize)]
 struct RegisterForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     url: String,
     #[serde(default)]
@@ -93,15 +84,10 @@ struct RegisterForm {
 
 async fn register(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path(slug): Path<String>,
-    Form(f): Form<RegisterForm>,
+    FormPost { me, c, form: f }: FormPost<RegisterForm>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
+    let p = find(&s, &slug).await?;
     let input = WebhookInput {
         url: f.url.clone(),
         events: f.events.clone(),
@@ -123,23 +109,16 @@ async fn register(
                 &view(&s, &me, p, c, typed.failed(&e), None).await?,
             ))
         }
-        Err(e) => Err(PageError::new(e, c)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn remove(
     State(s): State<AppState>,
-    PageUser(me): PageUser,
     Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<super::CsrfForm>,
+    FormPost { me, .. }: FormPost<NoFields>,
 ) -> PageResult {
-    let c = Chrome::new(&s, Some(&me));
-    me.check_form_token(&f.csrf_token)?;
-    let p = find(&s, &slug)
-        .await
-        .map_err(|e| PageError::new(e, c.clone()))?;
-    act::remove(&s, &me, &p, id)
-        .await
-        .map_err(|e| PageError::new(e, c))?;
+    let p = find(&s, &slug).await?;
+    act::remove(&s, &me, &p, id).await?;
     Ok(Redirect::to(&format!("/admin/programmes/{slug}/webhooks")).into_response())
 }
