@@ -14,6 +14,7 @@ pub use trellis_store::accounts::{ApiToken, User};
 use trellis_store::{TransactionTrait, audit};
 
 /// Creates the account and emails a verification link.
+#[tracing::instrument(skip_all)]
 pub async fn register(s: &App, name: &str, email: &str, password: &str) -> AppResult<User> {
     let reg = Registration::parse(name, email, password)?;
     let hash = passwords::hash(reg.password.expose().to_owned()).await?;
@@ -77,6 +78,7 @@ fn link_state(t: &store::EmailToken, now: chrono::DateTime<chrono::Utc>) -> Link
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn verify_email(s: &App, token: &str) -> AppResult<LinkOutcome> {
     let now = s.now();
     let tx = s.store.db.begin().await?;
@@ -110,6 +112,7 @@ pub async fn verify_email(s: &App, token: &str) -> AppResult<LinkOutcome> {
 
 /// Sends a fresh verification link to an unverified account. Says nothing about whether the
 /// address has an account.
+#[tracing::instrument(skip_all)]
 pub async fn resend_verification(s: &App, email: &str) -> AppResult<()> {
     let email = Email::parse("email", email)?;
     let now = s.now();
@@ -169,6 +172,7 @@ async fn check_credentials(s: &App, email: &str, password: &str, address: &str) 
     Ok(user)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     s: &App,
     email: &str,
@@ -189,12 +193,14 @@ pub async fn sign_in(
     Ok((user, session))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_out(s: &App, session_token: &str) -> AppResult<()> {
     store::delete_session(&s.store.db, session_token).await?;
     Ok(())
 }
 
 /// Creates a personal access token after checking the password (for API clients).
+#[tracing::instrument(skip_all)]
 pub async fn create_token_with_password(
     s: &App,
     email: &str,
@@ -206,6 +212,7 @@ pub async fn create_token_with_password(
     create_token(s, &user, name).await
 }
 
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn create_token(s: &App, user: &User, name: &str) -> AppResult<(i64, String)> {
     let name = trellis_domain::error::optional_text("name", name, 80)?
         .unwrap_or_else(|| "API token".into());
@@ -228,6 +235,7 @@ pub async fn create_token(s: &App, user: &User, name: &str) -> AppResult<(i64, S
     Ok((id, token))
 }
 
+#[tracing::instrument(skip_all, fields(user_id = user.id, token_id = token_id))]
 pub async fn revoke_token(s: &App, user: &User, token_id: i64) -> AppResult<()> {
     let now = s.now();
     let tx = s.store.db.begin().await?;
@@ -252,6 +260,7 @@ pub async fn revoke_token(s: &App, user: &User, token_id: i64) -> AppResult<()> 
 
 /// Emails a reset link if the address has an account; always succeeds, so the answer does not
 /// reveal which addresses are registered.
+#[tracing::instrument(skip_all)]
 pub async fn request_password_reset(s: &App, email: &str) -> AppResult<()> {
     let email = Email::parse("email", email)?;
     let now = s.now();
@@ -281,6 +290,7 @@ pub async fn request_password_reset(s: &App, email: &str) -> AppResult<()> {
 }
 
 /// Checks a reset link without using it (to decide whether to show the form).
+#[tracing::instrument(skip_all)]
 pub async fn check_reset_link(s: &App, token: &str) -> AppResult<LinkOutcome> {
     Ok(
         match store::find_email_token(&s.store.db, token.trim(), TokenPurpose::ResetPassword)
@@ -294,6 +304,7 @@ pub async fn check_reset_link(s: &App, token: &str) -> AppResult<LinkOutcome> {
 
 /// Sets a new password from a reset link, signs the account out everywhere, and (since the
 /// person proved they read the mail) confirms the address.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<LinkOutcome> {
     let now = s.now();
     let Some(t) =
@@ -340,6 +351,7 @@ pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<L
     Ok(LinkOutcome::Done)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn update_profile(s: &App, user: &User, input: &ProfileInput) -> AppResult<Profile> {
     let profile = Profile::parse(input)?;
     let now = s.now();
@@ -363,6 +375,7 @@ pub async fn update_profile(s: &App, user: &User, input: &ProfileInput) -> AppRe
 }
 
 /// The account a personal access token belongs to, if the token is valid now.
+#[tracing::instrument(skip_all)]
 pub async fn by_token(s: &App, token: &str) -> AppResult<Option<User>> {
     Ok(store::user_for_api_token(&s.store, token, s.now()).await?)
 }
@@ -376,6 +389,7 @@ pub struct Session {
 }
 
 /// The session a cookie names, if it is still open and its account exists.
+#[tracing::instrument(skip_all)]
 pub async fn by_session(s: &App, cookie: &str) -> AppResult<Option<Session>> {
     let db = &s.store.db;
     let lifetime = account::session_lifetime();
@@ -394,6 +408,7 @@ pub async fn by_session(s: &App, cookie: &str) -> AppResult<Option<Session>> {
 }
 
 /// The person's own account as stored now.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn me(s: &App, who: &crate::Actor) -> AppResult<User> {
     store::user_by_id(&s.store.db, who.id())
         .await?
@@ -401,11 +416,13 @@ pub async fn me(s: &App, who: &crate::Actor) -> AppResult<User> {
 }
 
 /// The person's personal access tokens.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn tokens(s: &App, who: &crate::Actor) -> AppResult<Vec<ApiToken>> {
     Ok(store::list_api_tokens(&s.store.db, who.id()).await?)
 }
 
 /// The account with this address, if any (for staff naming members by email).
+#[tracing::instrument(skip_all)]
 pub async fn by_email(s: &App, email: &Email) -> AppResult<Option<User>> {
     Ok(store::user_by_email(&s.store.db, email).await?)
 }

@@ -49,6 +49,7 @@ impl AuditQuery {
 }
 
 /// The entries the query asks for (installation admin).
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn list(s: &App, who: &Actor, q: &AuditQuery) -> AppResult<Vec<AuditRow>> {
     who.require_admin()?;
     let f = q.filter(s).await?;

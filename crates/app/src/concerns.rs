@@ -29,14 +29,14 @@ fn seal(s: &App, id: i64, text: &str) -> AppResult<String> {
     s.store
         .keys
         .seal(&context(id), text)
-        .map_err(|e| AppError::Internal(e.into()))
+        .map_err(AppError::internal)
 }
 
 fn unseal(s: &App, id: i64, sealed: &str) -> AppResult<String> {
     s.store
         .keys
         .open(&context(id), sealed)
-        .map_err(|e| AppError::Internal(e.into()))
+        .map_err(AppError::internal)
 }
 
 /// The programme's role holders, for routing.
@@ -63,6 +63,7 @@ async fn tell(
 }
 
 /// A member of the programme reports a concern.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) -> AppResult<i64> {
     let st = standing(s, p, who).await?;
     if !(st.is_member || st.is_admin || !st.roles.is_empty()) {
@@ -314,6 +315,7 @@ async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> 
 }
 
 /// One concern, for its reporter or a handler (a handler's read is audited).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn get(s: &App, who: &Actor, id: i64) -> AppResult<ConcernView> {
     let (c, p, seat) = seat(s, who, id, false).await?;
     if seat == Seat::Handler {
@@ -330,6 +332,7 @@ pub async fn get(s: &App, who: &Actor, id: i64) -> AppResult<ConcernView> {
 }
 
 /// The concerns a member reported, and those they handle.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn mine(s: &App, who: &Actor) -> AppResult<(Vec<ConcernView>, Vec<ConcernView>)> {
     let mut reported = Vec::new();
     for c in store::reported_by(&s.store.db, who.id()).await? {
@@ -348,6 +351,7 @@ pub async fn mine(s: &App, who: &Actor) -> AppResult<(Vec<ConcernView>, Vec<Conc
 }
 
 /// A handler takes the next step, with a message to the reporter.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn step(
     s: &App,
     who: &Actor,
@@ -417,6 +421,7 @@ pub async fn step(
 }
 
 /// A handler's note, seen by the handlers only.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn note(s: &App, who: &Actor, id: i64, text: &str) -> AppResult<()> {
     let (_, p, seat) = seat(s, who, id, true).await?;
     if seat != Seat::Handler {
@@ -449,6 +454,7 @@ pub async fn note(s: &App, who: &Actor, id: i64, text: &str) -> AppResult<()> {
 }
 
 /// A handler lifts the pause on the relationship; its members are told contact may resume.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn lift_pause(s: &App, who: &Actor, id: i64) -> AppResult<()> {
     let (c, p, seat) = seat(s, who, id, true).await?;
     if seat != Seat::Handler {

@@ -87,6 +87,7 @@ impl Scope {
 }
 
 /// Checks the viewer runs the programme.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn require_office(s: &App, who: &Actor, p: &Programme) -> AppResult<()> {
     if standing(s, p, who).await?.runs_programme() {
         Ok(())
@@ -97,6 +98,7 @@ pub async fn require_office(s: &App, who: &Actor, p: &Programme) -> AppResult<()
     }
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn dashboard(s: &App, who: &Actor, p: &Programme, f: &Filter) -> AppResult<Dashboard> {
     require_office(s, who, p).await?;
     let scope = Scope::parse(f, s.now().date_naive())?;
@@ -111,7 +113,7 @@ pub async fn dashboard(s: &App, who: &Actor, p: &Programme, f: &Filter) -> AppRe
             Ok(RequestFacts {
                 created_at: r.created_at,
                 cascade: serde_json::from_str(&r.cascade)
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("a request's cascade: {e}")))?,
+                    .map_err(|e| AppError::internal(anyhow::anyhow!("a request's cascade: {e}")))?,
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -153,7 +155,7 @@ pub async fn dashboard(s: &App, who: &Actor, p: &Programme, f: &Filter) -> AppRe
 }
 
 fn csv_err(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("writing CSV: {e}"))
+    AppError::internal(anyhow::anyhow!("writing CSV: {e}"))
 }
 
 fn pct(r: Option<f64>) -> String {
@@ -264,11 +266,12 @@ pub fn figures_csv(d: &Dashboard) -> AppResult<Vec<u8>> {
         }
     }
     w.into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing CSV: {e}")))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("writing CSV: {e}")))
 }
 
 /// One of the reports as a CSV body, for the office: the figures, or the relationships
 /// (streamed page by page).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn report(
     s: &App,
     who: &Actor,

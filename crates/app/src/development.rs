@@ -43,11 +43,13 @@ fn readable_docs<T: serde::de::DeserializeOwned>(
 }
 
 /// The Personal Development Plan's goals, oldest first.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn plan(s: &App, who: &Actor, id: i64) -> AppResult<Vec<GoalView>> {
     let ws = ws_act::readable(s, who, id).await?;
     plan_of(s, &ws).await
 }
 
+#[tracing::instrument(skip_all, fields(relationship_id = ws.rel.id))]
 pub async fn plan_of(s: &App, ws: &Workspace) -> AppResult<Vec<GoalView>> {
     let rows = store::plan_goals(&s.store.db, ws.rel.id).await?;
     Ok(readable_docs::<Goal>(s, ws, rows)?
@@ -62,6 +64,7 @@ pub async fn plan_of(s: &App, ws: &Workspace) -> AppResult<Vec<GoalView>> {
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn add_goal(s: &App, who: &Actor, id: i64, input: &Goal) -> AppResult<i64> {
     let ws = ws_act::writable(s, who, id).await?;
     let goal = Goal::parse(input)?;
@@ -82,6 +85,7 @@ pub async fn add_goal(s: &App, who: &Actor, id: i64, input: &Goal) -> AppResult<
 }
 
 /// Updates a goal (its status and progress notes, or anything else).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, goal_id = goal_id))]
 pub async fn update_goal(
     s: &App,
     who: &Actor,
@@ -138,6 +142,7 @@ pub struct Assessments {
     pub growth: Vec<Growth>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn assessments(s: &App, who: &Actor, id: i64) -> AppResult<Assessments> {
     let ws = ws_act::readable(s, who, id).await?;
     let rows = store::assessments(&s.store.db, id).await?;
@@ -178,6 +183,7 @@ pub async fn assessments(s: &App, who: &Actor, id: i64) -> AppResult<Assessments
 }
 
 /// A member assesses their own skills (repeatable, to see growth).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn add_assessment(s: &App, who: &Actor, id: i64, input: &Assessment) -> AppResult<i64> {
     let ws = ws_act::writable(s, who, id).await?;
     let a = Assessment::parse(input)?;
@@ -206,6 +212,7 @@ pub struct ChecklistStage {
     pub items: Vec<(String, String, Option<DateTime<Utc>>)>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn checklist(s: &App, who: &Actor, id: i64) -> AppResult<Vec<ChecklistStage>> {
     ws_act::readable(s, who, id).await?;
     let ticks = store::ticks(&s.store.db, id).await?;
@@ -228,6 +235,7 @@ pub async fn checklist(s: &App, who: &Actor, id: i64) -> AppResult<Vec<Checklist
 }
 
 /// A member ticks (or unticks) one of their checklist tasks.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn tick(s: &App, who: &Actor, id: i64, item: &str, done: bool) -> AppResult<()> {
     ws_act::writable(s, who, id).await?;
     if checklist_item(item).is_none() {
@@ -241,6 +249,7 @@ pub async fn tick(s: &App, who: &Actor, id: i64, item: &str, done: bool) -> AppR
 }
 
 /// A member saves their whole checklist at once: the listed tasks done, the others not.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn save_checklist(s: &App, who: &Actor, id: i64, done: &[String]) -> AppResult<()> {
     ws_act::writable(s, who, id).await?;
     if let Some(bad) = done.iter().find(|k| checklist_item(k).is_none()) {
@@ -276,6 +285,7 @@ pub struct EvaluationView {
 }
 
 /// The relationship's evaluations (members only; former members: those of their time).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn evaluations(s: &App, who: &Actor, id: i64) -> AppResult<Vec<EvaluationView>> {
     let ws = ws_act::readable(s, who, id).await?;
     let (rows, ratings) = store::evaluations(&s.store.db, id).await?;
@@ -300,6 +310,7 @@ pub async fn evaluations(s: &App, who: &Actor, id: i64) -> AppResult<Vec<Evaluat
 
 /// A member completes a periodic evaluation, or (in the closing phase) the final one, with an
 /// optional thank-you note the other members are told about.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn add_evaluation(
     s: &App,
     who: &Actor,
@@ -362,6 +373,7 @@ pub struct QuestionResult {
 
 /// The programme's evaluation results for its office, director and admins: averages only, and
 /// only where at least 5 answers exist.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn summary(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<QuestionResult>> {
     let st = crate::programmes::standing(s, p, who).await?;
     if !(st.runs_programme()) {

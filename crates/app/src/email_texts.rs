@@ -84,6 +84,7 @@ fn view(e: &'static Entry, row: Option<store::Row>) -> EmailText {
 }
 
 /// Every letter a programme may reword, in the order members meet them.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<EmailText>> {
     who.require_admin()?;
     let rows = store::of_programme(&s.store.db, p.id).await?;
@@ -96,6 +97,7 @@ pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<EmailTex
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn show(s: &App, who: &Actor, p: &Programme, template: &str) -> AppResult<EmailText> {
     who.require_admin()?;
     let e = entry(template)?;
@@ -107,6 +109,7 @@ fn check(e: &Entry, input: &WordingInput) -> AppResult<Wording> {
 }
 
 /// Saves the programme's wording of a letter; letters sent from now on use it.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn save(
     s: &App,
     who: &Actor,
@@ -139,6 +142,7 @@ pub async fn save(
 }
 
 /// Goes back to Trellis's own wording of a letter.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn reset(s: &App, who: &Actor, p: &Programme, template: &str) -> AppResult<()> {
     who.require_admin()?;
     let e = entry(template)?;

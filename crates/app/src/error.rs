@@ -1,6 +1,7 @@
 //! What an action can answer instead of its result. The edges decide how each is shown: the
 //! web maps them to status codes, JSON errors and pages; the CLI prints them.
 
+use tracing_error::SpanTrace;
 use trellis_domain::Invalid;
 use trellis_store::StoreError;
 
@@ -25,14 +26,35 @@ pub enum AppError {
     Gone(String),
     #[error("{0}")]
     TooManyRequests(String),
-    /// Anything unexpected: logged with its context, shown to nobody.
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    /// Anything unexpected: logged with its context (the cause, and the steps it happened in:
+    /// the action or job with its ids, the request), shown to nobody.
+    #[error("{error:#}")]
+    Internal {
+        error: anyhow::Error,
+        /// The spans open where it happened, innermost first.
+        steps: SpanTrace,
+    },
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
+    /// An unexpected error, with the steps it happened in.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal {
+            error: error.into(),
+            steps: SpanTrace::capture(),
+        }
+    }
+
+    /// How an unexpected error is logged: its causes, then the steps it happened in.
+    pub fn log_text(&self) -> String {
+        match self {
+            Self::Internal { error, steps } => format!("{error:#}\n{steps}"),
+            other => other.to_string(),
+        }
+    }
+
     pub fn forbidden(msg: impl Into<String>) -> Self {
         Self::Forbidden(msg.into())
     }
@@ -47,7 +69,7 @@ impl AppError {
             Self::Invalid(inv) => inv
                 .first()
                 .map_or_else(|| "invalid input".into(), |e| e.message.clone()),
-            Self::Internal(_) => {
+            Self::Internal { .. } => {
                 "Something went wrong on our side. It has been logged; please try again later."
                     .into()
             }
@@ -87,13 +109,19 @@ impl From<StoreError> for AppError {
             }
             StoreError::Duplicate { field } => Self::invalid(field, "This value is already in use"),
             StoreError::NotInList { field } => Self::invalid(field, "Choose a value from the list"),
-            StoreError::Db(e) => Self::Internal(anyhow::Error::new(e)),
+            e @ (StoreError::Db(_) | StoreError::Query { .. }) => Self::internal(e),
         }
     }
 }
 
 impl From<trellis_store::DbErr> for AppError {
     fn from(e: trellis_store::DbErr) -> Self {
-        Self::Internal(anyhow::Error::new(e))
+        Self::internal(e)
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::internal(e)
     }
 }

@@ -63,7 +63,7 @@ impl Export {
 }
 
 fn csv_err(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("writing CSV: {e}"))
+    AppError::internal(anyhow::anyhow!("writing CSV: {e}"))
 }
 
 /// Reads an export one page at a time.
@@ -206,6 +206,7 @@ pub enum Csv {
 }
 
 /// The export for a member of staff (office, director, admin), a page at a time.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn for_staff(s: &App, who: &Actor, p: &Programme, what: Export) -> AppResult<Pager> {
     require_office(s, who, p).await?;
     Ok(Pager::new(&s.store.db, p, what))

@@ -256,6 +256,7 @@ async fn members_of(
 }
 
 /// Checks, then (unless told not to) writes a file of `kind` into the programme.
+#[tracing::instrument(skip_all, fields(user_id = who.map(Actor::id), programme_id = p.id))]
 pub async fn import(
     s: &App,
     who: Option<&Actor>,
@@ -324,7 +325,7 @@ pub async fn import(
         // Pass 2: write the good rows, all or nothing.
         let tx = db.begin().await?;
         let mut table = reader.open(source).map_err(|b| {
-            AppError::Internal(anyhow::anyhow!(
+            AppError::internal(anyhow::anyhow!(
                 "the file changed while importing: {}",
                 b.reason
             ))

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::OnceCell;
+use tracing::Instrument;
 use trellis_store::jobs::{self as rows, NewJob};
 pub use trellis_store::outbox::OutboxMail;
 use trellis_store::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
@@ -43,7 +44,7 @@ pub async fn enqueue<J: Job>(
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     let payload = serde_json::to_value(job)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{} payload: {e}", J::KIND)))?;
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{} payload: {e}", J::KIND)))?;
     let row = NewJob {
         kind: J::KIND,
         key: job.key(),
@@ -103,7 +104,7 @@ type Handler = for<'a> fn(&'a JobCx<'a>, &'a str) -> BoxFuture<'a, AppResult<()>
 fn handle<'a, J: Job>(cx: &'a JobCx<'a>, payload: &'a str) -> BoxFuture<'a, AppResult<()>> {
     Box::pin(async move {
         let job: J = serde_json::from_str(payload).map_err(|e| {
-            AppError::Internal(anyhow::anyhow!(
+            AppError::internal(anyhow::anyhow!(
                 "{} job {}: payload {e}",
                 J::KIND,
                 cx.row.id
@@ -197,12 +198,13 @@ impl Runner<'_> {
                 return Ok(report);
             }
             for row in batch {
-                match self.run_one(&row).await {
+                let span = tracing::info_span!("job", id = row.id, kind = %row.kind, attempt = row.attempts);
+                match self.run_one(&row).instrument(span).await {
                     Ok(()) => report.succeeded += 1,
                     Err(e) => {
                         report.failed += 1;
-                        let error = format!("{:#}", anyhow::Error::new(e));
-                        tracing::warn!(job = row.id, kind = %row.kind, attempts = row.attempts, %error, "job failed");
+                        tracing::warn!(job = row.id, kind = %row.kind, attempts = row.attempts, "job failed: {}", e.log_text());
+                        let error = e.to_string();
                         rows::fail(&self.app.store.db, &row, self.id, self.app.now(), &error)
                             .await?;
                     }
@@ -218,7 +220,7 @@ impl Runner<'_> {
             .handlers
             .get(row.kind.as_str())
             .ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("unknown job kind '{}'", row.kind))
+                AppError::internal(anyhow::anyhow!("unknown job kind '{}'", row.kind))
             })?;
         let cx = JobCx {
             app: self.app,

@@ -117,7 +117,7 @@ impl Job for DeliverMail {
         format!("mail:{}", self.outbox_id)
     }
 
-    #[tracing::instrument(name = "job.deliver_mail", skip_all, fields(outbox_id = self.outbox_id))]
+    #[tracing::instrument(skip_all, fields(outbox_id = self.outbox_id))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let Some(mail) = outbox::by_id(&cx.app.store.db, self.outbox_id).await? else {
             return Ok(());
@@ -151,7 +151,7 @@ impl Job for WeeklyDigest {
 
     /// Each member's digest is its own transaction: run again after a crash, it finds nothing
     /// left for those already sent.
-    #[tracing::instrument(name = "job.weekly_digest", skip_all)]
+    #[tracing::instrument(skip_all)]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (s, db) = (cx.app, &cx.app.store.db);
         for user_id in centre::digest_recipients(db).await? {

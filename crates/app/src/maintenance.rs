@@ -26,7 +26,7 @@ impl Job for Maintenance {
         format!("{}:{day}", Self::KIND)
     }
 
-    #[tracing::instrument(name = "job.maintenance", skip_all)]
+    #[tracing::instrument(skip_all)]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let now = cx.now();
         let tx = cx.tx().await?;

@@ -246,6 +246,7 @@ fn mode_name(m: Mode) -> &'static str {
 }
 
 /// Creates a round and runs it.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn create(
     s: &App,
     who: &Actor,
@@ -507,7 +508,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
     }
     let problem = b
         .build()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("matching round {id}: {e}")))?;
+        .map_err(|e| AppError::internal(anyhow::anyhow!("matching round {id}: {e}")))?;
     let outcome = trellis_matcher::run(&problem, mode, Options::default(), &mut |_, _| {});
     let name = |j: usize| names[j].clone();
     let mut details = Vec::new();
@@ -616,11 +617,13 @@ async fn run_circles(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Round>> {
     require_staff(s, who, p).await?;
     Ok(store::of_programme(&s.store.db, p.id).await?)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id))]
 pub async fn show(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;
@@ -663,6 +666,7 @@ pub async fn show(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<Rou
 }
 
 /// Pins (`pin`) or forbids (`forbid`) a pair and runs the round again.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id, mentee_id = mentee_id, mentor_id = mentor_id))]
 pub async fn set_rule(
     s: &App,
     who: &Actor,
@@ -706,6 +710,7 @@ pub async fn set_rule(
 /// mentee and offered to the mentor, who accepts or declines as usual (the place is taken on
 /// acceptance); as relationships, each pair becomes a mentoring relationship at once (both are
 /// told, and the mentor's place is taken).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id))]
 pub async fn publish(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;

@@ -69,6 +69,7 @@ fn reader_tz(who: &Actor) -> Option<String> {
 }
 
 /// The relationship's meetings (members only).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn list(s: &App, who: &Actor, id: i64) -> AppResult<Vec<MeetingView>> {
     let ws = ws_act::readable(s, who, id).await?;
     let tz = reader_tz(who);
@@ -79,6 +80,7 @@ pub async fn list(s: &App, who: &Actor, id: i64) -> AppResult<Vec<MeetingView>> 
         .collect()
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, meeting = meeting))]
 pub async fn get(s: &App, who: &Actor, id: i64, meeting: i64) -> AppResult<MeetingView> {
     let ws = ws_act::readable(s, who, id).await?;
     let m = store::meeting(&s.store.db, id, meeting)
@@ -180,6 +182,7 @@ async fn send(
 }
 
 /// A member sets up a meeting; every member receives the invitation.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn schedule(s: &App, who: &Actor, id: i64, input: &MeetingInput) -> AppResult<i64> {
     let ws = ws_act::writable(s, who, id).await?;
     let (schedule, text) = rules::parse(input)?;
@@ -210,6 +213,7 @@ pub async fn schedule(s: &App, who: &Actor, id: i64, input: &MeetingInput) -> Ap
 }
 
 /// A member moves or changes a meeting; the invitation is sent again with SEQUENCE raised.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, meeting = meeting))]
 pub async fn reschedule(
     s: &App,
     who: &Actor,
@@ -254,6 +258,7 @@ pub async fn reschedule(
 }
 
 /// A member cancels a meeting; every member's calendar is told (METHOD:CANCEL).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, meeting = meeting))]
 pub async fn cancel(s: &App, who: &Actor, id: i64, meeting: i64) -> AppResult<()> {
     let ws = ws_act::writable(s, who, id).await?;
     let m = store::meeting(&s.store.db, id, meeting)
@@ -283,6 +288,7 @@ pub async fn cancel(s: &App, who: &Actor, id: i64, meeting: i64) -> AppResult<()
 }
 
 /// A member writes the outcomes after a meeting (no new invitation).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, meeting = meeting))]
 pub async fn record_outcomes(
     s: &App,
     who: &Actor,
@@ -323,6 +329,7 @@ pub fn feed_url(s: &App, token: &str) -> String {
 
 /// Makes (or replaces) the member's feed and returns its address; an earlier address stops
 /// working. Only a hash of the token is kept, so the address is shown this once.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn new_feed(s: &App, who: &Actor) -> AppResult<String> {
     let (token, hash) = secrets::new_token();
     store::set_feed(&s.store.db, who.id(), &hash, s.now()).await?;
@@ -330,18 +337,21 @@ pub async fn new_feed(s: &App, who: &Actor) -> AppResult<String> {
 }
 
 /// When the member's current feed address was made, if they have one.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn feed_made(s: &App, who: &Actor) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(store::feed_of(&s.store.db, who.id())
         .await?
         .map(|f| f.created_at))
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn revoke_feed(s: &App, who: &Actor) -> AppResult<bool> {
     Ok(store::delete_feed(&s.store.db, who.id()).await?)
 }
 
 /// The feed for a token: every meeting of the owner's current relationships from 90 days ago
 /// on. An unknown or revoked token is 404.
+#[tracing::instrument(skip_all)]
 pub async fn feed(s: &App, token: &str) -> AppResult<String> {
     let owner = store::feed_by_hash(&s.store.db, &secrets::hash(token))
         .await?

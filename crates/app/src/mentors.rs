@@ -43,6 +43,7 @@ impl Taxonomy {
     }
 }
 
+#[tracing::instrument(skip_all, fields(programme_id = p.id))]
 pub async fn taxonomy(s: &App, p: &Programme) -> AppResult<Taxonomy> {
     Ok(Taxonomy {
         audiences: taxonomy::terms(&s.store.db, p.id, taxonomy::AUDIENCE, false).await?,
@@ -105,6 +106,7 @@ fn search_text(name: &str, d: &ApplicationDetails, tax: &Taxonomy) -> String {
 
 /// Applies to mentor. Programmes that review mentors [003] queue the application for the
 /// director; the others [000] list the member at once.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn apply(
     s: &App,
     who: &Actor,
@@ -267,6 +269,7 @@ fn may_decide(st: &Standing) -> bool {
 }
 
 /// Loads an application the person may see; others get 404, so its existence is not revealed.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn visible_application(
     s: &App,
     who: &Actor,
@@ -284,6 +287,7 @@ pub async fn visible_application(
 }
 
 /// The director's decision: `approve`, `clarify` (with the question) or `decline` (with the reason).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn decide(
     s: &App,
     who: &Actor,
@@ -358,7 +362,7 @@ pub async fn decide(
         }
         Event::Approved => {
             let details = app.details().ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("application {id} has unreadable details"))
+                AppError::internal(anyhow::anyhow!("application {id} has unreadable details"))
             })?;
             let tax = taxonomy(s, &p).await?;
             store::upsert_mentor(
@@ -438,6 +442,7 @@ fn audit_action(e: &Event) -> &'static str {
 }
 
 /// The applicant answers the director's question, with an updated application.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn resubmit(
     s: &App,
     who: &Actor,
@@ -505,6 +510,7 @@ pub async fn resubmit(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn withdraw(s: &App, who: &Actor, id: i64) -> AppResult<ApplicationRow> {
     let (app, p, _) = visible_application(s, who, id).await?;
     if app.user_id != who.id() {
@@ -557,6 +563,7 @@ pub async fn withdraw(s: &App, who: &Actor, id: i64) -> AppResult<ApplicationRow
 }
 
 /// The director's queue (director, office and admin).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn queue(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<ApplicationRow>> {
     let st = standing(s, p, who).await?;
     if !(st.runs_programme()) {
@@ -657,6 +664,7 @@ impl DirectoryQuery {
 
 /// A search of the directory by a person whose standing in `p` was read with it (see
 /// `programmes::find_as`).
+#[tracing::instrument(skip_all, fields(programme_id = p.id))]
 pub async fn search(
     s: &App,
     p: &Programme,
@@ -669,6 +677,7 @@ pub async fn search(
 }
 
 /// A mentor's directory profile: listed mentors, to the programme's members; one's own always.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, user_id = user_id))]
 pub async fn profile(
     s: &App,
     who: &Actor,
@@ -698,12 +707,14 @@ pub struct ListingChange {
     pub listed: Option<bool>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn own_listing(s: &App, who: &Actor, p: &Programme) -> AppResult<MentorRow> {
     store::mentor(&s.store.db, p.id, who.id())
         .await?
         .ok_or(AppError::NotFound("mentor listing"))
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn change_listing(
     s: &App,
     who: &Actor,
@@ -822,6 +833,7 @@ pub struct RefreshConfirmed {
 /// Confirms a mentor's listing from the emailed link. Works signed out (one click from the
 /// email); signed in as someone else it is refused. A link replaced by a newer refresh, or
 /// older than a year, has expired.
+#[tracing::instrument(skip_all, fields(user_id = who.map(Actor::id)))]
 pub async fn confirm_refresh(
     s: &App,
     who: Option<&Actor>,
@@ -881,11 +893,13 @@ pub async fn confirm_refresh(
 }
 
 /// An application's history, oldest first (for those who may see the application).
+#[tracing::instrument(skip_all)]
 pub async fn history(s: &App, a: &ApplicationRow) -> AppResult<Vec<store::ApplicationEvent>> {
     Ok(store::events(&s.store.db, a.id).await?)
 }
 
 /// The person's own applications to the programme, newest first.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn my_applications(
     s: &App,
     who: &Actor,
@@ -902,6 +916,7 @@ pub struct MyListing {
     pub applications: Vec<ApplicationRow>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn my_listing(s: &App, who: &Actor, p: &Programme) -> AppResult<MyListing> {
     let db = &s.store.db;
     let mentor = store::mentor(db, p.id, who.id()).await?;

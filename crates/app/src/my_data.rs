@@ -10,6 +10,7 @@ use trellis_store::{mentors, notifications, programmes, requests, workspace};
 /// The member's archive: profile, memberships and roles, mentor applications and listings,
 /// requests, relationships with the workspace entries they wrote, concerns they reported, and
 /// notifications.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn export(s: &App, who: &Actor) -> AppResult<Value> {
     let db = &s.store.db;
     let me = who.id();
@@ -167,6 +168,7 @@ async fn relationship_entries(s: &App, me: i64, rel: &workspace::Relationship) -
 /// otherwise, in one transaction, their account becomes a placeholder that cannot sign in,
 /// their own private entries are deleted, and records others need keep the placeholder name
 /// (see docs/concerns.md, "Erasure").
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn erase(s: &App, who: &Actor) -> AppResult<()> {
     let db = &s.store.db;
     if trellis_store::erasure::open_concerns_about(db, who.id()).await? > 0 {

@@ -11,6 +11,7 @@ pub use trellis_store::notifications::Notification;
 pub const SHOWN: i64 = 100;
 
 /// The member's newest notifications and how many are unread.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn list(s: &App, who: &Actor) -> AppResult<(Vec<Notification>, i64)> {
     let items = store::recent(&s.store.db, who.id(), SHOWN).await?;
     let unread = store::unread_count(&s.store.db, who.id()).await?;
@@ -18,6 +19,7 @@ pub async fn list(s: &App, who: &Actor) -> AppResult<(Vec<Notification>, i64)> {
 }
 
 /// Marks one read and returns where it points; someone else's is 404.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn open(s: &App, who: &Actor, id: i64) -> AppResult<Option<String>> {
     if !store::mark_read(&s.store.db, who.id(), id, s.now()).await? {
         return Err(AppError::NotFound("notification"));
@@ -27,6 +29,7 @@ pub async fn open(s: &App, who: &Actor, id: i64) -> AppResult<Option<String>> {
         .and_then(|n| n.link))
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn read_all(s: &App, who: &Actor) -> AppResult<u64> {
     Ok(store::mark_all_read(&s.store.db, who.id(), s.now()).await?)
 }
@@ -47,6 +50,7 @@ pub struct EmailSettings {
     pub always_sent: Vec<String>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn settings(s: &App, who: &Actor) -> AppResult<EmailSettings> {
     let c = store::choices(&s.store.db, who.id()).await?;
     Ok(EmailSettings {
@@ -66,6 +70,7 @@ pub async fn settings(s: &App, who: &Actor) -> AppResult<EmailSettings> {
 }
 
 /// Saves the member's choices (kind → each, digest or off); kinds not named stay as they were.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn save_settings(
     s: &App,
     who: &Actor,

@@ -13,6 +13,7 @@ use trellis_store::programmes as store;
 pub use trellis_store::programmes::{ListedMember, MemberSummary, Programme, StaffMember};
 use trellis_store::{TransactionTrait, accounts, audit};
 
+#[tracing::instrument(skip_all)]
 pub async fn find(s: &App, slug: &str) -> AppResult<Programme> {
     store::by_slug(&s.store.db, slug)
         .await?
@@ -20,24 +21,28 @@ pub async fn find(s: &App, slug: &str) -> AppResult<Programme> {
 }
 
 /// The programme and what the person is in it (one query).
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn find_as(s: &App, slug: &str, who: &Actor) -> AppResult<(Programme, Standing)> {
     store::by_slug_as(&s.store.db, slug, who.id(), who.user.is_admin)
         .await?
         .ok_or(AppError::NotFound("programme"))
 }
 
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn find_by_id(s: &App, id: i64) -> AppResult<Programme> {
     store::by_id(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("programme"))
 }
 
+#[tracing::instrument(skip_all, fields(programme_id = p.id, user_id = who.id()))]
 pub async fn standing(s: &App, p: &Programme, who: &Actor) -> AppResult<Standing> {
     Ok(store::standing(&s.store.db, p.id, who.id(), who.user.is_admin).await?)
 }
 
 /// Creates a programme; with a `template`, its audiences and expertise terms are copied (the
 /// caller starts `settings` from the template's).
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn create(
     s: &App,
     who: &Actor,
@@ -79,6 +84,7 @@ pub async fn create(
     Ok(p)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn update(
     s: &App,
     who: &Actor,
@@ -113,6 +119,7 @@ pub async fn update(
 
 /// Joins the programme: open programmes take anyone; member-list programmes take those whose
 /// email address is on the imported list.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn join(s: &App, who: &Actor, p: &Programme) -> AppResult<bool> {
     if p.settings().membership == Membership::MemberList
         && store::on_member_list(&s.store.db, p.id, &who.user.email)
@@ -148,6 +155,7 @@ pub async fn join(s: &App, who: &Actor, p: &Programme) -> AppResult<bool> {
 }
 
 /// Gives a registered person a staff role in the programme (admin only).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn grant_role(
     s: &App,
     who: &Actor,
@@ -189,6 +197,7 @@ pub async fn grant_role(
     Ok(added)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, user_id = user_id))]
 pub async fn revoke_role(
     s: &App,
     who: &Actor,
@@ -220,21 +229,25 @@ pub async fn revoke_role(
 }
 
 /// Every programme of the installation (public).
+#[tracing::instrument(skip_all)]
 pub async fn list(s: &App) -> AppResult<Vec<Programme>> {
     Ok(store::list(&s.store.db).await?)
 }
 
 /// How many members the programme has (public).
+#[tracing::instrument(skip_all, fields(programme_id = p.id))]
 pub async fn member_count(s: &App, p: &Programme) -> AppResult<i64> {
     Ok(store::member_count(&s.store.db, p.id).await?)
 }
 
 /// The programmes the person is a member of.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn mine(s: &App, who: &Actor) -> AppResult<Vec<Programme>> {
     Ok(store::memberships_of(&s.store.db, who.id()).await?)
 }
 
 /// The programmes the person is a member of, each with what they are in it.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn mine_with_standing(s: &App, who: &Actor) -> AppResult<Vec<(Programme, Standing)>> {
     let mut out = Vec::new();
     for p in mine(s, who).await? {
@@ -245,6 +258,7 @@ pub async fn mine_with_standing(s: &App, who: &Actor) -> AppResult<Vec<(Programm
 }
 
 /// The programme's members (the office and admins).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn members(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<MemberSummary>> {
     if !standing(s, p, who).await?.may_manage_members() {
         return Err(AppError::forbidden(
@@ -255,6 +269,7 @@ pub async fn members(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Membe
 }
 
 /// Who holds which staff role (the programme's members and staff).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn staff(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<StaffMember>> {
     let st = standing(s, p, who).await?;
     if !(st.is_member || st.is_admin || st.is_staff()) {
@@ -264,6 +279,7 @@ pub async fn staff(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<StaffMe
 }
 
 /// A page of the imported member list, and how many are on it (the office and admins).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, limit = limit, offset = offset))]
 pub async fn member_list(
     s: &App,
     who: &Actor,
@@ -281,13 +297,14 @@ pub async fn member_list(
     Ok((rows, total))
 }
 
+/// What [`find_for_token`] finds: the token's account, and the programme with what the
+/// account is in it (`None` when there is no such programme).
+pub type ForToken = (trellis_store::accounts::User, Option<(Programme, Standing)>);
+
 /// The programme a path names, the account a personal access token belongs to, and what it
 /// is in the programme, in one look-up (the mentor directory's hot path): `None` when the
 /// token is not valid; the inner `None` when there is no such programme.
-pub async fn find_for_token(
-    s: &App,
-    slug: &str,
-    token: &str,
-) -> AppResult<Option<(trellis_store::accounts::User, Option<(Programme, Standing)>)>> {
+#[tracing::instrument(skip_all)]
+pub async fn find_for_token(s: &App, slug: &str, token: &str) -> AppResult<Option<ForToken>> {
     Ok(store::by_slug_for_token(&s.store, slug, token, s.now()).await?)
 }

@@ -50,6 +50,7 @@ fn state(now: DateTime<Utc>, due: DateTime<Utc>, near: Duration) -> String {
 
 /// The queues; `quiet_days` is how long without activity makes a relationship "quiet"
 /// (default 45).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn queues(
     s: &App,
     who: &Actor,

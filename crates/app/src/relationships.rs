@@ -89,19 +89,16 @@ pub(crate) fn seal<T: Serialize>(s: &App, id: i64, value: &T) -> AppResult<Strin
     s.store
         .keys
         .seal(&context(id), &json)
-        .map_err(|e| AppError::Internal(e.into()))
+        .map_err(AppError::internal)
 }
 
 pub(crate) fn unseal<T: DeserializeOwned>(s: &App, ctx: &str, sealed: &str) -> AppResult<T> {
-    let json = s
-        .store
-        .keys
-        .open(ctx, sealed)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let json = s.store.keys.open(ctx, sealed).map_err(AppError::internal)?;
     Ok(serde_json::from_str(&json).map_err(anyhow::Error::from)?)
 }
 
 /// A relationship its members (and the programme's staff) may see; anyone else gets 404.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     let rel = store::relationship(&s.store.db, id)
         .await?
@@ -138,6 +135,7 @@ fn content_refused() -> AppError {
 }
 
 /// Loads a workspace whose content the person may read (a current or former member).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn readable(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     let ws = visible(s, who, id).await?;
     match ws.seat {
@@ -250,11 +248,13 @@ async fn agreement_state(
 }
 
 /// The agreement with every version and its signatures.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn agreement(s: &App, who: &Actor, id: i64) -> AppResult<AgreementView> {
     let ws = readable(s, who, id).await?;
     agreement_of(s, &ws).await
 }
 
+#[tracing::instrument(skip_all, fields(relationship_id = ws.rel.id))]
 pub async fn agreement_of(s: &App, ws: &Workspace) -> AppResult<AgreementView> {
     let versions = store::agreement_versions(&s.store.db, ws.rel.id).await?;
     let sigs = store::signatures(&s.store.db, ws.rel.id).await?;
@@ -288,6 +288,7 @@ pub async fn agreement_of(s: &App, ws: &Workspace) -> AppResult<AgreementView> {
 }
 
 /// A member writes a new version of the agreement (everyone signs it again).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn propose(s: &App, who: &Actor, id: i64, input: &Agreement) -> AppResult<i32> {
     let ws = writable(s, who, id).await?;
     let body = Agreement::parse(input)?;
@@ -321,6 +322,7 @@ pub async fn propose(s: &App, who: &Actor, id: i64, input: &Agreement) -> AppRes
 }
 
 /// Corrects the latest version while nobody has signed it; a signed version never changes.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, version = version))]
 pub async fn edit(s: &App, who: &Actor, id: i64, version: i32, input: &Agreement) -> AppResult<()> {
     let ws = writable(s, who, id).await?;
     let body = Agreement::parse(input)?;
@@ -355,6 +357,7 @@ pub async fn edit(s: &App, who: &Actor, id: i64, version: i32, input: &Agreement
 }
 
 /// A member signs a version with their typed name.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, version = version))]
 pub async fn sign(s: &App, who: &Actor, id: i64, version: i32, typed_name: &str) -> AppResult<()> {
     let ws = writable(s, who, id).await?;
     let versions = store::agreement_versions(&s.store.db, id).await?;
@@ -397,6 +400,7 @@ pub async fn sign(s: &App, who: &Actor, id: i64, version: i32, typed_name: &str)
 }
 
 /// What changed between two versions: (field, before, after).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, from = from, to = to))]
 pub async fn compare(
     s: &App,
     who: &Actor,
@@ -425,6 +429,7 @@ pub async fn compare(
 
 /// A member moves the relationship to another phase; enabling needs the latest agreement
 /// signed by every current member.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Phase> {
     let ws = visible(s, who, id).await?;
     if !ws.seat.is_current_member() {
@@ -486,6 +491,7 @@ pub struct LogView {
 }
 
 /// The log entries this reader may read, oldest first.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn log(s: &App, who: &Actor, id: i64) -> AppResult<Vec<LogView>> {
     let ws = readable(s, who, id).await?;
     let ctx = ws.context();
@@ -503,6 +509,7 @@ pub async fn log(s: &App, who: &Actor, id: i64) -> AppResult<Vec<LogView>> {
     Ok(out)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn add_log(s: &App, who: &Actor, id: i64, input: &LogInput) -> AppResult<i64> {
     let ws = writable(s, who, id).await?;
     let entry = LogEntry::parse(input, s.now().date_naive())?;
@@ -549,6 +556,7 @@ pub struct RelationshipView {
     pub agreement_unsigned: Vec<String>,
 }
 
+#[tracing::instrument(skip_all, fields(relationship_id = ws.rel.id))]
 pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
     let member = matches!(ws.seat, Seat::Member { .. });
     let (state, latest) = agreement_state(s, ws).await?;
@@ -593,6 +601,7 @@ pub struct Mine {
 
 /// The person's relationships in the programme (as a member), each with the names of its
 /// other current members.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn mine(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Mine>> {
     let db = &s.store.db;
     let mut out = Vec::new();

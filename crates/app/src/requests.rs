@@ -55,6 +55,7 @@ pub enum Viewer {
 }
 
 /// Loads a request the person may see; anyone else gets 404.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<(RequestRow, Programme, Viewer)> {
     let r = store::get(&s.store.db, id)
         .await?
@@ -81,6 +82,7 @@ pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<(RequestRow, Pr
 }
 
 /// A member asks for mentorship, naming up to the programme's number of mentors in order.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn create(
     s: &App,
     who: &Actor,
@@ -202,6 +204,7 @@ impl Upload {
 }
 
 /// The mentee attaches (or replaces) their CV while the request is open.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn attach_cv(s: &App, who: &Actor, id: i64, cv: Upload) -> AppResult<()> {
     let (r, p, viewer) = visible(s, who, id).await?;
     if viewer != Viewer::Mentee {
@@ -232,6 +235,7 @@ pub async fn attach_cv(s: &App, who: &Actor, id: i64, cv: Upload) -> AppResult<(
 }
 
 /// The request's CV, for the mentee and the mentor it is with (or who accepted it) only.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn cv(s: &App, who: &Actor, id: i64) -> AppResult<store::RequestFile> {
     let (r, _, viewer) = visible(s, who, id).await?;
     if !may_read_words(&r, viewer) {
@@ -255,6 +259,7 @@ fn may_read_words(r: &RequestRow, viewer: Viewer) -> bool {
 }
 
 /// The mentee shares (or stops sharing) the request's words and CV with the programme staff.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn share(s: &App, who: &Actor, id: i64, shared: bool) -> AppResult<RequestRow> {
     let (_, p, viewer) = visible(s, who, id).await?;
     if viewer != Viewer::Mentee {
@@ -301,6 +306,7 @@ fn parse(
 }
 
 /// Checks a request's fields without making it (to show every problem at once).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn check_input(
     s: &App,
     who: &Actor,
@@ -313,6 +319,7 @@ pub async fn check_input(
 }
 
 /// A member adds a listed mentor of the programme to their shortlist.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, mentor_id = mentor_id))]
 pub async fn pick(s: &App, who: &Actor, p: &Programme, mentor_id: i64) -> AppResult<()> {
     if !standing(s, p, who).await?.is_member {
         return Err(AppError::forbidden(format!(
@@ -334,6 +341,7 @@ pub async fn pick(s: &App, who: &Actor, p: &Programme, mentor_id: i64) -> AppRes
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, mentor_id = mentor_id))]
 pub async fn unpick(s: &App, who: &Actor, p: &Programme, mentor_id: i64) -> AppResult<()> {
     trellis_store::shortlist::remove(&s.store.db, p.id, who.id(), mentor_id).await?;
     Ok(())
@@ -398,6 +406,7 @@ async fn reload(s: &App, id: i64) -> AppResult<RequestRow> {
 /// The mentor holding the request accepts: the relationship is created and both are emailed
 /// each other's address. Needs a free place (two acceptances racing for the last one: one
 /// wins; see `relationships::from_request`).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn accept(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, _) = visible(s, who, id).await?;
     let mut c = r.cascade()?;
@@ -418,6 +427,7 @@ pub async fn accept(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
 
 /// The mentor holding the request declines (optionally saying why, and optionally marking
 /// themself unavailable); it passes to the next choice.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn decline(
     s: &App,
     who: &Actor,
@@ -457,6 +467,7 @@ pub async fn decline(
 }
 
 /// The mentee withdraws the request, whatever its stage.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn withdraw(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, viewer) = visible(s, who, id).await?;
     if viewer != Viewer::Mentee {
@@ -490,6 +501,7 @@ fn require_staff(viewer: Viewer) -> AppResult<()> {
 }
 
 /// Staff ask the mentor holding the request to reply (at most once a day per request).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn nudge(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, viewer) = visible(s, who, id).await?;
     require_staff(viewer)?;
@@ -540,6 +552,7 @@ pub async fn nudge(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
 
 /// Staff take the request back from the mentor holding it and send it on (next choice, or
 /// the director).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn reroute(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let (r, p, viewer) = visible(s, who, id).await?;
     require_staff(viewer)?;
@@ -572,6 +585,7 @@ fn require_director(viewer: Viewer) -> AppResult<()> {
 }
 
 /// The director offers a request in their queue to another mentor, with a new window.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, mentor_id = mentor_id))]
 pub async fn director_offer(
     s: &App,
     who: &Actor,
@@ -612,6 +626,7 @@ pub async fn director_offer(
 }
 
 /// The director closes a request in their queue with a message to the mentee.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn director_close(s: &App, who: &Actor, id: i64, message: &str) -> AppResult<RequestRow> {
     let message = trellis_domain::application::parse_message("message", message)?;
     let (r, p, viewer) = visible(s, who, id).await?;
@@ -704,6 +719,7 @@ impl TimelineEntry {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn view(s: &App, r: &RequestRow, viewer: Viewer) -> AppResult<RequestView> {
     let c = r.cascade()?;
     let private = may_read_words(r, viewer);
@@ -808,6 +824,11 @@ pub(crate) async fn offer_in(
 /// and reminders have gone out: the request, its "offered" timeline entry and its deadline
 /// job. Used only to build benchmark data (`trellis generate --requests`); members make
 /// requests through [`create`].
+#[tracing::instrument(
+    name = "requests.record_offered",
+    skip_all,
+    fields(programme_id, mentee_id)
+)]
 pub async fn record_offered(
     c: &impl trellis_store::ConnectionTrait,
     programme_id: i64,
@@ -842,6 +863,7 @@ pub struct Lists {
     pub queue: Option<Vec<RequestView>>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn lists(s: &App, who: &Actor, p: &Programme) -> AppResult<Lists> {
     let db = &s.store.db;
     let mut mine = Vec::new();
@@ -873,12 +895,14 @@ pub async fn lists(s: &App, who: &Actor, p: &Programme) -> AppResult<Lists> {
 }
 
 /// The member's shortlist of mentors in the programme.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn picks(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Pick>> {
     Ok(trellis_store::shortlist::of(&s.store.db, p.id, who.id()).await?)
 }
 
 /// The mentors the director may offer a request in their queue to (listed, available, with a
 /// free place; not the mentee), by name: none for anyone else, or a request elsewhere.
+#[tracing::instrument(skip_all)]
 pub async fn director_candidates(
     s: &App,
     r: &RequestRow,

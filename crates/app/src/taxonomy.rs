@@ -19,6 +19,7 @@ fn kind(raw: &str) -> AppResult<&'static str> {
     }
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn add(
     s: &App,
     who: &Actor,
@@ -56,6 +57,7 @@ pub async fn add(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id))]
 pub async fn change(
     s: &App,
     who: &Actor,
@@ -104,6 +106,7 @@ pub async fn change(
 
 /// Every term of the programme's taxonomies, retired ones too (for editing them, and for
 /// reading what older profiles chose).
+#[tracing::instrument(skip_all, fields(programme_id = p.id))]
 pub async fn with_retired(s: &App, p: &Programme) -> AppResult<crate::mentors::Taxonomy> {
     Ok(crate::mentors::Taxonomy {
         audiences: taxonomy::terms(&s.store.db, p.id, AUDIENCE, true).await?,

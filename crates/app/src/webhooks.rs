@@ -38,6 +38,7 @@ fn require_admin(who: &Actor) -> AppResult<()> {
     }
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn register(
     s: &App,
     who: &Actor,
@@ -52,7 +53,7 @@ pub async fn register(
         .store
         .keys
         .seal("webhook", &secret)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     let now = s.now();
     let tx = s.store.db.begin().await?;
     let id = store::create(&tx, p.id, &url, &sealed, &events, who.id(), now).await?;
@@ -73,6 +74,7 @@ pub async fn register(
     Ok(Registered { id, secret })
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn list(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<Webhook>> {
     require_admin(who)?;
     Ok(store::of_programme(&s.store.db, p.id).await?)
@@ -85,6 +87,7 @@ async fn of_programme(s: &App, p: &Programme, id: i64) -> AppResult<Webhook> {
         .ok_or(AppError::NotFound("webhook"))
 }
 
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id))]
 pub async fn remove(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<()> {
     require_admin(who)?;
     let w = of_programme(s, p, id).await?;
@@ -109,6 +112,7 @@ pub async fn remove(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<(
 }
 
 /// The latest 100 deliveries of a webhook, newest first.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id))]
 pub async fn deliveries(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<Vec<Delivery>> {
     require_admin(who)?;
     let w = of_programme(s, p, id).await?;
@@ -117,6 +121,7 @@ pub async fn deliveries(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResu
 
 /// Queues `event` with `data` (ids and states only) for every active webhook of the programme
 /// that wants it: one delivery and one [`Deliver`] job each, in the caller's transaction.
+#[tracing::instrument(skip_all, fields(programme_id = programme_id))]
 pub async fn emit(
     c: &impl trellis_store::ConnectionTrait,
     programme_id: i64,
@@ -149,7 +154,7 @@ impl crate::jobs::Job for Deliver {
         format!("webhook:{}", self.delivery_id)
     }
 
-    #[tracing::instrument(name = "job.webhook_delivery", skip_all, fields(delivery_id = self.delivery_id))]
+    #[tracing::instrument(skip_all, fields(delivery_id = self.delivery_id))]
     async fn run(&self, cx: &crate::jobs::JobCx<'_>) -> AppResult<()> {
         let (id, db) = (self.delivery_id, &cx.app.store.db);
         // Deleted with its webhook, or already delivered: nothing to send.
@@ -167,7 +172,7 @@ impl crate::jobs::Job for Deliver {
             .store
             .keys
             .open("webhook", &w.secret)
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+            .map_err(AppError::internal)?;
         let post = crate::jobs::WebhookPost {
             url: w.url.clone(),
             headers: vec![
@@ -188,7 +193,7 @@ impl crate::jobs::Job for Deliver {
         if let Some(e) = error {
             // The job fails and is retried after its back-off; the attempt is logged.
             store::record_attempt(db, id, status, Some(&e), cx.now()).await?;
-            return Err(AppError::Internal(anyhow::anyhow!(
+            return Err(AppError::internal(anyhow::anyhow!(
                 "webhook delivery {id}: {e}"
             )));
         }

@@ -83,12 +83,12 @@ pub async fn create_user(
 }
 
 pub async fn user_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<User>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The accounts with these ids (unknown ids left out, in no particular order), read 500 at a
@@ -143,12 +143,12 @@ pub async fn ids_by_email(
 }
 
 pub async fn user_by_email(c: &impl ConnectionTrait, email: &Email) -> Result<Option<User>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
         vec![email.as_str().into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn count_users(c: &impl ConnectionTrait) -> Result<i64> {
@@ -273,12 +273,12 @@ pub async fn find_email_token(
     plain: &str,
     purpose: TokenPurpose,
 ) -> Result<Option<EmailToken>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT id, user_id, expires_at, used_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2",
         vec![secrets::hash(plain).into(), purpose.as_str().into()],
     )
-    .await?)
+    .await
 }
 
 /// Marks a token used; `false` when another request used it first.
@@ -365,21 +365,21 @@ pub async fn delete_session(c: &impl ConnectionTrait, token: &str) -> Result<()>
 
 /// Signs a person out everywhere, e.g. after a password reset.
 pub async fn delete_sessions_of(c: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
-    Ok(sql::exec(
+    sql::exec(
         c,
         "DELETE FROM sessions WHERE user_id = $1",
         vec![user_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn delete_expired_sessions(c: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    Ok(sql::exec(
+    sql::exec(
         c,
         "DELETE FROM sessions WHERE expires_at <= $1",
         vec![now.into()],
     )
-    .await?)
+    .await
 }
 
 // ---- Personal access tokens ----------------------------------------------------------------
@@ -410,12 +410,12 @@ pub async fn create_api_token(
 }
 
 pub async fn list_api_tokens(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ApiToken>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
         vec![user_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Revokes one of the person's own tokens; `false` when there is no such live token of theirs.
@@ -556,12 +556,12 @@ pub async fn delete_old_sign_in_failures(
     c: &impl ConnectionTrait,
     before: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(sql::exec(
+    sql::exec(
         c,
         "DELETE FROM sign_in_failures WHERE at < $1",
         vec![before.into()],
     )
-    .await?)
+    .await
 }
 
 // ---- Bulk creation (the generator for benchmarks and load tests) --------------------------

@@ -87,5 +87,5 @@ pub async fn list(c: &impl ConnectionTrait, f: &Filter) -> Result<Vec<AuditRow>>
         values.len() - 1,
         values.len()
     ));
-    Ok(sql::all(c, &sql_text, values).await?)
+    sql::all(c, &sql_text, values).await
 }

@@ -48,7 +48,7 @@ pub async fn create(
     n: &NewConcern<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO concerns (programme_id, reporter_id, about_kind, subject_id, relationship_id, about_staff, pause_contact, \
          to_chair, status, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10) RETURNING id",
@@ -65,7 +65,7 @@ pub async fn create(
             now.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 /// Replaces a concern's sealed text (after its id, which the seal is bound to, is known).
@@ -80,12 +80,12 @@ pub async fn set_body(c: &impl ConnectionTrait, id: i64, sealed: &str) -> Result
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: i64) -> Result<Option<ConcernRow>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM concerns WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn add_handlers(
@@ -122,17 +122,17 @@ pub async fn handlers(c: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>> {
 
 /// Concerns the member reported.
 pub async fn reported_by(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ConcernRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM concerns WHERE reporter_id = $1 ORDER BY id DESC"),
         vec![user_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Concerns the member handles (never one they are the subject of).
 pub async fn handled_by(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ConcernRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {COLUMNS} FROM concerns WHERE id IN (SELECT concern_id FROM concern_handlers WHERE user_id = $1) \
@@ -140,7 +140,7 @@ pub async fn handled_by(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Co
         ),
         vec![user_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Moves a concern from `from` to `to` if nobody moved it meanwhile.
@@ -205,13 +205,13 @@ pub async fn add_message(
 }
 
 pub async fn messages(c: &impl ConnectionTrait, id: i64) -> Result<Vec<MessageRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT m.id, m.author_id, u.name AS author_name, m.kind, m.status, m.body, m.created_at FROM concern_messages m \
          LEFT JOIN users u ON u.id = m.author_id WHERE m.concern_id = $1 ORDER BY m.id",
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Pauses (or, with `None`, lifts the pause of) a relationship.

@@ -48,7 +48,7 @@ impl Store {
     /// Applies every migration not yet applied, in order, each in its own transaction. On
     /// PostgreSQL the whole run holds an advisory lock, so instances starting together on one
     /// fresh database wait for each other instead of failing on `CREATE TABLE`.
-    pub async fn migrate(&self) -> Result<Vec<&'static str>, DbErr> {
+    pub async fn migrate(&self) -> crate::Result<Vec<&'static str>> {
         let tx = self.db.begin().await?;
         if self.backend() == Backend::Postgres {
             tx.execute_unprepared("SELECT pg_advisory_xact_lock(7420137001)")

@@ -35,22 +35,22 @@ pub async fn get(
     programme_id: i64,
     template: &str,
 ) -> Result<Option<Row>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM email_texts WHERE programme_id = $1 AND template = $2"),
         vec![programme_id.into(), template.into()],
     )
-    .await?)
+    .await
 }
 
 /// Every letter the programme has reworded.
 pub async fn of_programme(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<Row>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM email_texts WHERE programme_id = $1 ORDER BY template"),
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Saves (or replaces) the programme's wording of a letter.

@@ -45,6 +45,13 @@ pub enum StoreError {
     /// A value that must be one of a list (a taxonomy term) is not; `field` names the input.
     #[error("{field} is not one of the choices")]
     NotInList { field: &'static str },
+    /// A statement failed; `query` is the start of its text.
+    #[error("the query `{query}` failed")]
+    Query {
+        query: String,
+        #[source]
+        source: DbErr,
+    },
     #[error(transparent)]
     Db(#[from] DbErr),
 }

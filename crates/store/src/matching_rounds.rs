@@ -37,7 +37,7 @@ pub async fn create(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO matching_rounds (programme_id, name, mode, settings, summary, status, created_by, created_at) \
          VALUES ($1, $2, $3, $4, '{}', 'proposed', $5, $6) RETURNING id",
@@ -50,25 +50,25 @@ pub async fn create(
             now.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: i64) -> Result<Option<Round>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM matching_rounds WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn of_programme(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<Round>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM matching_rounds WHERE programme_id = $1 ORDER BY id DESC"),
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn add_person(
@@ -130,12 +130,12 @@ pub async fn set_rule(
 }
 
 pub async fn rules(c: &impl ConnectionTrait, round: i64) -> Result<Vec<Rule>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT mentee_id, mentor_id, kind FROM matching_round_rules WHERE round_id = $1 ORDER BY mentee_id, mentor_id",
         vec![round.into()],
     )
-    .await?)
+    .await
 }
 
 /// One mentee's line of a proposal.
@@ -206,7 +206,7 @@ pub async fn replace_proposal(
 }
 
 pub async fn proposal(c: &impl ConnectionTrait, round: i64) -> Result<Vec<Pair>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT p.mentee_id, e.name AS mentee_name, p.mentor_id, m.name AS mentor_name, p.score, p.seat_price, \
          p.detail, p.unmatched, p.relationship_id, p.request_id \
@@ -214,7 +214,7 @@ pub async fn proposal(c: &impl ConnectionTrait, round: i64) -> Result<Vec<Pair>>
          WHERE p.round_id = $1 ORDER BY e.name, p.mentee_id",
         vec![round.into()],
     )
-    .await?)
+    .await
 }
 
 /// Marks the round published; false when it already was (a second publish loses).

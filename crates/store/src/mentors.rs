@@ -64,7 +64,7 @@ pub async fn create_application(
 }
 
 pub async fn application(c: &impl ConnectionTrait, id: i64) -> Result<Option<ApplicationRow>> {
-    Ok(sql::one(c, &format!("SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1"), vec![id.into()]).await?)
+    sql::one(c, &format!("SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1"), vec![id.into()]).await
 }
 
 /// A change of an application's state.
@@ -149,13 +149,13 @@ pub async fn events(
     c: &impl ConnectionTrait,
     application_id: i64,
 ) -> Result<Vec<ApplicationEvent>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT e.at, u.name AS actor_name, e.kind, e.message FROM application_events e LEFT JOIN users u ON u.id = e.actor_id \
          WHERE e.application_id = $1 ORDER BY e.id",
         vec![application_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The director's queue: open applications, oldest first.
@@ -163,7 +163,7 @@ pub async fn open_applications(
     c: &impl ConnectionTrait,
     programme_id: i64,
 ) -> Result<Vec<ApplicationRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id \
@@ -171,7 +171,7 @@ pub async fn open_applications(
         ),
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Decided applications, newest decision first.
@@ -180,7 +180,7 @@ pub async fn decided_applications(
     programme_id: i64,
     limit: u64,
 ) -> Result<Vec<ApplicationRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id \
@@ -188,7 +188,7 @@ pub async fn decided_applications(
         ),
         vec![programme_id.into(), i64::try_from(limit).unwrap_or(50).into()],
     )
-    .await?)
+    .await
 }
 
 /// A member's applications to a programme, newest first.
@@ -197,7 +197,7 @@ pub async fn applications_of(
     programme_id: i64,
     user_id: i64,
 ) -> Result<Vec<ApplicationRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {APPLICATION_COLUMNS} FROM mentor_applications a JOIN users u ON u.id = a.user_id \
@@ -205,7 +205,7 @@ pub async fn applications_of(
         ),
         vec![programme_id.into(), user_id.into()],
     )
-    .await?)
+    .await
 }
 
 // ---- Mentors -------------------------------------------------------------------------------
@@ -340,12 +340,12 @@ pub async fn mentor(
     programme_id: i64,
     user_id: i64,
 ) -> Result<Option<MentorRow>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.programme_id = $1 AND m.user_id = $2"),
         vec![programme_id.into(), user_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Mentors who could be offered a request now (listed, available, with a free place), by
@@ -355,7 +355,7 @@ pub async fn open_mentors(
     programme_id: i64,
     limit: i64,
 ) -> Result<Vec<MentorRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id \
@@ -364,11 +364,11 @@ pub async fn open_mentors(
         ),
         vec![programme_id.into(), limit.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn mentor_by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<MentorRow>> {
-    Ok(sql::one(c, &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.id = $1"), vec![id.into()]).await?)
+    sql::one(c, &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.id = $1"), vec![id.into()]).await
 }
 
 /// The taxonomy terms (audiences and expertise) of a mentor.
@@ -376,13 +376,13 @@ pub async fn mentor_terms(
     c: &impl ConnectionTrait,
     mentor_id: i64,
 ) -> Result<Vec<crate::taxonomy::Term>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT t.id, t.kind, t.label, t.position, t.retired FROM mentor_terms mt JOIN taxonomy_terms t ON t.id = mt.term_id \
          WHERE mt.mentor_id = $1 ORDER BY t.kind, t.position",
         vec![mentor_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The taxonomy terms of every mentor of the programme, by mentor row id (one query).
@@ -519,12 +519,12 @@ pub async fn refresh_search_text_of(
 
 /// Listed mentors of a programme (for the refresh).
 pub async fn listed_mentors(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<MentorRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id WHERE m.programme_id = $1 AND m.listed = $2 ORDER BY m.id"),
         vec![programme_id.into(), true.into()],
     )
-    .await?)
+    .await
 }
 
 // ---- Directory search: see `crate::directory` -------------------------------------------
@@ -575,12 +575,12 @@ pub async fn refresh_by_token(
     c: &impl ConnectionTrait,
     token: &str,
 ) -> Result<Option<RefreshRequest>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE token_hash = $1"),
         vec![secrets::hash(token).into()],
     )
-    .await?)
+    .await
 }
 
 /// The newest request of a mentor (for the in-app prompt and to tell old links apart).
@@ -588,7 +588,7 @@ pub async fn latest_refresh(
     c: &impl ConnectionTrait,
     mentor_id: i64,
 ) -> Result<Option<RefreshRequest>> {
-    Ok(sql::one(c, &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE mentor_id = $1 ORDER BY year DESC LIMIT 1"), vec![mentor_id.into()]).await?)
+    sql::one(c, &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE mentor_id = $1 ORDER BY year DESC LIMIT 1"), vec![mentor_id.into()]).await
 }
 
 pub async fn confirm_refresh(
@@ -611,12 +611,12 @@ pub async fn refresh_to_remind(
     programme_id: i64,
     year: i32,
 ) -> Result<Vec<RefreshRequest>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE programme_id = $1 AND year = $2 AND confirmed_at IS NULL AND reminded_at IS NULL AND lapsed_at IS NULL ORDER BY id"),
         vec![programme_id.into(), year.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn mark_reminded(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool> {
@@ -636,12 +636,12 @@ pub async fn refresh_lapsing(
     year: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<RefreshRequest>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {REFRESH_COLUMNS} FROM refresh_requests WHERE programme_id = $1 AND year = $2 AND confirmed_at IS NULL AND lapsed_at IS NULL AND deadline <= $3 ORDER BY id"),
         vec![programme_id.into(), year.into(), now.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn mark_lapsed(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool> {
@@ -671,7 +671,7 @@ pub async fn mentors_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<MentorRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {MENTOR_COLUMNS} FROM mentors m JOIN users u ON u.id = m.user_id \
@@ -679,7 +679,7 @@ pub async fn mentors_after(
         ),
         vec![programme_id.into(), after.into(), limit.into()],
     )
-    .await?)
+    .await
 }
 
 /// Whether the member has a listing (listed or not) in the programme's directory.

@@ -36,7 +36,7 @@ pub async fn add(
     n: &NewNotification<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO notifications (user_id, programme_id, subject, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         vec![
@@ -48,7 +48,7 @@ pub async fn add(
             now.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 /// The member's newest notifications, at most `limit`, newest first.
@@ -57,22 +57,22 @@ pub async fn recent(
     user_id: i64,
     limit: i64,
 ) -> Result<Vec<Notification>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT id, programme_id, subject, body, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
         vec![user_id.into(), limit.into()],
     )
-    .await?)
+    .await
 }
 
 /// One of the member's notifications (`None` when it is someone else's).
 pub async fn get(c: &impl ConnectionTrait, user_id: i64, id: i64) -> Result<Option<Notification>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT id, programme_id, subject, body, link, created_at, read_at FROM notifications WHERE id = $1 AND user_id = $2",
         vec![id.into(), user_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn unread_count(c: &impl ConnectionTrait, user_id: i64) -> Result<i64> {
@@ -107,12 +107,12 @@ pub async fn mark_all_read(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(sql::exec(
+    sql::exec(
         c,
         "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL",
         vec![user_id.into(), now.into()],
     )
-    .await?)
+    .await
 }
 
 /// Holds a letter for the member's weekly digest (its subject and link only).

@@ -56,12 +56,12 @@ pub async fn insert(
 const COLUMNS: &str = "id, message_id, to_email, to_name, template, subject, text_body, html_body, calendar, created_at, sent_at";
 
 pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<OutboxMail>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Records delivery; `false` when it was already recorded.
@@ -77,10 +77,10 @@ pub async fn mark_sent(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) ->
 
 /// The newest messages to an address, newest first (for tests, the demo and support).
 pub async fn to_address(c: &impl ConnectionTrait, email: &str) -> Result<Vec<OutboxMail>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM outbox WHERE to_email = $1 ORDER BY id DESC"),
         vec![email.into()],
     )
-    .await?)
+    .await
 }

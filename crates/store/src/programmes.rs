@@ -164,30 +164,30 @@ pub async fn update(
 }
 
 pub async fn by_slug(c: &impl ConnectionTrait, slug: &str) -> Result<Option<Programme>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM programmes WHERE slug = $1"),
         vec![slug.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> Result<Option<Programme>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM programmes WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn list(c: &impl ConnectionTrait) -> Result<Vec<Programme>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM programmes ORDER BY name, id"),
         vec![],
     )
-    .await?)
+    .await
 }
 
 // ---- Membership ----------------------------------------------------------------------------
@@ -237,24 +237,24 @@ pub struct MemberSummary {
 }
 
 pub async fn members(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<MemberSummary>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT u.id AS user_id, u.name, u.email, m.joined_at FROM programme_members m JOIN users u ON u.id = m.user_id \
          WHERE m.programme_id = $1 ORDER BY u.name, u.id",
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Programmes the person is a member of.
 pub async fn memberships_of(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Programme>> {
     let cols = sql::qualified(COLUMNS, "p");
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {cols} FROM programmes p JOIN programme_members m ON m.programme_id = p.id WHERE m.user_id = $1 ORDER BY p.name"),
         vec![user_id.into()],
     )
-    .await?)
+    .await
 }
 
 // ---- Staff roles ---------------------------------------------------------------------------
@@ -303,13 +303,13 @@ pub struct StaffMember {
 }
 
 pub async fn staff(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<StaffMember>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT u.id AS user_id, u.name, u.email, r.role, r.granted_at FROM staff_roles r JOIN users u ON u.id = r.user_id \
          WHERE r.programme_id = $1 ORDER BY r.role, u.name",
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// A programme with what the person is in it, in one query (the mentor directory's hot path).
@@ -479,12 +479,12 @@ pub async fn on_member_list(
     programme_id: i64,
     email: &str,
 ) -> Result<Option<ListedMember>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT email, member_number, name, member_type, imported_at FROM member_list WHERE programme_id = $1 AND email = $2",
         vec![programme_id.into(), email.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn member_list(
@@ -493,12 +493,12 @@ pub async fn member_list(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<ListedMember>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT email, member_number, name, member_type, imported_at FROM member_list WHERE programme_id = $1 ORDER BY name, email LIMIT $2 OFFSET $3",
         vec![programme_id.into(), i64::try_from(limit).unwrap_or(i64::MAX).into(), i64::try_from(offset).unwrap_or(0).into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn member_list_count(c: &impl ConnectionTrait, programme_id: i64) -> Result<i64> {
@@ -544,11 +544,11 @@ pub async fn members_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<MemberSummary>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT u.id AS user_id, u.name, u.email, m.joined_at FROM programme_members m JOIN users u ON u.id = m.user_id \
          WHERE m.programme_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT $3",
         vec![programme_id.into(), after.into(), limit.into()],
     )
-    .await?)
+    .await
 }

@@ -23,7 +23,7 @@ pub async fn unconfirmed_refreshes(
     c: &impl ConnectionTrait,
     programme_id: i64,
 ) -> Result<Vec<UnconfirmedRefresh>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT m.user_id AS mentor_user_id, m.name, r.year, r.asked_at, r.deadline, r.lapsed_at \
          FROM refresh_requests r JOIN mentors m ON m.id = r.mentor_id \
@@ -32,7 +32,7 @@ pub async fn unconfirmed_refreshes(
          ORDER BY r.deadline, m.name",
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// A relationship that is not closed, with when anything last happened in it.

@@ -52,13 +52,13 @@ pub async fn requests(
     cohort: Option<Window>,
 ) -> Result<Vec<RequestRow>> {
     let (from, to) = narrow(period, cohort);
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT created_at, cascade FROM mentorship_requests \
          WHERE programme_id = $1 AND created_at >= $2 AND created_at < $3",
         vec![programme_id.into(), from.into(), to.into()],
     )
-    .await?)
+    .await
 }
 
 /// The overlap of the period and the cohort (possibly empty).
@@ -86,7 +86,7 @@ pub async fn relationships_by_phase(
     cohort: Option<Window>,
 ) -> Result<Vec<PhaseCount>> {
     let (from, to) = cohort.unwrap_or((EVER.0, period_end));
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT model, phase, COUNT(*) AS n FROM relationships \
          WHERE programme_id = $1 AND created_at >= $2 AND created_at < $3 AND created_at < $4 \
@@ -98,7 +98,7 @@ pub async fn relationships_by_phase(
             period_end.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 /// The listed mentors' places: how many there are and how many are taken.
@@ -143,7 +143,7 @@ pub async fn ratings(
     cohort: Option<Window>,
 ) -> Result<Vec<RatingRow>> {
     let (cf, ct) = cohort.unwrap_or(EVER);
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT e.created_at AS at, x.question, CAST(x.rating AS BIGINT) AS rating \
          FROM evaluation_ratings x JOIN evaluations e ON e.id = x.evaluation_id \
@@ -158,7 +158,7 @@ pub async fn ratings(
             ct.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 /// A relationship as the relationships report lists it: dates, states and who is in it.
@@ -182,7 +182,7 @@ pub async fn relationships_after(
     limit: i64,
 ) -> Result<Vec<RelationshipLine>> {
     let (cf, ct) = cohort.unwrap_or(EVER);
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT id, model, phase, request_id, created_at, updated_at, paused_at FROM relationships \
          WHERE programme_id = $1 AND id > $2 AND created_at >= $3 AND created_at < $4 \
@@ -195,7 +195,7 @@ pub async fn relationships_after(
             limit.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 /// Who is (or was) in a relationship, by relationship.
@@ -214,7 +214,7 @@ pub async fn members_of(c: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Mem
     }
     let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let values: Vec<Value> = ids.iter().map(|&i| i.into()).collect();
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT m.relationship_id, u.name, m.role, m.left_at FROM relationship_members m \
@@ -224,5 +224,5 @@ pub async fn members_of(c: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Mem
         ),
         values,
     )
-    .await?)
+    .await
 }

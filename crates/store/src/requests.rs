@@ -85,7 +85,7 @@ pub async fn create(
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: i64) -> Result<Option<RequestRow>> {
-    Ok(sql::one(c, &format!("SELECT {COLUMNS} FROM mentorship_requests r JOIN users u ON u.id = r.mentee_id WHERE r.id = $1"), vec![id.into()]).await?)
+    sql::one(c, &format!("SELECT {COLUMNS} FROM mentorship_requests r JOIN users u ON u.id = r.mentee_id WHERE r.id = $1"), vec![id.into()]).await
 }
 
 /// Saves a changed cascade if nobody changed the request since `version` was read.
@@ -135,13 +135,13 @@ pub struct RequestEvent {
 }
 
 pub async fn events(c: &impl ConnectionTrait, id: i64) -> Result<Vec<RequestEvent>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT e.at, e.kind, e.mentor_id, u.name AS mentor_name, e.detail FROM request_events e LEFT JOIN users u ON u.id = e.mentor_id \
          WHERE e.request_id = $1 ORDER BY e.id",
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Adds an entry to the request's timeline.
@@ -167,12 +167,12 @@ pub async fn of_mentee(
     programme_id: i64,
     mentee_id: i64,
 ) -> Result<Vec<RequestRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM mentorship_requests r JOIN users u ON u.id = r.mentee_id WHERE r.programme_id = $1 AND r.mentee_id = $2 ORDER BY r.id DESC"),
         vec![programme_id.into(), mentee_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Requests waiting for this mentor's reply.
@@ -181,7 +181,7 @@ pub async fn offers_to(
     programme_id: i64,
     mentor_id: i64,
 ) -> Result<Vec<RequestRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {COLUMNS} FROM mentorship_requests r JOIN users u ON u.id = r.mentee_id \
@@ -189,12 +189,12 @@ pub async fn offers_to(
         ),
         vec![programme_id.into(), mentor_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The staff queue: open requests, those with the director first, then by due date.
 pub async fn open_requests(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<RequestRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {COLUMNS} FROM mentorship_requests r JOIN users u ON u.id = r.mentee_id \
@@ -203,7 +203,7 @@ pub async fn open_requests(c: &impl ConnectionTrait, programme_id: i64) -> Resul
         ),
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -291,12 +291,12 @@ pub async fn put_file(
 }
 
 pub async fn file(c: &impl ConnectionTrait, request_id: i64) -> Result<Option<RequestFile>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT file_name, content_type, size, bytes, uploaded_at FROM request_files WHERE request_id = $1",
         vec![request_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The attached file's name and size, without its bytes.
@@ -308,12 +308,12 @@ pub struct FileInfo {
 }
 
 pub async fn file_info(c: &impl ConnectionTrait, request_id: i64) -> Result<Option<FileInfo>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT file_name, size, uploaded_at FROM request_files WHERE request_id = $1",
         vec![request_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// A member's relationships in the programme that are not closed.

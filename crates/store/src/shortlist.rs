@@ -61,7 +61,7 @@ pub async fn clear(c: &impl ConnectionTrait, programme_id: i64, mentee_id: i64) 
 
 /// The shortlisted mentors in the order they were picked, with where they stand now.
 pub async fn of(c: &impl ConnectionTrait, programme_id: i64, mentee_id: i64) -> Result<Vec<Pick>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT s.mentor_id, u.name, COALESCE(m.listed, FALSE) AS listed, COALESCE(m.available, FALSE) AS available, \
                 COALESCE(m.capacity - m.active_mentees, 0) AS free_places \
@@ -70,5 +70,5 @@ pub async fn of(c: &impl ConnectionTrait, programme_id: i64, mentee_id: i64) -> 
          WHERE s.programme_id = $1 AND s.mentee_id = $2 ORDER BY s.added_at, s.mentor_id",
         vec![programme_id.into(), mentee_id.into()],
     )
-    .await?)
+    .await
 }

@@ -1,6 +1,24 @@
 //! Small helpers to run portable SQL with values through any sea-orm connection.
 
+use crate::StoreError;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
+
+/// A failed statement, named by the start of its text (never its values, which may be
+/// confidential), so that a log says which query failed.
+fn failed(sql: &str) -> impl FnOnce(DbErr) -> StoreError + '_ {
+    move |source| {
+        let mut query: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        if query.len() > 160 {
+            let cut = (0..=160)
+                .rev()
+                .find(|i| query.is_char_boundary(*i))
+                .unwrap_or(0);
+            query.truncate(cut);
+            query.push('…');
+        }
+        StoreError::Query { query, source }
+    }
+}
 
 pub(crate) fn stmt(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(c.get_database_backend(), sql, values)
@@ -31,24 +49,33 @@ pub(crate) async fn exec(
     c: &impl ConnectionTrait,
     sql: &str,
     values: Vec<Value>,
-) -> Result<u64, DbErr> {
-    Ok(c.execute_raw(stmt(c, sql, values)).await?.rows_affected())
+) -> Result<u64, StoreError> {
+    Ok(c.execute_raw(stmt(c, sql, values))
+        .await
+        .map_err(failed(sql))?
+        .rows_affected())
 }
 
 pub(crate) async fn all<T: FromQueryResult>(
     c: &impl ConnectionTrait,
     sql: &str,
     values: Vec<Value>,
-) -> Result<Vec<T>, DbErr> {
-    T::find_by_statement(stmt(c, sql, values)).all(c).await
+) -> Result<Vec<T>, StoreError> {
+    T::find_by_statement(stmt(c, sql, values))
+        .all(c)
+        .await
+        .map_err(failed(sql))
 }
 
 pub(crate) async fn one<T: FromQueryResult>(
     c: &impl ConnectionTrait,
     sql: &str,
     values: Vec<Value>,
-) -> Result<Option<T>, DbErr> {
-    T::find_by_statement(stmt(c, sql, values)).one(c).await
+) -> Result<Option<T>, StoreError> {
+    T::find_by_statement(stmt(c, sql, values))
+        .one(c)
+        .await
+        .map_err(failed(sql))
 }
 
 /// Runs an `INSERT … RETURNING id` and returns the id.
@@ -56,21 +83,26 @@ pub(crate) async fn insert_id(
     c: &impl ConnectionTrait,
     sql: &str,
     values: Vec<Value>,
-) -> Result<i64, DbErr> {
+) -> Result<i64, StoreError> {
     let row = c
         .query_one_raw(stmt(c, sql, values))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotInserted)?;
-    row.try_get::<i64>("", "id")
+        .await
+        .map_err(failed(sql))?
+        .ok_or_else(|| failed(sql)(DbErr::RecordNotInserted))?;
+    row.try_get::<i64>("", "id").map_err(failed(sql))
 }
 
-/// Maps a unique-constraint violation to [`crate::StoreError::Duplicate`] naming `field`.
-pub(crate) fn duplicate(field: &'static str) -> impl Fn(DbErr) -> crate::StoreError {
-    move |e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            crate::StoreError::Duplicate { field }
+/// Maps a unique-constraint violation to [`StoreError::Duplicate`] naming `field`.
+pub(crate) fn duplicate(field: &'static str) -> impl Fn(StoreError) -> StoreError {
+    move |e| {
+        let db = match &e {
+            StoreError::Query { source, .. } | StoreError::Db(source) => Some(source),
+            _ => None,
+        };
+        match db.and_then(DbErr::sql_err) {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Duplicate { field },
+            _ => e,
         }
-        _ => crate::StoreError::Db(e),
     }
 }
 

@@ -44,12 +44,12 @@ pub async fn terms(
     if !with_retired {
         values.push(false.into());
     }
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT id, kind, label, position, retired FROM taxonomy_terms WHERE programme_id = $1 AND kind = $2{retired} ORDER BY position, id"),
         values,
     )
-    .await?)
+    .await
 }
 
 pub async fn add(

@@ -37,7 +37,7 @@ pub async fn create(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO webhooks (programme_id, url, secret, events, active, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -51,25 +51,25 @@ pub async fn create(
             now.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 pub async fn of_programme(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<Webhook>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {COLUMNS} FROM webhooks WHERE programme_id = $1 ORDER BY id"),
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: i64) -> Result<Option<Webhook>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {COLUMNS} FROM webhooks WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn delete(c: &impl ConnectionTrait, id: i64) -> Result<bool> {
@@ -125,12 +125,12 @@ pub struct Delivery {
 const DELIVERY_COLUMNS: &str = "id, webhook_id, event, body, attempts, last_status, last_error, created_at, last_attempt_at, delivered_at";
 
 pub async fn delivery(c: &impl ConnectionTrait, id: i64) -> Result<Option<Delivery>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The latest deliveries of a webhook, newest first.
@@ -139,14 +139,14 @@ pub async fn deliveries(
     webhook_id: i64,
     limit: i64,
 ) -> Result<Vec<Delivery>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2"
         ),
         vec![webhook_id.into(), limit.into()],
     )
-    .await?)
+    .await
 }
 
 /// Records one attempt: the receiver's status (if it answered), the error, and whether it was

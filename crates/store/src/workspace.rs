@@ -27,12 +27,12 @@ const RELATIONSHIP_COLUMNS: &str =
     "id, programme_id, request_id, model, phase, created_at, paused_at";
 
 pub async fn relationship(c: &impl ConnectionTrait, id: i64) -> Result<Option<Relationship>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE id = $1"),
         vec![id.into()],
     )
-    .await?)
+    .await
 }
 
 /// The relationship an accepted request created.
@@ -40,12 +40,12 @@ pub async fn relationship_for_request(
     c: &impl ConnectionTrait,
     request_id: i64,
 ) -> Result<Option<Relationship>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!("SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE request_id = $1"),
         vec![request_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// A new relationship in its first phase (preparing); add its members next.
@@ -56,13 +56,13 @@ pub async fn create_relationship(
     model: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO relationships (programme_id, request_id, model, phase, created_at, updated_at) \
          VALUES ($1, $2, $3, 'preparing', $4, $4) RETURNING id",
         vec![programme_id.into(), request_id.into(), model.into(), now.into()],
     )
-    .await?)
+    .await
 }
 
 /// A member leaves: they keep reading what was written while they were a member.
@@ -94,14 +94,14 @@ pub struct MemberRow {
 
 /// Everyone who is or was in the relationship, current members first.
 pub async fn members(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Vec<MemberRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT m.user_id, u.name, u.email, m.role, u.time_zone, m.joined_at, m.left_at \
          FROM relationship_members m JOIN users u ON u.id = m.user_id \
          WHERE m.relationship_id = $1 ORDER BY m.left_at IS NOT NULL, m.joined_at, m.user_id",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn add_member(
@@ -155,14 +155,14 @@ pub async fn agreement_versions(
     c: &impl ConnectionTrait,
     relationship_id: i64,
 ) -> Result<Vec<VersionRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT v.id, v.version, v.body, v.created_by, u.name AS created_by_name, v.created_at, v.updated_at \
          FROM agreement_versions v LEFT JOIN users u ON u.id = v.created_by \
          WHERE v.relationship_id = $1 ORDER BY v.version",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Adds version `version`; another version with that number (a change made at the same
@@ -215,14 +215,14 @@ pub async fn signatures(
     c: &impl ConnectionTrait,
     relationship_id: i64,
 ) -> Result<Vec<SignatureRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT s.version_id, s.user_id, u.name, s.typed_name, s.signed_at FROM agreement_signatures s \
          JOIN agreement_versions v ON v.id = s.version_id JOIN users u ON u.id = s.user_id \
          WHERE v.relationship_id = $1 ORDER BY s.signed_at, s.user_id",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Signs a version; signing twice is `Duplicate { field: "signature" }`.
@@ -254,13 +254,13 @@ pub struct LogRow {
 }
 
 pub async fn log_entries(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Vec<LogRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT l.id, l.author_id, u.name AS author_name, l.body, l.created_at FROM log_entries l \
          LEFT JOIN users u ON u.id = l.author_id WHERE l.relationship_id = $1 ORDER BY l.id",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn add_log_entry(
@@ -270,12 +270,12 @@ pub async fn add_log_entry(
     sealed: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO log_entries (relationship_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         vec![relationship_id.into(), author_id.into(), sealed.into(), now.into()],
     )
-    .await?)
+    .await
 }
 
 /// How much the workspace holds, for staff (counts, never content).
@@ -345,7 +345,7 @@ pub async fn add_meeting(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO meetings (relationship_id, uid, sequence, starts_at, ends_at, time_zone, mode, body, created_by, created_at, updated_at) \
          VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -361,17 +361,17 @@ pub async fn add_meeting(
             now.into(),
         ],
     )
-    .await?)
+    .await
 }
 
 /// The relationship's meetings, by start.
 pub async fn meetings(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Vec<MeetingRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         &format!("SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.relationship_id = $1 ORDER BY m.starts_at, m.id"),
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn meeting(
@@ -379,14 +379,14 @@ pub async fn meeting(
     relationship_id: i64,
     id: i64,
 ) -> Result<Option<MeetingRow>> {
-    Ok(sql::one(
+    sql::one(
         c,
         &format!(
             "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.relationship_id = $1 AND m.id = $2"
         ),
         vec![relationship_id.into(), id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Reschedules a meeting if nobody changed it since `sequence` was read; the new invitation's
@@ -470,14 +470,14 @@ pub async fn meetings_of_member(
     user_id: i64,
     since: DateTime<Utc>,
 ) -> Result<Vec<FeedRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT m.id, m.relationship_id, m.uid, m.sequence, m.starts_at, m.ends_at, m.mode, m.cancelled_at, m.updated_at \
          FROM meetings m JOIN relationship_members rm ON rm.relationship_id = m.relationship_id \
          WHERE rm.user_id = $1 AND rm.left_at IS NULL AND m.ends_at >= $2 ORDER BY m.starts_at, m.id",
         vec![user_id.into(), since.into()],
     )
-    .await?)
+    .await
 }
 
 /// Sets the member's feed token (replacing any earlier one, which stops working).
@@ -514,21 +514,21 @@ pub struct FeedOwner {
 }
 
 pub async fn feed_by_hash(c: &impl ConnectionTrait, token_hash: &str) -> Result<Option<FeedOwner>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT user_id, created_at FROM calendar_feeds WHERE token_hash = $1",
         vec![token_hash.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn feed_of(c: &impl ConnectionTrait, user_id: i64) -> Result<Option<FeedOwner>> {
-    Ok(sql::one(
+    sql::one(
         c,
         "SELECT user_id, created_at FROM calendar_feeds WHERE user_id = $1",
         vec![user_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// A sealed document of a relationship (a plan goal, a skill assessment).
@@ -545,13 +545,13 @@ pub struct DocRow {
 }
 
 pub async fn plan_goals(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Vec<DocRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT g.id, g.created_by AS author_id, u.name AS author_name, g.body, g.created_at, g.updated_at \
          FROM plan_goals g LEFT JOIN users u ON u.id = g.created_by WHERE g.relationship_id = $1 ORDER BY g.id",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn add_plan_goal(
@@ -561,12 +561,12 @@ pub async fn add_plan_goal(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO plan_goals (relationship_id, body, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
         vec![relationship_id.into(), sealed.into(), by.into(), now.into()],
     )
-    .await?)
+    .await
 }
 
 /// Rewrites a goal of this relationship; `false` when there is no such goal.
@@ -587,13 +587,13 @@ pub async fn update_plan_goal(
 }
 
 pub async fn assessments(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Vec<DocRow>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT a.id, a.member_id AS author_id, u.name AS author_name, a.body, a.created_at, a.created_at AS updated_at \
          FROM skill_assessments a LEFT JOIN users u ON u.id = a.member_id WHERE a.relationship_id = $1 ORDER BY a.id",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 pub async fn add_assessment(
@@ -603,12 +603,12 @@ pub async fn add_assessment(
     sealed: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sql::insert_id(
+    sql::insert_id(
         c,
         "INSERT INTO skill_assessments (relationship_id, member_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         vec![relationship_id.into(), member_id.into(), sealed.into(), now.into()],
     )
-    .await?)
+    .await
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
@@ -619,12 +619,12 @@ pub struct Tick {
 }
 
 pub async fn ticks(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Vec<Tick>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT user_id, item, done_at FROM checklist_ticks WHERE relationship_id = $1 ORDER BY done_at",
         vec![relationship_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Ticks or unticks one of the member's checklist items.
@@ -732,14 +732,14 @@ pub async fn evaluation_summary(
     c: &impl ConnectionTrait,
     programme_id: i64,
 ) -> Result<Vec<QuestionSummary>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT r.question, COUNT(*) AS answers, SUM(r.rating) AS total FROM evaluation_ratings r \
          JOIN evaluations e ON e.id = r.evaluation_id JOIN relationships rel ON rel.id = e.relationship_id \
          WHERE rel.programme_id = $1 GROUP BY r.question",
         vec![programme_id.into()],
     )
-    .await?)
+    .await
 }
 
 /// Takes `n` of the mentor's free places; `false`, taking none, when fewer are left (two
@@ -900,12 +900,12 @@ pub async fn relationships_of_member(
     programme_id: i64,
     user_id: i64,
 ) -> Result<Vec<Relationship>> {
-    Ok(sql::all(
+    sql::all(
         c,
         "SELECT r.id, r.programme_id, r.request_id, r.model, r.phase, r.created_at, r.paused_at FROM relationships r \
          JOIN relationship_members m ON m.relationship_id = r.id \
          WHERE r.programme_id = $1 AND m.user_id = $2 AND m.left_at IS NULL ORDER BY r.id DESC",
         vec![programme_id.into(), user_id.into()],
     )
-    .await?)
+    .await
 }

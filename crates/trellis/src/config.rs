@@ -183,9 +183,15 @@ fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// `TRELLIS_*` variables that are not settings: the config file's name, the log filter, the
-/// password for `user create`, and the test suite's own switches.
-const NOT_SETTINGS: [&str; 3] = ["TRELLIS_CONFIG", "TRELLIS_LOG", "TRELLIS_PASSWORD"];
+/// `TRELLIS_*` variables that are not settings: the config file's name, the log filter and
+/// format (read before the configuration), the password for `user create`, and the test
+/// suite's own switches.
+const NOT_SETTINGS: [&str; 4] = [
+    "TRELLIS_CONFIG",
+    "TRELLIS_LOG",
+    "TRELLIS_LOG_FORMAT",
+    "TRELLIS_PASSWORD",
+];
 
 fn settings_from_env() -> std::collections::HashMap<String, String> {
     std::env::vars()

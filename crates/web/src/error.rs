@@ -48,7 +48,7 @@ impl WebError {
                 AppError::Conflict(_) => "conflict",
                 AppError::Gone(_) => "link_gone",
                 AppError::TooManyRequests(_) => "too_many_requests",
-                AppError::Internal(_) => "internal",
+                AppError::Internal { .. } => "internal",
             },
             Self::BadRequest(_) => "bad_request",
             Self::BadParameter { .. } => "invalid_parameter",
@@ -74,8 +74,8 @@ impl WebError {
     }
 
     pub(crate) fn log(&self) {
-        if let Self::App(AppError::Internal(e)) = self {
-            tracing::error!(error = %format!("{e:#}"), "internal error");
+        if let Self::App(e @ AppError::Internal { .. }) = self {
+            tracing::error!("internal error: {}", e.log_text());
         }
     }
 }
@@ -89,7 +89,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Gone(_) => StatusCode::GONE,
         AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

@@ -26,7 +26,7 @@ impl Job for AckReminder {
         format!("concern_reminder:{}", self.concern_id)
     }
 
-    #[tracing::instrument(name = "job.concern_reminder", skip_all, fields(concern_id = self.concern_id))]
+    #[tracing::instrument(skip_all, fields(concern_id = self.concern_id))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, tx) = (self.concern_id, cx.tx().await?);
         if let Some(c) = concerns::get(tx, id).await?
@@ -56,7 +56,7 @@ impl Job for Escalation {
         format!("concern_escalation:{}", self.concern_id)
     }
 
-    #[tracing::instrument(name = "job.concern_escalation", skip_all, fields(concern_id = self.concern_id))]
+    #[tracing::instrument(skip_all, fields(concern_id = self.concern_id))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, now, tx) = (self.concern_id, cx.now(), cx.tx().await?);
         let Some(c) = concerns::get(tx, id).await? else {

@@ -17,7 +17,7 @@ use trellis_store::{ConnectionTrait, audit};
 async fn programme(c: &impl ConnectionTrait, id: i64) -> AppResult<Programme> {
     programmes::by_id(c, id)
         .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("programme {id} gone")))
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("programme {id} gone")))
 }
 
 /// Reminds the director(s) and the office of an application nearing its target, if it is
@@ -34,7 +34,7 @@ impl Job for ApplicationReminder {
         format!("application_reminder:{}", self.application_id)
     }
 
-    #[tracing::instrument(name = "job.application_reminder", skip_all, fields(application_id = self.application_id))]
+    #[tracing::instrument(skip_all, fields(application_id = self.application_id))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, now, tx) = (self.application_id, cx.now(), cx.tx().await?);
         let Some(a) = mentors::application(tx, id)
@@ -92,7 +92,7 @@ impl Job for MentorAvailable {
         format!("mentor_available:{}:{}", self.mentor_id, self.until)
     }
 
-    #[tracing::instrument(name = "job.mentor_available", skip_all, fields(mentor_id = self.mentor_id, until = %self.until))]
+    #[tracing::instrument(skip_all, fields(mentor_id = self.mentor_id, until = %self.until))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, now, tx) = (self.mentor_id, cx.now(), cx.tx().await?);
         let until = self.until.to_string();
@@ -146,7 +146,7 @@ impl Job for DirectoryRefresh {
         format!("refresh:{}:{}", self.programme_id, self.year)
     }
 
-    #[tracing::instrument(name = "job.directory_refresh", skip_all, fields(programme_id = self.programme_id, year = self.year))]
+    #[tracing::instrument(skip_all, fields(programme_id = self.programme_id, year = self.year))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (pid, year) = (self.programme_id, self.year);
         let (now, tx) = (cx.now(), cx.tx().await?);
@@ -217,7 +217,7 @@ impl Job for RefreshReminder {
         format!("refresh_reminder:{}:{}", self.programme_id, self.year)
     }
 
-    #[tracing::instrument(name = "job.refresh_reminder", skip_all, fields(programme_id = self.programme_id, year = self.year))]
+    #[tracing::instrument(skip_all, fields(programme_id = self.programme_id, year = self.year))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (now, tx) = (cx.now(), cx.tx().await?);
         let p = programme(tx, self.programme_id).await?;
@@ -251,7 +251,7 @@ impl Job for RefreshClose {
         format!("refresh_close:{}:{}", self.programme_id, self.year)
     }
 
-    #[tracing::instrument(name = "job.refresh_close", skip_all, fields(programme_id = self.programme_id, year = self.year))]
+    #[tracing::instrument(skip_all, fields(programme_id = self.programme_id, year = self.year))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (year, now, tx) = (self.year, cx.now(), cx.tx().await?);
         let p = programme(tx, self.programme_id).await?;

@@ -29,7 +29,7 @@ impl Job for EvaluationDue {
         )
     }
 
-    #[tracing::instrument(name = "job.evaluation_due", skip_all, fields(relationship_id = self.relationship_id, due = %self.due))]
+    #[tracing::instrument(skip_all, fields(relationship_id = self.relationship_id, due = %self.due))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, now, tx) = (self.relationship_id, cx.now(), cx.tx().await?);
         let Some(rel) = workspace::relationship(tx, id).await? else {

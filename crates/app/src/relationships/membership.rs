@@ -67,6 +67,7 @@ async fn welcome(
 }
 
 /// Staff make a relationship of any model from members of the programme.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn create(
     s: &App,
     who: &Actor,
@@ -134,6 +135,7 @@ pub(crate) async fn create_in(
 }
 
 /// Staff add a member to a relationship (a second mentor, another mentee of a group, a peer).
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, user_id = user_id))]
 pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str) -> AppResult<()> {
     let ws = visible(s, who, id).await?;
     may_make(s, who, &ws.programme, &ws.rel.model).await?;
@@ -201,6 +203,7 @@ pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str)
 }
 
 /// A member leaves the relationship; they keep reading what was written while they were in it.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), id = id))]
 pub async fn leave(s: &App, who: &Actor, id: i64) -> AppResult<()> {
     let ws = visible(s, who, id).await?;
     if !ws.seat.is_current_member() {

@@ -38,7 +38,7 @@ impl Job for Deadline {
         format!("request_deadline:{}:{}", self.request_id, self.offer)
     }
 
-    #[tracing::instrument(name = "job.request_deadline", skip_all, fields(request_id = self.request_id, offer = self.offer))]
+    #[tracing::instrument(skip_all, fields(request_id = self.request_id, offer = self.offer))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, n, now) = (self.request_id, self.offer, cx.now());
         let tx = cx.tx().await?;
@@ -51,20 +51,20 @@ impl Job for Deadline {
         }
         let p = programmes::by_id(tx, r.programme_id)
             .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("programme gone")))?;
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("programme gone")))?;
         let states = store::mentor_states(tx, p.id, &c.choices).await?;
         let window = Duration::days(i64::from(p.reply_window_days));
         let events = match c.deadline(now, window, |m| state_of(&states, m)) {
             Ok(events) => events,
             Err(Refused::NotDue) => {
-                return Err(AppError::Internal(anyhow::anyhow!(
+                return Err(AppError::internal(anyhow::anyhow!(
                     "request {id}: the deadline job ran before the deadline"
                 )));
             }
             Err(_) => return Ok(()),
         };
         if !store::save(tx, id, r.version, &c, now).await? {
-            return Err(AppError::Internal(anyhow::anyhow!(
+            return Err(AppError::internal(anyhow::anyhow!(
                 "request {id} changed while passing it on; will look again"
             )));
         }
@@ -113,7 +113,7 @@ impl Job for Reminder {
         )
     }
 
-    #[tracing::instrument(name = "job.request_reminder", skip_all, fields(request_id = self.request_id, offer = self.offer))]
+    #[tracing::instrument(skip_all, fields(request_id = self.request_id, offer = self.offer))]
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let tx = cx.tx().await?;
         if let Some(r) = store::get(tx, self.request_id).await?

@@ -17,6 +17,7 @@ mod email_settings;
 mod email_texts;
 mod imports;
 mod jobs;
+mod logging;
 mod matching;
 mod mentoring;
 mod my_data;

@@ -422,7 +422,7 @@ pub async fn directory(
     // one grown from empty as `Json` does.
     let room = out.mentors.iter().map(|m| m.get().len() + 1).sum::<usize>() + 128;
     let mut body = Vec::with_capacity(room);
-    serde_json::to_writer(&mut body, &out).map_err(|e| AppError::Internal(e.into()))?;
+    serde_json::to_writer(&mut body, &out).map_err(AppError::internal)?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

@@ -706,7 +706,7 @@ async fn audit_log(
         match trellis_app::audit::list(&s, &me, &query).await {
             Ok(rows) => Ok(rows),
             Err(AppError::Invalid(i)) => Err(i),
-            Err(e @ AppError::Internal(_)) => return Err(PageError::from(e)),
+            Err(e @ AppError::Internal { .. }) => return Err(PageError::from(e)),
             Err(other) => Err(Invalid::one("form", other.public_message())),
         }
     } else {
