@@ -15,7 +15,7 @@ use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use trellis_domain::audit::AuditEntry;
-use trellis_domain::concern::{self as rules, About, Report, ReportInput, Status};
+use trellis_domain::concern::{self as rules, About, MessageKind, Report, ReportInput, Status};
 use trellis_domain::role::StaffRole;
 use trellis_store::concerns::{self as store, ConcernRow, NewConcern};
 use trellis_store::programmes::Programme;
@@ -47,7 +47,7 @@ pub(crate) async fn staff_roles(
     Ok(trellis_store::programmes::staff(c, programme_id)
         .await?
         .into_iter()
-        .filter_map(|m| m.role.parse::<StaffRole>().ok().map(|r| (m.user_id, r)))
+        .map(|m| (m.user_id, m.role))
         .collect())
 }
 
@@ -257,6 +257,9 @@ pub struct MessageView {
     pub at: DateTime<Utc>,
     /// step (a message to the reporter) or note (handlers only)
     pub kind: String,
+    /// The same, for the pages.
+    #[serde(skip)]
+    pub is_note: bool,
     pub status: Option<String>,
     pub author: Option<String>,
     pub text: String,
@@ -267,6 +270,9 @@ pub struct ConcernView {
     pub id: i64,
     pub programme_id: i64,
     pub status: String,
+    /// The same, for the pages.
+    #[serde(skip)]
+    pub is_open: bool,
     /// person, relationship or programme
     pub about: String,
     pub created_at: DateTime<Utc>,
@@ -284,11 +290,12 @@ async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> 
     let handler = seat == Seat::Handler;
     let mut messages = Vec::new();
     for m in store::messages(&s.store.db, c.id).await? {
-        if handler || m.kind == "step" {
+        if handler || m.kind == MessageKind::Step {
             messages.push(MessageView {
                 at: m.created_at,
-                kind: m.kind,
-                status: m.status,
+                kind: m.kind.as_str().to_owned(),
+                is_note: m.kind == MessageKind::Note,
+                status: m.status.map(|s| s.as_str().to_owned()),
                 author: if handler { m.author_name } else { None },
                 text: unseal(s, c.id, &m.body)?,
             });
@@ -297,7 +304,8 @@ async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> 
     Ok(ConcernView {
         id: c.id,
         programme_id: c.programme_id,
-        status: c.status.clone(),
+        status: c.status.as_str().to_owned(),
+        is_open: c.status == Status::Open,
         about: c.about_kind.clone(),
         created_at: c.created_at,
         acknowledged_at: c.acknowledged_at,
@@ -370,7 +378,7 @@ pub async fn step(
         )
     })?;
     let message = trellis_domain::error::required_text("message", message, 4000)?;
-    let from = Status::parse(&c.status).unwrap_or(Status::Open);
+    let from = c.status;
     rules::step(from, to).map_err(|e| AppError::Conflict(e.to_string()))?;
     let now = s.now();
     let tx = s.store.db.begin().await?;

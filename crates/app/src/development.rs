@@ -277,6 +277,9 @@ pub struct EvaluationView {
     pub member: Option<String>,
     /// periodic or final
     pub kind: String,
+    /// The same, for the pages.
+    #[serde(skip)]
+    pub is_final: bool,
     #[schema(value_type = Object)]
     pub ratings: std::collections::BTreeMap<String, i32>,
     #[schema(value_type = Object)]
@@ -295,7 +298,8 @@ pub async fn evaluations(s: &App, who: &Actor, id: i64) -> AppResult<Vec<Evaluat
         out.push(EvaluationView {
             id: r.id,
             member: r.member_name,
-            kind: r.kind,
+            kind: r.kind.as_str().to_owned(),
+            is_final: r.kind == trellis_domain::evaluation::Kind::Final,
             ratings: ratings
                 .iter()
                 .filter(|x| x.evaluation_id == r.id)

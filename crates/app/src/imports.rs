@@ -435,7 +435,8 @@ async fn write(
                     .started_on
                     .and_hms_opt(0, 0, 0)
                     .map_or(now, |t| t.and_utc());
-                let id = workspace::create_relationship(tx, p.id, None, &r.model, started).await?;
+                let id = workspace::create_relationship(tx, p.id, None, r.model.as_str(), started)
+                    .await?;
                 workspace::set_phase(tx, id, "preparing", r.phase.as_str(), started).await?;
                 for (user_id, role) in people {
                     workspace::add_member(tx, id, user_id, role, started).await?;

@@ -19,6 +19,10 @@ use trellis_matcher::optimal::Options;
 use trellis_matcher::{Builder, Mode, Person, Rules, Unmatched};
 use trellis_store::matching_rounds::{self as store, NewPair, Rule};
 
+use trellis_domain::cohort::{PublishAs, RoundStatus, RuleKind};
+use trellis_domain::directory::TermKind;
+use trellis_domain::names::Named;
+use trellis_domain::programme::{MatchingPublish, Model};
 pub use trellis_store::matching_rounds::Round;
 use trellis_store::mentors::list_of;
 use trellis_store::programmes::Programme;
@@ -68,15 +72,12 @@ pub struct Settings {
     #[serde(default)]
     pub not_own_manager: bool,
     /// offers, relationships, groups or circles
-    #[serde(default = "offers")]
-    pub publish_as: String,
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub publish_as: PublishAs,
     /// With groups: the most mentees per mentor.
     #[serde(default)]
     pub group_size: Option<u32>,
-}
-
-fn offers() -> String {
-    "offers".into()
 }
 
 /// One mentee's line of the proposal.
@@ -176,29 +177,28 @@ fn parse(
         }
     };
     let publish_as = match input.publish_as.trim() {
-        "" => programme.matching_publish.as_str(),
-        "offers" => "offers",
-        "relationships" => "relationships",
-        "groups" => "groups",
-        "circles" => "circles",
-        _ => {
+        "" => match programme.matching_publish {
+            MatchingPublish::Offers => PublishAs::Offers,
+            MatchingPublish::Relationships => PublishAs::Relationships,
+        },
+        raw => PublishAs::from_name(raw).unwrap_or_else(|| {
             invalid.push(FieldError::new(
                 "publish_as",
                 "Publish as offers, relationships, groups or circles",
             ));
-            "offers"
-        }
+            PublishAs::Offers
+        }),
     };
     let group_size = match (publish_as, input.group_size) {
-        ("groups" | "circles", Some(n @ 2..=30)) => Some(n as u32),
-        ("groups", _) => {
+        (PublishAs::Groups | PublishAs::Circles, Some(n @ 2..=30)) => Some(n as u32),
+        (PublishAs::Groups, _) => {
             invalid.push(FieldError::new(
                 "group_size",
                 "Give the group size: from 2 to 30 mentees per mentor",
             ));
             None
         }
-        ("circles", _) => {
+        (PublishAs::Circles, _) => {
             invalid.push(FieldError::new(
                 "group_size",
                 "Give the circle size: from 2 to 30 people",
@@ -228,7 +228,7 @@ fn parse(
                 different_organisation: input.different_organisation
                     || programme.matching_different_organisation,
                 not_own_manager: programme.matching_not_own_manager,
-                publish_as: publish_as.into(),
+                publish_as,
                 group_size,
             },
             emails,
@@ -273,7 +273,7 @@ pub async fn create(
         mentees = trellis_store::requests::members_without_request(db, p.id, 100_000).await?;
     }
     // Peer circles group the mentees among themselves: no mentors.
-    let circles = settings.publish_as == "circles";
+    let circles = settings.publish_as == PublishAs::Circles;
     let mentors: Vec<i64> = if circles {
         Vec::new()
     } else {
@@ -416,7 +416,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
             shortlist: shortlists.remove(&u).unwrap_or_default(),
         });
     }
-    if settings.publish_as == "circles" {
+    if settings.publish_as == PublishAs::Circles {
         return run_circles(tx, id, &settings, &mentees).await;
     }
     // The mentors with their directory profiles and free places.
@@ -432,7 +432,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
             continue;
         }
         let terms = terms_of.remove(&m.id).unwrap_or_default();
-        let labels = |kind: &str| {
+        let labels = |kind: TermKind| {
             terms
                 .iter()
                 .filter(|t| t.kind == kind)
@@ -441,7 +441,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
         };
         let text = format!(
             "{} {} {}",
-            labels("expertise").join(" "),
+            labels(TermKind::Expertise).join(" "),
             m.tags.replace('\n', " "),
             m.background
         );
@@ -458,7 +458,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
         mentors.push(Mentor {
             user_id: m.user_id,
             words: cohort::words(&text),
-            audiences: labels("audience"),
+            audiences: labels(TermKind::Audience),
             languages,
             utc_offset: m
                 .time_zone
@@ -474,7 +474,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
     let mentor_ids: Vec<i64> = mentors.iter().map(|m| m.user_id).collect();
     let pinned: HashMap<i64, i64> = rules
         .iter()
-        .filter(|r| r.kind == "pin")
+        .filter(|r| r.kind == RuleKind::Pin)
         .map(|r| (r.mentee_id, r.mentor_id))
         .collect();
     let mut b = Builder::new(mentees.len(), places);
@@ -487,7 +487,7 @@ async fn run_in(s: &App, tx: &DatabaseTransaction, p: &Programme, id: i64) -> Ap
         mentee_people,
         mentor_people,
     );
-    for r in rules.iter().filter(|r| r.kind == "forbid") {
+    for r in rules.iter().filter(|r| r.kind == RuleKind::Forbid) {
         if let (Some(i), Some(j)) = (
             index_of(&mentee_ids, r.mentee_id),
             index_of(&mentor_ids, r.mentor_id),
@@ -678,14 +678,14 @@ pub async fn set_rule(
 ) -> AppResult<RoundView> {
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;
-    if round.status != "proposed" {
+    if round.status != RoundStatus::Proposed {
         return Err(AppError::Conflict(
             "This round is published; start a new one".into(),
         ));
     }
-    if !matches!(kind, "pin" | "forbid") {
+    let Some(kind) = RuleKind::from_name(kind) else {
         return Err(AppError::invalid("kind", "The kind is pin or forbid"));
-    }
+    };
     let db = &s.store.db;
     if !store::people(db, id, "mentee").await?.contains(&mentee_id) {
         return Err(AppError::invalid(
@@ -700,7 +700,7 @@ pub async fn set_rule(
         ));
     }
     let tx = db.begin().await?;
-    store::set_rule(&tx, id, mentee_id, mentor_id, kind).await?;
+    store::set_rule(&tx, id, mentee_id, mentor_id, kind.as_str()).await?;
     run_in(s, &tx, p, id).await?;
     tx.commit().await?;
     show(s, who, p, id).await
@@ -715,14 +715,14 @@ pub async fn publish(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<
     require_staff(s, who, p).await?;
     let round = round_of(s, p, id).await?;
     let settings: Settings = serde_json::from_str(&round.settings).map_err(anyhow::Error::from)?;
-    let as_offers = settings.publish_as == "offers";
-    let as_groups = settings.publish_as == "groups";
-    let as_circles = settings.publish_as == "circles";
+    let as_offers = settings.publish_as == PublishAs::Offers;
+    let as_groups = settings.publish_as == PublishAs::Groups;
+    let as_circles = settings.publish_as == PublishAs::Circles;
     if !as_offers {
         let model = match () {
-            _ if as_groups => "group",
-            _ if as_circles => "peer",
-            _ => "traditional",
+            _ if as_groups => Model::Group,
+            _ if as_circles => Model::Peer,
+            _ => Model::Traditional,
         };
         crate::relationships::may_make(s, who, p, model).await?;
     }
@@ -759,7 +759,7 @@ pub async fn publish(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<
             &tx,
             who,
             p,
-            "traditional",
+            Model::Traditional,
             &[(mentor, Role::Mentor), (pair.mentee_id, Role::Mentee)],
         )
         .await?;
@@ -811,8 +811,8 @@ async fn publish_circles(
     let mut made = 0;
     for people in gathered(pairs).values() {
         let members: Vec<(i64, Role)> = people.iter().map(|e| (e.mentee_id, Role::Peer)).collect();
-        trellis_domain::workspace::check_members("peer", &members)?;
-        let rel = crate::relationships::create_in(s, tx, who, p, "peer", &members).await?;
+        trellis_domain::workspace::check_members(Model::Peer, &members)?;
+        let rel = crate::relationships::create_in(s, tx, who, p, Model::Peer, &members).await?;
         for e in people {
             store::set_relationship(tx, id, e.mentee_id, rel).await?;
         }
@@ -837,12 +837,12 @@ async fn publish_groups(
         let mut members = vec![(mentor, Role::Mentor)];
         members.extend(group.iter().map(|pair| (pair.mentee_id, Role::Mentee)));
         let model = if group.len() >= 2 {
-            "group"
+            Model::Group
         } else {
-            "traditional"
+            Model::Traditional
         };
         trellis_domain::workspace::check_members(model, &members)?;
-        if model == "traditional" {
+        if model == Model::Traditional {
             crate::relationships::may_make(s, who, p, model).await?;
         }
         let rel = crate::relationships::create_in(s, tx, who, p, model, &members).await?;

@@ -65,7 +65,7 @@ async fn tell_staff(
 ) -> AppResult<()> {
     let mut sent: Vec<i64> = Vec::new();
     for m in programmes::staff(c, p.id).await? {
-        if roles.iter().any(|r| r.as_str() == m.role) && !sent.contains(&m.user_id) {
+        if roles.contains(&m.role) && !sent.contains(&m.user_id) {
             sent.push(m.user_id);
             tell(s, c, p.id, m.user_id, letter).await?;
         }

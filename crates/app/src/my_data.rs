@@ -21,7 +21,7 @@ pub async fn export(s: &App, who: &Actor) -> AppResult<Value> {
             .await?
             .into_iter()
             .filter(|m| m.user_id == me)
-            .map(|m| m.role)
+            .map(|m| m.role.as_str().to_owned())
             .collect();
         let applications: Vec<Value> = mentors::applications_of(db, p.id, me)
             .await?
@@ -66,7 +66,7 @@ pub async fn export(s: &App, who: &Actor) -> AppResult<Value> {
         let messages: Vec<Value> = trellis_store::concerns::messages(db, c.id)
             .await?
             .into_iter()
-            .filter(|m| m.kind == "step")
+            .filter(|m| m.kind == trellis_domain::concern::MessageKind::Step)
             .filter_map(|m| {
                 s.store
                     .keys

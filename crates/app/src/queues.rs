@@ -9,6 +9,7 @@ use crate::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use trellis_domain::application::{TargetStatus, target_date, target_status};
+use trellis_domain::concern::Status;
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::Programme;
 
@@ -21,7 +22,8 @@ pub struct Item {
     pub since: DateTime<Utc>,
     pub due: Option<DateTime<Utc>>,
     /// on_track, near (within a week, or two days for concerns), overdue
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: TargetStatus,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -37,15 +39,14 @@ pub struct Queues {
     pub quiet_days: i64,
 }
 
-fn state(now: DateTime<Utc>, due: DateTime<Utc>, near: Duration) -> String {
+fn state(now: DateTime<Utc>, due: DateTime<Utc>, near: Duration) -> TargetStatus {
     if now >= due {
-        "overdue"
+        TargetStatus::Overdue
     } else if due - now <= near {
-        "near"
+        TargetStatus::Near
     } else {
-        "on_track"
+        TargetStatus::OnTrack
     }
-    .into()
 }
 
 /// The queues; `quiet_days` is how long without activity makes a relationship "quiet"
@@ -96,12 +97,7 @@ pub async fn queues(
             title: format!("Mentor application from {}", a.applicant_name),
             since: a.submitted_at,
             due: Some(target_date(a.submitted_at, p.application_target_days)),
-            state: match target_status(a.submitted_at, p.application_target_days, now) {
-                TargetStatus::OnTrack => "on_track",
-                TargetStatus::Near => "near",
-                TargetStatus::Overdue => "overdue",
-            }
-            .into(),
+            state: target_status(a.submitted_at, p.application_target_days, now),
         })
         .collect();
     let mut with_mentors = Vec::new();
@@ -126,7 +122,7 @@ pub async fn queues(
                 title: format!("Request from {} with the director", r.mentee_name),
                 since,
                 due: None,
-                state: "overdue".into(),
+                state: TargetStatus::Overdue,
             }),
             _ => {}
         }
@@ -165,7 +161,7 @@ pub async fn queues(
                 ),
                 since: q.last_activity,
                 due: None,
-                state: "near".into(),
+                state: TargetStatus::Near,
             })
             .collect();
     q.applications = applications;
@@ -186,19 +182,19 @@ async fn concerns_of(
     let db = &s.store.db;
     let mut concerns = Vec::new();
     for c in trellis_store::concerns::handled_by(db, who.id()).await? {
-        if c.programme_id != p.id || c.status == "resolved" || c.status == "closed" {
+        if c.programme_id != p.id || c.status.is_finished() {
             continue;
         }
         let (_, target) = trellis_domain::concern::ack_times(c.created_at, p.concern_ack_days);
         concerns.push(Item {
             link: format!("/concerns/{}", c.id),
-            title: format!("Concern ({})", c.status),
+            title: format!("Concern ({})", c.status.as_str()),
             since: c.created_at,
-            due: (c.status == "open").then_some(target),
-            state: if c.status == "open" {
+            due: (c.status == Status::Open).then_some(target),
+            state: if c.status == Status::Open {
                 state(now, target, Duration::days(2))
             } else {
-                "on_track".into()
+                TargetStatus::OnTrack
             },
         });
     }

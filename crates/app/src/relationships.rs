@@ -57,7 +57,7 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn phase(&self) -> Phase {
-        Phase::parse(&self.rel.phase).unwrap_or(Phase::Preparing)
+        self.rel.phase
     }
 
     pub fn current_members(&self) -> impl Iterator<Item = &MemberRow> {
@@ -107,7 +107,7 @@ pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     let members = store::members(&s.store.db, id).await?;
     let seat = match members.iter().find(|m| m.user_id == who.id()) {
         Some(m) => Seat::Member {
-            role: Role::parse(&m.role).unwrap_or(Role::Peer),
+            role: m.role,
             joined_at: m.joined_at,
             left_at: m.left_at,
         },
@@ -454,7 +454,7 @@ pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Ph
     }
     // Closing a relationship gives its mentors the places it held back.
     if to == Phase::Closed {
-        for m in ws.current_members().filter(|m| m.role == "mentor") {
+        for m in ws.current_members().filter(|m| m.role == Role::Mentor) {
             store::release_places(&tx, ws.programme.id, id, m.user_id, s.now()).await?;
         }
     }
@@ -529,6 +529,9 @@ pub struct MemberView {
     pub name: String,
     /// mentor, mentee or peer
     pub role: String,
+    /// The same, for the pages.
+    #[serde(skip)]
+    pub seat: Role,
     /// Only for the relationship's members.
     pub email: Option<String>,
     pub joined_at: DateTime<Utc>,
@@ -564,7 +567,7 @@ pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
         id: ws.rel.id,
         programme_id: ws.rel.programme_id,
         request_id: ws.rel.request_id,
-        model: ws.rel.model.clone(),
+        model: ws.rel.model.as_str().to_owned(),
         phase: ws.phase().as_str().to_owned(),
         phase_guidance: ws.phase().guidance().to_owned(),
         next_phases: ws
@@ -579,7 +582,8 @@ pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
             .map(|m| MemberView {
                 user_id: m.user_id,
                 name: m.name.clone(),
-                role: m.role.clone(),
+                role: m.role.as_str().to_owned(),
+                seat: m.role,
                 email: member.then(|| m.email.clone()),
                 joined_at: m.joined_at,
                 left_at: m.left_at,

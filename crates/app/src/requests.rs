@@ -19,7 +19,8 @@ use effects::Effects;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::error::optional_text;
 use trellis_domain::request::{
-    Cascade, Event, Refused, RequestDetails, RequestInput, Status, check_cv, clean_file_name,
+    Cascade, Event, Refused, RequestDetails, RequestInput, Stage, Status, Step, check_cv,
+    clean_file_name,
 };
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::Programme;
@@ -515,7 +516,7 @@ pub async fn nudge(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
     let last = store::events(&s.store.db, id)
         .await?
         .into_iter()
-        .filter(|e| e.kind == "nudged" && e.mentor_id == Some(mentor_id))
+        .filter(|e| e.kind == Step::Nudged && e.mentor_id == Some(mentor_id))
         .map(|e| e.at)
         .max();
     if let Some(at) = last.filter(|at| now - *at < Duration::hours(24)) {
@@ -656,6 +657,9 @@ pub struct RequestView {
     pub mentee_name: String,
     /// offered, with_director, accepted, closed, withdrawn
     pub status: String,
+    /// The same, for the pages.
+    #[serde(skip)]
+    pub stage: Stage,
     /// The mentor it is with now.
     pub with_mentor_id: Option<i64>,
     pub with_mentor_name: Option<String>,
@@ -681,6 +685,9 @@ pub struct TimelineEntry {
     pub at: chrono::DateTime<chrono::Utc>,
     /// offered, skipped, declined, timed_out, rerouted, nudged, escalated, accepted, withdrawn, closed
     pub kind: String,
+    /// The same, for the pages.
+    #[serde(skip)]
+    pub step: Step,
     pub mentor_name: Option<String>,
     /// offered: "choice N" or "director"; skipped: why; closed: the director's message;
     /// declined: the mentor's reason (staff only).
@@ -691,13 +698,13 @@ impl TimelineEntry {
     /// What the entry says, in words.
     pub fn describe(&self) -> String {
         let who = self.mentor_name.as_deref().unwrap_or("A mentor");
-        match self.kind.as_str() {
-            "offered" => match self.detail.as_deref() {
+        match self.step {
+            Step::Offered => match self.detail.as_deref() {
                 Some("director") => format!("Offered by the director to {who}"),
                 Some(d) => format!("Offered to {who} ({d})"),
                 None => format!("Offered to {who}"),
             },
-            "skipped" => {
+            Step::Skipped => {
                 let why = match self.detail.as_deref() {
                     Some("unlisted") => trellis_domain::request::Skip::Unlisted.explain(),
                     Some("unavailable") => trellis_domain::request::Skip::Unavailable.explain(),
@@ -706,15 +713,14 @@ impl TimelineEntry {
                 };
                 format!("{who} was passed over: {why}")
             }
-            "declined" => format!("{who} declined"),
-            "timed_out" => format!("{who} did not reply in time; passed on"),
-            "rerouted" => format!("Passed on from {who} by the programme office"),
-            "nudged" => format!("{who} was asked to reply"),
-            "escalated" => "No named mentor could take it: with the mentorship director".into(),
-            "accepted" => format!("{who} accepted"),
-            "withdrawn" => "Withdrawn".into(),
-            "closed" => "Closed by the director".into(),
-            other => other.to_owned(),
+            Step::Declined => format!("{who} declined"),
+            Step::TimedOut => format!("{who} did not reply in time; passed on"),
+            Step::Rerouted => format!("Passed on from {who} by the programme office"),
+            Step::Nudged => format!("{who} was asked to reply"),
+            Step::Escalated => "No named mentor could take it: with the mentorship director".into(),
+            Step::Accepted => format!("{who} accepted"),
+            Step::Withdrawn => "Withdrawn".into(),
+            Step::Closed => "Closed by the director".into(),
         }
     }
 }
@@ -745,15 +751,16 @@ pub async fn view(s: &App, r: &RequestRow, viewer: Viewer) -> AppResult<RequestV
         .await?
         .into_iter()
         .map(|e| {
-            let public = match e.kind.as_str() {
-                "offered" | "skipped" => true,
-                "closed" => matches!(viewer, Viewer::Mentee | Viewer::Staff { .. }),
-                "declined" => matches!(viewer, Viewer::Staff { .. }),
+            let public = match e.kind {
+                Step::Offered | Step::Skipped => true,
+                Step::Closed => matches!(viewer, Viewer::Mentee | Viewer::Staff { .. }),
+                Step::Declined => matches!(viewer, Viewer::Staff { .. }),
                 _ => false,
             };
             TimelineEntry {
                 at: e.at,
-                kind: e.kind,
+                kind: e.kind.as_str().to_owned(),
+                step: e.kind,
                 mentor_name: e.mentor_name,
                 detail: e.detail.filter(|_| public),
             }
@@ -764,7 +771,8 @@ pub async fn view(s: &App, r: &RequestRow, viewer: Viewer) -> AppResult<RequestV
         programme_id: r.programme_id,
         mentee_id: r.mentee_id,
         mentee_name: r.mentee_name.clone(),
-        status: r.status.clone(),
+        status: r.status.as_str().to_owned(),
+        stage: r.status,
         with_mentor_id: r.holder_id,
         with_mentor_name: with_name,
         since,
@@ -908,7 +916,7 @@ pub async fn director_candidates(
     r: &RequestRow,
     viewer: Viewer,
 ) -> AppResult<Vec<trellis_store::mentors::MentorRow>> {
-    if !(matches!(viewer, Viewer::Staff { may_direct: true }) && r.status == "with_director") {
+    if !(matches!(viewer, Viewer::Staff { may_direct: true }) && r.status == Stage::WithDirector) {
         return Ok(Vec::new());
     }
     Ok(

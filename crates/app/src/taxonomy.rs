@@ -8,10 +8,11 @@ use trellis_domain::error::required_text;
 use trellis_store::programmes::Programme;
 use trellis_store::taxonomy;
 
+pub use trellis_domain::directory::TermKind;
 pub use trellis_store::taxonomy::{AUDIENCE, EXPERTISE, Term};
 use trellis_store::{TransactionTrait, audit};
 
-fn kind(raw: &str) -> AppResult<&'static str> {
+fn kind(raw: &str) -> AppResult<TermKind> {
     match raw.trim() {
         "audience" => Ok(AUDIENCE),
         "expertise" => Ok(EXPERTISE),

@@ -115,6 +115,112 @@ impl Weights {
 }
 
 /// The form field of a part's weight (`weights` for a name that is not a part).
+/// What staff said about one pair in a matching round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// The pair must be matched.
+    Pin,
+    /// The pair must not be.
+    Forbid,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pin => "pin",
+            Self::Forbid => "forbid",
+        }
+    }
+}
+
+impl std::fmt::Display for RuleKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for RuleKind {
+    const ALL: &'static [Self] = &[Self::Pin, Self::Forbid];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// Where a matching round stands: a proposal staff may still change, or published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundStatus {
+    Proposed,
+    Published,
+}
+
+impl RoundStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposed => "proposed",
+            Self::Published => "published",
+        }
+    }
+}
+
+impl std::fmt::Display for RoundStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for RoundStatus {
+    const ALL: &'static [Self] = &[Self::Proposed, Self::Published];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// What publishing a matching round makes of its pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishAs {
+    /// Each pair becomes a request offered to the mentor, who accepts or declines.
+    #[default]
+    Offers,
+    /// Each pair is a relationship at once.
+    Relationships,
+    /// Each mentor leads a group of the mentees matched with them.
+    Groups,
+    /// The mentees grouped among themselves in peer circles, no mentor.
+    Circles,
+}
+
+impl PublishAs {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offers => "offers",
+            Self::Relationships => "relationships",
+            Self::Groups => "groups",
+            Self::Circles => "circles",
+        }
+    }
+}
+
+impl std::fmt::Display for PublishAs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for PublishAs {
+    const ALL: &'static [Self] = &[
+        Self::Offers,
+        Self::Relationships,
+        Self::Groups,
+        Self::Circles,
+    ];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 pub fn weight_field(name: &str) -> &'static str {
     match name {
         "expertise" => "weights.expertise",

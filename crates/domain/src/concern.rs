@@ -129,6 +129,56 @@ impl Status {
     }
 }
 
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for Status {
+    const ALL: &'static [Self] = &[
+        Self::Open,
+        Self::Acknowledged,
+        Self::Investigating,
+        Self::Resolved,
+        Self::Closed,
+    ];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// What a message in a concern's record is: a step (with the status it moved to, sent to the
+/// reporter) or a handler's note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Step,
+    Note,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Step => "step",
+            Self::Note => "note",
+        }
+    }
+}
+
+impl std::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for MessageKind {
+    const ALL: &'static [Self] = &[Self::Step, Self::Note];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// Why a step was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepRefused {

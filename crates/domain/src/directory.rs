@@ -65,6 +65,36 @@ impl Sort {
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 /// A mentor's "unavailable until" date has passed when that day begins (UTC).
+/// The two taxonomies of a programme's directory: who a mentor mentors, and in what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermKind {
+    Audience,
+    Expertise,
+}
+
+impl TermKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audience => "audience",
+            Self::Expertise => "expertise",
+        }
+    }
+}
+
+impl std::fmt::Display for TermKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for TermKind {
+    const ALL: &'static [Self] = &[Self::Audience, Self::Expertise];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 pub fn available_again_at(until: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&until.and_hms_opt(0, 0, 0).unwrap_or_default())
 }

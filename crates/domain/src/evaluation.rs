@@ -37,6 +37,19 @@ impl Kind {
     }
 }
 
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for Kind {
+    const ALL: &'static [Self] = &[Self::Periodic, Self::Final];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// What an evaluation form carries.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EvaluationInput {

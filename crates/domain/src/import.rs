@@ -9,6 +9,8 @@
 use crate::account::Email;
 use crate::application::{ApplicationDetails, ApplicationInput};
 use crate::member_list::BadRow;
+use crate::names::Named;
+use crate::programme::Model;
 use crate::workspace::{Phase, Role, check_members};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -295,7 +297,7 @@ pub fn mentor_row(l: &Line<'_>, terms: &Terms) -> Result<MentorRow, BadRow> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelationshipRow {
     pub line: u64,
-    pub model: String,
+    pub model: Model,
     pub phase: Phase,
     pub started_on: NaiveDate,
     pub members: Vec<(Email, Role)>,
@@ -304,10 +306,9 @@ pub struct RelationshipRow {
 /// Reads one relationship line: its model, phase, start date, and members by email.
 pub fn relationship_row(l: &Line<'_>, today: NaiveDate) -> Result<RelationshipRow, BadRow> {
     let line = l.line;
-    let model = l.get("model").to_lowercase();
-    if !["traditional", "group", "peer"].contains(&model.as_str()) {
+    let Some(model) = Model::from_name(&l.get("model").to_lowercase()) else {
         return Err(bad(line, "model: choose traditional, group or peer"));
-    }
+    };
     let phase = Phase::parse(&l.get("phase").to_lowercase()).ok_or_else(|| {
         bad(
             line,
@@ -346,7 +347,7 @@ pub fn relationship_row(l: &Line<'_>, today: NaiveDate) -> Result<RelationshipRo
             (i as i64, *r)
         })
         .collect();
-    check_members(&model, &people).map_err(|inv| {
+    check_members(model, &people).map_err(|inv| {
         bad(
             line,
             format!(

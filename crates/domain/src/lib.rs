@@ -21,6 +21,7 @@ pub mod import;
 pub mod mail;
 pub mod meeting;
 pub mod member_list;
+pub mod names;
 pub mod notify;
 pub mod profile;
 pub mod programme;

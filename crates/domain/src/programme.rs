@@ -113,6 +113,19 @@ impl Model {
     }
 }
 
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for Model {
+    const ALL: &'static [Self] = &[Self::Traditional, Self::Group, Self::Peer];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// A programme's settings (SPEC §2), with the guides' values as defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {

@@ -98,18 +98,126 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn name(&self) -> &'static str {
+    pub fn stage(&self) -> Stage {
         match self {
-            Self::Offered { .. } => "offered",
-            Self::WithDirector { .. } => "with_director",
-            Self::Accepted { .. } => "accepted",
-            Self::ClosedByDirector { .. } => "closed",
-            Self::Withdrawn { .. } => "withdrawn",
+            Self::Offered { .. } => Stage::Offered,
+            Self::WithDirector { .. } => Stage::WithDirector,
+            Self::Accepted { .. } => Stage::Accepted,
+            Self::ClosedByDirector { .. } => Stage::Closed,
+            Self::Withdrawn { .. } => Stage::Withdrawn,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.stage().as_str()
     }
 
     pub fn is_open(&self) -> bool {
         matches!(self, Self::Offered { .. } | Self::WithDirector { .. })
+    }
+}
+
+/// Where a request stands, by name: what its `status` column and the API say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Offered,
+    WithDirector,
+    Accepted,
+    Closed,
+    Withdrawn,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offered => "offered",
+            Self::WithDirector => "with_director",
+            Self::Accepted => "accepted",
+            Self::Closed => "closed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Still waiting for a mentor or the director.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Offered | Self::WithDirector)
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for Stage {
+    const ALL: &'static [Self] = &[
+        Self::Offered,
+        Self::WithDirector,
+        Self::Accepted,
+        Self::Closed,
+        Self::Withdrawn,
+    ];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// One entry of a request's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Offered,
+    Skipped,
+    Declined,
+    TimedOut,
+    Rerouted,
+    Nudged,
+    Escalated,
+    Accepted,
+    Withdrawn,
+    Closed,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offered => "offered",
+            Self::Skipped => "skipped",
+            Self::Declined => "declined",
+            Self::TimedOut => "timed_out",
+            Self::Rerouted => "rerouted",
+            Self::Nudged => "nudged",
+            Self::Escalated => "escalated",
+            Self::Accepted => "accepted",
+            Self::Withdrawn => "withdrawn",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for Step {
+    const ALL: &'static [Self] = &[
+        Self::Offered,
+        Self::Skipped,
+        Self::Declined,
+        Self::TimedOut,
+        Self::Rerouted,
+        Self::Nudged,
+        Self::Escalated,
+        Self::Accepted,
+        Self::Withdrawn,
+        Self::Closed,
+    ];
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 

@@ -45,6 +45,13 @@ impl StaffRole {
     }
 }
 
+impl crate::names::Named for StaffRole {
+    const ALL: &'static [Self] = &Self::ALL;
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 impl fmt::Display for StaffRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

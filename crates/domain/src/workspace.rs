@@ -3,6 +3,7 @@
 //! its versions and signatures.
 
 use crate::error::{FieldError, Invalid, optional_text, required_text};
+use crate::programme::Model;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -36,10 +37,23 @@ impl Role {
     }
 }
 
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl crate::names::Named for Role {
+    const ALL: &'static [Self] = &[Self::Mentor, Self::Mentee, Self::Peer];
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// Checks who a relationship is made of, for its model [002]: traditional, one mentee with one
 /// mentor or a team of up to five; group, one or more mentors with two or more mentees; peer,
 /// two or more peers. Everyone once.
-pub fn check_members(model: &str, members: &[(i64, Role)]) -> Result<(), Invalid> {
+pub fn check_members(model: Model, members: &[(i64, Role)]) -> Result<(), Invalid> {
     let count = |r: Role| members.iter().filter(|(_, x)| *x == r).count();
     let (mentors, mentees, peers) = (count(Role::Mentor), count(Role::Mentee), count(Role::Peer));
     let dup = (1..members.len()).any(|i| members[..i].iter().any(|(u, _)| *u == members[i].0));
@@ -47,20 +61,19 @@ pub fn check_members(model: &str, members: &[(i64, Role)]) -> Result<(), Invalid
         Some("Name each member once".to_owned())
     } else {
         match model {
-            "traditional" if mentees != 1 || peers > 0 => {
+            Model::Traditional if mentees != 1 || peers > 0 => {
                 Some("A traditional relationship has exactly one mentee, and mentors".into())
             }
-            "traditional" if !(1..=5).contains(&mentors) => {
+            Model::Traditional if !(1..=5).contains(&mentors) => {
                 Some("A traditional relationship has one mentor or a team of up to five".into())
             }
-            "group" if mentors == 0 || mentees < 2 || peers > 0 => {
+            Model::Group if mentors == 0 || mentees < 2 || peers > 0 => {
                 Some("A group has at least one mentor and at least two mentees".into())
             }
-            "peer" if peers < 2 || mentors + mentees > 0 => {
+            Model::Peer if peers < 2 || mentors + mentees > 0 => {
                 Some("A peer circle has at least two peers, and no mentors or mentees".into())
             }
-            "traditional" | "group" | "peer" => None,
-            _ => return Err(Invalid::one("model", "Choose traditional, group or peer")),
+            Model::Traditional | Model::Group | Model::Peer => None,
         }
     };
     match problem {
@@ -142,6 +155,13 @@ impl Phase {
             Self::Closing => &[Self::Closed, Self::Enabling],
             Self::Closed => &[],
         }
+    }
+}
+
+impl crate::names::Named for Phase {
+    const ALL: &'static [Self] = &Self::ALL;
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -663,23 +683,21 @@ mod tests {
     #[test]
     fn members_fit_the_model() {
         use Role::{Mentee, Mentor, Peer};
-        assert!(check_members("traditional", &[(1, Mentor), (2, Mentee)]).is_ok());
+        assert!(check_members(Model::Traditional, &[(1, Mentor), (2, Mentee)]).is_ok());
         assert!(
-            check_members("traditional", &[(1, Mentor), (3, Mentor), (2, Mentee)]).is_ok(),
+            check_members(Model::Traditional, &[(1, Mentor), (3, Mentor), (2, Mentee)]).is_ok(),
             "a team of mentors"
         );
-        assert!(check_members("traditional", &[(1, Mentor), (2, Mentee), (3, Mentee)]).is_err());
-        assert!(check_members("traditional", &[(2, Mentee)]).is_err());
-        assert!(check_members("group", &[(1, Mentor), (2, Mentee), (3, Mentee)]).is_ok());
-        assert!(check_members("group", &[(1, Mentor), (2, Mentee)]).is_err());
-        assert!(check_members("peer", &[(1, Peer), (2, Peer), (3, Peer)]).is_ok());
-        assert!(check_members("peer", &[(1, Peer), (2, Mentee)]).is_err());
-        let e = check_members("peer", &[(1, Peer), (1, Peer)]).expect_err("twice");
-        assert_eq!(e.0[0].field, "members");
-        assert_eq!(
-            check_members("circus", &[]).expect_err("model").0[0].field,
-            "model"
+        assert!(
+            check_members(Model::Traditional, &[(1, Mentor), (2, Mentee), (3, Mentee)]).is_err()
         );
+        assert!(check_members(Model::Traditional, &[(2, Mentee)]).is_err());
+        assert!(check_members(Model::Group, &[(1, Mentor), (2, Mentee), (3, Mentee)]).is_ok());
+        assert!(check_members(Model::Group, &[(1, Mentor), (2, Mentee)]).is_err());
+        assert!(check_members(Model::Peer, &[(1, Peer), (2, Peer), (3, Peer)]).is_ok());
+        assert!(check_members(Model::Peer, &[(1, Peer), (2, Mentee)]).is_err());
+        let e = check_members(Model::Peer, &[(1, Peer), (1, Peer)]).expect_err("twice");
+        assert_eq!(e.0[0].field, "members");
     }
 
     #[test]

@@ -5,8 +5,9 @@ use crate::sql;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
+use trellis_domain::concern::{MessageKind, Status};
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ConcernRow {
     pub id: i64,
     pub programme_id: i64,
@@ -17,7 +18,7 @@ pub struct ConcernRow {
     pub about_staff: bool,
     pub pause_contact: bool,
     pub to_chair: bool,
-    pub status: String,
+    pub status: Status,
     /// Sealed.
     pub body: String,
     pub acknowledged_at: Option<DateTime<Utc>>,
@@ -25,6 +26,29 @@ pub struct ConcernRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl sea_orm::FromQueryResult for ConcernRow {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            programme_id: r.try_get(pre, "programme_id")?,
+            reporter_id: r.try_get(pre, "reporter_id")?,
+            about_kind: r.try_get(pre, "about_kind")?,
+            subject_id: r.try_get(pre, "subject_id")?,
+            relationship_id: r.try_get(pre, "relationship_id")?,
+            about_staff: r.try_get(pre, "about_staff")?,
+            pause_contact: r.try_get(pre, "pause_contact")?,
+            to_chair: r.try_get(pre, "to_chair")?,
+            status: sql::named(r, pre, "status")?,
+            body: r.try_get(pre, "body")?,
+            acknowledged_at: r.try_get(pre, "acknowledged_at")?,
+            escalated_at: r.try_get(pre, "escalated_at")?,
+            version: r.try_get(pre, "version")?,
+            created_at: r.try_get(pre, "created_at")?,
+            updated_at: r.try_get(pre, "updated_at")?,
+        })
+    }
 }
 
 const COLUMNS: &str = "id, programme_id, reporter_id, about_kind, subject_id, relationship_id, about_staff, pause_contact, \
@@ -174,16 +198,30 @@ pub async fn escalate(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> 
         == 1)
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct MessageRow {
     pub id: i64,
     pub author_id: Option<i64>,
     pub author_name: Option<String>,
-    pub kind: String,
-    pub status: Option<String>,
+    pub kind: MessageKind,
+    pub status: Option<Status>,
     /// Sealed.
     pub body: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl sea_orm::FromQueryResult for MessageRow {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            author_id: r.try_get(pre, "author_id")?,
+            author_name: r.try_get(pre, "author_name")?,
+            kind: sql::named(r, pre, "kind")?,
+            status: sql::named_or_none(r, pre, "status")?,
+            body: r.try_get(pre, "body")?,
+            created_at: r.try_get(pre, "created_at")?,
+        })
+    }
 }
 
 pub async fn add_message(

@@ -77,7 +77,7 @@ struct Cached {
     epoch: i64,
     index: Index<Arc<Listed>>,
     /// The programme's taxonomy terms in use (not retired), as (id, kind).
-    terms: Vec<(i64, String)>,
+    terms: Vec<(i64, trellis_domain::directory::TermKind)>,
 }
 
 impl Cached {
@@ -87,7 +87,7 @@ impl Cached {
             ("audience", crate::taxonomy::AUDIENCE, q.audience),
             ("expertise", crate::taxonomy::EXPERTISE, q.expertise),
         ] {
-            if id.is_some_and(|id| !self.terms.iter().any(|(t, k)| *t == id && k == kind)) {
+            if id.is_some_and(|id| !self.terms.iter().any(|(t, k)| *t == id && *k == kind)) {
                 return Err(StoreError::NotInList { field });
             }
         }
@@ -112,10 +112,18 @@ impl std::fmt::Debug for Directory {
     }
 }
 
-#[derive(FromQueryResult)]
-struct TermKind {
+struct TermOfKind {
     id: i64,
-    kind: String,
+    kind: trellis_domain::directory::TermKind,
+}
+
+impl FromQueryResult for TermOfKind {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            kind: sql::named(r, pre, "kind")?,
+        })
+    }
 }
 
 #[derive(FromQueryResult)]
@@ -223,7 +231,7 @@ async fn catch_up(c: &impl ConnectionTrait, programme_id: i64, cached: &mut Cach
         });
     }
     cached.index.put_all(listings);
-    cached.terms = sql::all::<TermKind>(
+    cached.terms = sql::all::<TermOfKind>(
         c,
         "SELECT id, kind FROM taxonomy_terms WHERE programme_id = $1 AND retired = $2",
         vec![programme_id.into(), false.into()],

@@ -6,8 +6,9 @@ use crate::sql;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
+use trellis_domain::cohort::{RoundStatus, RuleKind};
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Round {
     pub id: i64,
     pub programme_id: i64,
@@ -20,9 +21,25 @@ pub struct Round {
     #[serde(skip)]
     pub summary: String,
     /// proposed or published
-    pub status: String,
+    pub status: RoundStatus,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+}
+
+impl sea_orm::FromQueryResult for Round {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            programme_id: r.try_get(pre, "programme_id")?,
+            name: r.try_get(pre, "name")?,
+            mode: r.try_get(pre, "mode")?,
+            settings: r.try_get(pre, "settings")?,
+            summary: r.try_get(pre, "summary")?,
+            status: sql::named(r, pre, "status")?,
+            created_at: r.try_get(pre, "created_at")?,
+            published_at: r.try_get(pre, "published_at")?,
+        })
+    }
 }
 
 const COLUMNS: &str =
@@ -103,12 +120,22 @@ pub async fn people(c: &impl ConnectionTrait, round: i64, side: &str) -> Result<
     Ok(rows.into_iter().map(|r| r.user_id).collect())
 }
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Rule {
     pub mentee_id: i64,
     pub mentor_id: i64,
     /// pin or forbid
-    pub kind: String,
+    pub kind: RuleKind,
+}
+
+impl sea_orm::FromQueryResult for Rule {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            mentee_id: r.try_get(pre, "mentee_id")?,
+            mentor_id: r.try_get(pre, "mentor_id")?,
+            kind: sql::named(r, pre, "kind")?,
+        })
+    }
 }
 
 /// Pins or forbids a pair, replacing what was said about it before.

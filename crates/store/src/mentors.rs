@@ -10,14 +10,14 @@ use trellis_domain::application::{ApplicationDetails, State};
 
 // ---- Applications --------------------------------------------------------------------------
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ApplicationRow {
     pub id: i64,
     pub programme_id: i64,
     pub user_id: i64,
     pub applicant_name: String,
     pub applicant_email: String,
-    pub state: String,
+    pub state: State,
     pub details: String,
     pub submitted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -25,9 +25,27 @@ pub struct ApplicationRow {
     pub decision_note: Option<String>,
 }
 
+impl sea_orm::FromQueryResult for ApplicationRow {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            programme_id: r.try_get(pre, "programme_id")?,
+            user_id: r.try_get(pre, "user_id")?,
+            applicant_name: r.try_get(pre, "applicant_name")?,
+            applicant_email: r.try_get(pre, "applicant_email")?,
+            state: sql::named(r, pre, "state")?,
+            details: r.try_get(pre, "details")?,
+            submitted_at: r.try_get(pre, "submitted_at")?,
+            updated_at: r.try_get(pre, "updated_at")?,
+            decided_at: r.try_get(pre, "decided_at")?,
+            decision_note: r.try_get(pre, "decision_note")?,
+        })
+    }
+}
+
 impl ApplicationRow {
     pub fn state(&self) -> State {
-        State::parse(&self.state).unwrap_or(State::Submitted)
+        self.state
     }
 
     pub fn details(&self) -> Option<ApplicationDetails> {
@@ -137,12 +155,23 @@ pub async fn add_event(
     Ok(())
 }
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ApplicationEvent {
     pub at: DateTime<Utc>,
     pub actor_name: Option<String>,
-    pub kind: String,
+    pub kind: State,
     pub message: Option<String>,
+}
+
+impl sea_orm::FromQueryResult for ApplicationEvent {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            at: r.try_get(pre, "at")?,
+            actor_name: r.try_get(pre, "actor_name")?,
+            kind: sql::named(r, pre, "kind")?,
+            message: r.try_get(pre, "message")?,
+        })
+    }
 }
 
 pub async fn events(

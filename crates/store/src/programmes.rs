@@ -293,13 +293,25 @@ pub async fn revoke_role(
     Ok(n == 1)
 }
 
-#[derive(Debug, Clone, FromQueryResult, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct StaffMember {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: StaffRole,
     pub granted_at: DateTime<Utc>,
+}
+
+impl sea_orm::FromQueryResult for StaffMember {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            user_id: r.try_get(pre, "user_id")?,
+            name: r.try_get(pre, "name")?,
+            email: r.try_get(pre, "email")?,
+            role: sql::named(r, pre, "role")?,
+            granted_at: r.try_get(pre, "granted_at")?,
+        })
+    }
 }
 
 pub async fn staff(c: &impl ConnectionTrait, programme_id: i64) -> Result<Vec<StaffMember>> {

@@ -11,8 +11,9 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 use std::collections::HashMap;
 use trellis_domain::request::{Cascade, MentorState, RequestDetails, Status};
+use trellis_domain::request::{Stage, Step};
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct RequestRow {
     pub id: i64,
     pub programme_id: i64,
@@ -21,7 +22,7 @@ pub struct RequestRow {
     pub mentee_email: String,
     pub details: String,
     pub cascade: String,
-    pub status: String,
+    pub status: Stage,
     pub holder_id: Option<i64>,
     pub due_at: Option<DateTime<Utc>>,
     pub version: i32,
@@ -29,6 +30,27 @@ pub struct RequestRow {
     pub updated_at: DateTime<Utc>,
     /// The mentee shares their words and CV with the programme's staff.
     pub shared_with_staff: bool,
+}
+
+impl sea_orm::FromQueryResult for RequestRow {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            programme_id: r.try_get(pre, "programme_id")?,
+            mentee_id: r.try_get(pre, "mentee_id")?,
+            mentee_name: r.try_get(pre, "mentee_name")?,
+            mentee_email: r.try_get(pre, "mentee_email")?,
+            details: r.try_get(pre, "details")?,
+            cascade: r.try_get(pre, "cascade")?,
+            status: sql::named(r, pre, "status")?,
+            holder_id: r.try_get(pre, "holder_id")?,
+            due_at: r.try_get(pre, "due_at")?,
+            version: r.try_get(pre, "version")?,
+            created_at: r.try_get(pre, "created_at")?,
+            updated_at: r.try_get(pre, "updated_at")?,
+            shared_with_staff: r.try_get(pre, "shared_with_staff")?,
+        })
+    }
 }
 
 impl RequestRow {
@@ -125,13 +147,25 @@ pub async fn set_shared(
     Ok(())
 }
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RequestEvent {
     pub at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: Step,
     pub mentor_id: Option<i64>,
     pub mentor_name: Option<String>,
     pub detail: Option<String>,
+}
+
+impl sea_orm::FromQueryResult for RequestEvent {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            at: r.try_get(pre, "at")?,
+            kind: sql::named(r, pre, "kind")?,
+            mentor_id: r.try_get(pre, "mentor_id")?,
+            mentor_name: r.try_get(pre, "mentor_name")?,
+            detail: r.try_get(pre, "detail")?,
+        })
+    }
 }
 
 pub async fn events(c: &impl ConnectionTrait, id: i64) -> Result<Vec<RequestEvent>> {

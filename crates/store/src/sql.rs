@@ -111,3 +111,24 @@ pub(crate) fn duplicate(field: &'static str) -> impl Fn(StoreError) -> StoreErro
 pub(crate) struct Count {
     pub n: i64,
 }
+
+/// Reads a text column holding an enum's name (see `trellis_domain::names`).
+pub(crate) fn named<T: trellis_domain::names::Named>(
+    r: &sea_orm::QueryResult,
+    pre: &str,
+    col: &str,
+) -> Result<T, DbErr> {
+    let s: String = r.try_get(pre, col)?;
+    T::from_name(&s).ok_or_else(|| DbErr::Type(format!("{col}: unknown value '{s}'")))
+}
+
+/// [`named`], for a column that may be empty.
+pub(crate) fn named_or_none<T: trellis_domain::names::Named>(
+    r: &sea_orm::QueryResult,
+    pre: &str,
+    col: &str,
+) -> Result<Option<T>, DbErr> {
+    let s: Option<String> = r.try_get(pre, col)?;
+    s.map(|s| T::from_name(&s).ok_or_else(|| DbErr::Type(format!("{col}: unknown value '{s}'"))))
+        .transpose()
+}

@@ -4,11 +4,12 @@
 
 use crate::Result;
 use crate::sql::{self, duplicate};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
+use trellis_domain::directory::TermKind;
 
-pub const AUDIENCE: &str = "audience";
-pub const EXPERTISE: &str = "expertise";
+pub const AUDIENCE: TermKind = TermKind::Audience;
+pub const EXPERTISE: TermKind = TermKind::Expertise;
 
 /// The audiences a new programme starts with [003: "from junior to senior"].
 pub const DEFAULT_AUDIENCES: [&str; 5] = [
@@ -19,20 +20,32 @@ pub const DEFAULT_AUDIENCES: [&str; 5] = [
     "Senior",
 ];
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Term {
     pub id: i64,
-    pub kind: String,
+    pub kind: TermKind,
     pub label: String,
     pub position: i32,
     pub retired: bool,
+}
+
+impl sea_orm::FromQueryResult for Term {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            kind: sql::named(r, pre, "kind")?,
+            label: r.try_get(pre, "label")?,
+            position: r.try_get(pre, "position")?,
+            retired: r.try_get(pre, "retired")?,
+        })
+    }
 }
 
 /// The terms of one kind, in order; retired ones only if asked.
 pub async fn terms(
     c: &impl ConnectionTrait,
     programme_id: i64,
-    kind: &str,
+    kind: TermKind,
     with_retired: bool,
 ) -> Result<Vec<Term>> {
     let retired = if with_retired {
@@ -40,7 +53,7 @@ pub async fn terms(
     } else {
         " AND retired = $3"
     };
-    let mut values = vec![programme_id.into(), kind.into()];
+    let mut values = vec![programme_id.into(), kind.as_str().into()];
     if !with_retired {
         values.push(false.into());
     }
@@ -55,14 +68,14 @@ pub async fn terms(
 pub async fn add(
     c: &impl ConnectionTrait,
     programme_id: i64,
-    kind: &str,
+    kind: TermKind,
     label: &str,
 ) -> Result<i64> {
     sql::insert_id(
         c,
         "INSERT INTO taxonomy_terms (programme_id, kind, label, position) \
          VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM taxonomy_terms WHERE programme_id = $1 AND kind = $2)) RETURNING id",
-        vec![programme_id.into(), kind.into(), label.into()],
+        vec![programme_id.into(), kind.as_str().into(), label.into()],
     )
     .await
     .map_err(duplicate("label"))

@@ -7,20 +7,37 @@ use crate::sql::{self, Count, duplicate};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
+use trellis_domain::evaluation::Kind as EvaluationKind;
+use trellis_domain::programme::Model;
+use trellis_domain::workspace::{Phase, Role};
 
 /// A mentoring relationship: its members are in `relationship_members`.
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Relationship {
     pub id: i64,
     pub programme_id: i64,
     /// The request it came from, if any.
     pub request_id: Option<i64>,
     /// traditional, group or peer
-    pub model: String,
-    pub phase: String,
+    pub model: Model,
+    pub phase: Phase,
     pub created_at: DateTime<Utc>,
     /// Contact paused by a concern's handlers until they lift it.
     pub paused_at: Option<DateTime<Utc>>,
+}
+
+impl sea_orm::FromQueryResult for Relationship {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            programme_id: r.try_get(pre, "programme_id")?,
+            request_id: r.try_get(pre, "request_id")?,
+            model: sql::named(r, pre, "model")?,
+            phase: sql::named(r, pre, "phase")?,
+            created_at: r.try_get(pre, "created_at")?,
+            paused_at: r.try_get(pre, "paused_at")?,
+        })
+    }
 }
 
 const RELATIONSHIP_COLUMNS: &str =
@@ -81,15 +98,29 @@ pub async fn leave(
         == 1)
 }
 
-#[derive(Debug, Clone, FromQueryResult, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct MemberRow {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub time_zone: Option<String>,
     pub joined_at: DateTime<Utc>,
     pub left_at: Option<DateTime<Utc>>,
+}
+
+impl sea_orm::FromQueryResult for MemberRow {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            user_id: r.try_get(pre, "user_id")?,
+            name: r.try_get(pre, "name")?,
+            email: r.try_get(pre, "email")?,
+            role: sql::named(r, pre, "role")?,
+            time_zone: r.try_get(pre, "time_zone")?,
+            joined_at: r.try_get(pre, "joined_at")?,
+            left_at: r.try_get(pre, "left_at")?,
+        })
+    }
 }
 
 /// Everyone who is or was in the relationship, current members first.
@@ -655,15 +686,28 @@ pub async fn set_tick(
     Ok(())
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct EvaluationRow {
     pub id: i64,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
-    pub kind: String,
+    pub kind: EvaluationKind,
     /// Sealed.
     pub body: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl sea_orm::FromQueryResult for EvaluationRow {
+    fn from_query_result(r: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: r.try_get(pre, "id")?,
+            member_id: r.try_get(pre, "member_id")?,
+            member_name: r.try_get(pre, "member_name")?,
+            kind: sql::named(r, pre, "kind")?,
+            body: r.try_get(pre, "body")?,
+            created_at: r.try_get(pre, "created_at")?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]

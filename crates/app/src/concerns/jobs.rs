@@ -5,7 +5,7 @@ use super::tell;
 use crate::AppResult;
 use crate::jobs::{Job, JobCx};
 use trellis_domain::audit::AuditEntry;
-use trellis_domain::concern::route;
+use trellis_domain::concern::{Status, route};
 use trellis_domain::mail::concerns as letters;
 use trellis_store::{audit, concerns, programmes};
 
@@ -30,7 +30,7 @@ impl Job for AckReminder {
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (id, tx) = (self.concern_id, cx.tx().await?);
         if let Some(c) = concerns::get(tx, id).await?
-            && c.status == "open"
+            && c.status == Status::Open
             && let Some(p) = programmes::by_id(tx, c.programme_id).await?
         {
             let letter = letters::reminder(&p.name, &url(cx, id));
@@ -62,7 +62,7 @@ impl Job for Escalation {
         let Some(c) = concerns::get(tx, id).await? else {
             return Ok(());
         };
-        if c.status != "open" {
+        if c.status != Status::Open {
             return Ok(());
         }
         let Some(p) = programmes::by_id(tx, c.programme_id).await? else {

@@ -5,6 +5,7 @@ use crate::{App, AppResult};
 use chrono::{DateTime, Utc};
 use trellis_domain::evaluation::next_due;
 use trellis_domain::mail::workspace as letters;
+use trellis_domain::workspace::Phase;
 use trellis_store::programmes::{self, Programme};
 use trellis_store::{ConnectionTrait, workspace};
 
@@ -38,7 +39,7 @@ impl Job for EvaluationDue {
         let Some(p) = programmes::by_id(tx, rel.programme_id).await? else {
             return Ok(());
         };
-        if rel.phase == "closed" {
+        if rel.phase == Phase::Closed {
             return Ok(());
         }
         if rel.paused_at.is_none() {

@@ -5,6 +5,7 @@ use super::{Seat, audited, visible};
 use crate::programmes::standing;
 use crate::{Actor, App, AppError, AppResult};
 use trellis_domain::audit::AuditEntry;
+use trellis_domain::programme::Model;
 use trellis_domain::role::StaffRole;
 use trellis_domain::workspace::{self as rules, Phase, Role};
 use trellis_store::programmes::Programme;
@@ -13,11 +14,11 @@ use trellis_store::{ConnectionTrait, DatabaseTransaction, TransactionTrait, audi
 
 /// Who may make relationships of a model in a programme: the mentorship director and admins
 /// any; the office groups and peer circles [002].
-pub(crate) async fn may_make(s: &App, who: &Actor, p: &Programme, model: &str) -> AppResult<()> {
+pub(crate) async fn may_make(s: &App, who: &Actor, p: &Programme, model: Model) -> AppResult<()> {
     let st = standing(s, p, who).await?;
     let ok = st.is_admin
         || st.holds(StaffRole::Director)
-        || (st.holds(StaffRole::Office) && matches!(model, "group" | "peer"));
+        || (st.holds(StaffRole::Office) && matches!(model, Model::Group | Model::Peer));
     if ok {
         Ok(())
     } else {
@@ -75,6 +76,7 @@ pub async fn create(
     model: &str,
     members: &[(i64, Role)],
 ) -> AppResult<i64> {
+    let model = Model::parse("model", model)?;
     rules::check_members(model, members)?;
     may_make(s, who, p, model).await?;
     let tx = s.store.db.begin().await?;
@@ -90,7 +92,7 @@ pub(crate) async fn create_in(
     tx: &trellis_store::DatabaseTransaction,
     who: &Actor,
     p: &Programme,
-    model: &str,
+    model: Model,
     members: &[(i64, Role)],
 ) -> AppResult<i64> {
     for (u, _) in members {
@@ -102,7 +104,7 @@ pub(crate) async fn create_in(
         }
     }
     let now = s.now();
-    let id = store::create_relationship(tx, p.id, None, model, now).await?;
+    let id = store::create_relationship(tx, p.id, None, model.as_str(), now).await?;
     for (u, role) in members {
         store::add_member(tx, id, *u, role.as_str(), now).await?;
     }
@@ -111,7 +113,7 @@ pub(crate) async fn create_in(
     // Each mentor takes one of their places a mentee (a group's mentor one per mentee).
     let mentees = members.iter().filter(|(_, r)| *r == Role::Mentee).count();
     let places = i32::try_from(mentees).unwrap_or(i32::MAX);
-    for m in rows.iter().filter(|m| m.role == "mentor") {
+    for m in rows.iter().filter(|m| m.role == Role::Mentor) {
         if places > 0 && !hold_places(tx, p.id, id, m.user_id, places, now).await? {
             return Err(no_free_place(&m.name, places));
         }
@@ -138,16 +140,13 @@ pub(crate) async fn create_in(
 #[tracing::instrument(skip_all, fields(user_id = who.id(), id = id, user_id = user_id))]
 pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str) -> AppResult<()> {
     let ws = visible(s, who, id).await?;
-    may_make(s, who, &ws.programme, &ws.rel.model).await?;
+    may_make(s, who, &ws.programme, ws.rel.model).await?;
     let role = Role::parse(role.trim())
         .ok_or_else(|| AppError::invalid("role", "Choose mentor, mentee or peer"))?;
     if ws.phase() == Phase::Closed {
         return Err(AppError::Conflict("This relationship is closed.".into()));
     }
-    let mut members: Vec<(i64, Role)> = ws
-        .current_members()
-        .map(|m| (m.user_id, Role::parse(&m.role).unwrap_or(Role::Peer)))
-        .collect();
+    let mut members: Vec<(i64, Role)> = ws.current_members().map(|m| (m.user_id, m.role)).collect();
     if ws.members.iter().any(|m| m.user_id == user_id) {
         return Err(AppError::invalid(
             "user_id",
@@ -155,7 +154,7 @@ pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str)
         ));
     }
     members.push((user_id, role));
-    rules::check_members(&ws.rel.model, &members).map_err(|e| {
+    rules::check_members(ws.rel.model, &members).map_err(|e| {
         AppError::invalid(
             "role",
             e.0.first().map_or(String::new(), |f| f.message.clone()),
@@ -171,15 +170,20 @@ pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str)
     store::add_member(&tx, id, user_id, role.as_str(), s.now()).await?;
     let rows = store::members(&tx, id).await?;
     // Places: a new mentee takes one of each mentor's; a new mentor one a mentee.
-    let current = |r: &'static str| {
+    let current = |r: Role| {
         rows.iter()
             .filter(move |m| m.role == r && m.left_at.is_none())
     };
     let takes: Vec<(&MemberRow, i32)> = match role {
-        Role::Mentee => current("mentor").map(|m| (m, 1)).collect(),
-        Role::Mentor => current("mentor")
+        Role::Mentee => current(Role::Mentor).map(|m| (m, 1)).collect(),
+        Role::Mentor => current(Role::Mentor)
             .filter(|m| m.user_id == user_id)
-            .map(|m| (m, current("mentee").count().try_into().unwrap_or(i32::MAX)))
+            .map(|m| {
+                (
+                    m,
+                    current(Role::Mentee).count().try_into().unwrap_or(i32::MAX),
+                )
+            })
             .collect(),
         Role::Peer => Vec::new(),
     };
@@ -226,7 +230,7 @@ pub async fn leave(s: &App, who: &Actor, id: i64) -> AppResult<()> {
             Seat::Member {
                 role: Role::Mentee, ..
             } => {
-                for m in ws.current_members().filter(|m| m.role == "mentor") {
+                for m in ws.current_members().filter(|m| m.role == Role::Mentor) {
                     store::release_place(&tx, ws.programme.id, id, m.user_id, s.now()).await?;
                 }
             }

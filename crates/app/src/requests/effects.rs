@@ -191,7 +191,7 @@ impl Effects<'_> {
                 .await?;
                 let to_director = letters::escalated_to_director(&p.name, mentee_name, &self.url());
                 for s in programmes::staff(c, p.id).await? {
-                    if s.role == StaffRole::Director.as_str() {
+                    if s.role == StaffRole::Director {
                         self.mail(c, s.user_id, &to_director).await?;
                     }
                 }

@@ -166,7 +166,7 @@ fn application_out(
             .map(|e| EventOut {
                 at: e.at,
                 by: e.actor_name,
-                kind: e.kind,
+                kind: e.kind.as_str().to_owned(),
                 message: e.message,
             })
             .collect(),
@@ -455,7 +455,7 @@ pub async fn mentor_profile(
     ApiPath((_slug, user_id)): ApiPath<(String, i64)>,
 ) -> ApiResult<Response> {
     let (m, terms_of) = act::profile(&s, &me, &programme, &standing, user_id).await?;
-    let pick = |kind: &str| {
+    let pick = |kind: taxonomy::TermKind| {
         terms_of
             .iter()
             .filter(|t| t.kind == kind)

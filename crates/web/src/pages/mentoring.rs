@@ -362,7 +362,7 @@ fn last_question(events: &[ApplicationEvent]) -> String {
     events
         .iter()
         .rev()
-        .find(|e| e.kind == "clarification_requested")
+        .find(|e| e.kind == application::State::ClarificationRequested)
         .and_then(|e| e.message.clone())
         .unwrap_or_default()
 }

@@ -23,7 +23,7 @@ use trellis_app::relationships::{
 };
 use trellis_domain::development::Goal;
 use trellis_domain::meeting::{MODES, MeetingInput};
-use trellis_domain::workspace::{AGREEMENT_FIELDS, Agreement, LogInput, Phase};
+use trellis_domain::workspace::{AGREEMENT_FIELDS, Agreement, LogInput, Phase, Role};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -112,7 +112,7 @@ impl ShowPage {
         self.r
             .members
             .iter()
-            .any(|m| m.user_id == self.me && m.role == "mentor")
+            .any(|m| m.user_id == self.me && m.seat == Role::Mentor)
     }
 }
 

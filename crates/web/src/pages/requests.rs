@@ -24,7 +24,7 @@ use trellis_app::requests::Pick;
 use trellis_app::requests::{self as act, RequestView, Upload, Viewer};
 use trellis_domain::error::FieldError;
 use trellis_domain::profile::CHANNELS;
-use trellis_domain::request::{CV_TOO_LARGE, FOCUS, MAX_CV_BYTES, RequestInput};
+use trellis_domain::request::{CV_TOO_LARGE, FOCUS, MAX_CV_BYTES, RequestInput, Stage};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -79,9 +79,7 @@ struct ListsPage {
 
 impl ListsPage {
     fn has_open_request(&self) -> bool {
-        self.mine
-            .iter()
-            .any(|r| r.status == "offered" || r.status == "with_director")
+        self.mine.iter().any(|r| r.stage.is_open())
     }
 }
 
@@ -387,7 +385,7 @@ impl ShowPage {
         self.viewer == Viewer::Mentee
     }
     fn is_holder(&self) -> bool {
-        self.viewer == Viewer::Holder && self.r.status == "offered"
+        self.viewer == Viewer::Holder && self.r.stage == Stage::Offered
     }
     fn is_staff(&self) -> bool {
         matches!(self.viewer, Viewer::Staff { .. })
@@ -396,16 +394,15 @@ impl ShowPage {
         matches!(self.viewer, Viewer::Staff { may_direct: true })
     }
     fn is_open(&self) -> bool {
-        self.r.status == "offered" || self.r.status == "with_director"
+        self.r.stage.is_open()
     }
     fn status_words(&self) -> &'static str {
-        match self.r.status.as_str() {
-            "offered" => "Waiting for a mentor's reply",
-            "with_director" => "With the mentorship director",
-            "accepted" => "Accepted: you are matched",
-            "closed" => "Closed by the director",
-            "withdrawn" => "Withdrawn",
-            _ => "",
+        match self.r.stage {
+            Stage::Offered => "Waiting for a mentor's reply",
+            Stage::WithDirector => "With the mentorship director",
+            Stage::Accepted => "Accepted: you are matched",
+            Stage::Closed => "Closed by the director",
+            Stage::Withdrawn => "Withdrawn",
         }
     }
     fn focus_label(&self, key: &str) -> &'static str {
