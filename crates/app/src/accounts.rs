@@ -377,7 +377,7 @@ pub async fn update_profile(s: &App, user: &User, input: &ProfileInput) -> AppRe
 /// The account a personal access token belongs to, if the token is valid now.
 #[tracing::instrument(skip_all)]
 pub async fn by_token(s: &App, token: &str) -> AppResult<Option<User>> {
-    Ok(store::user_for_api_token(&s.store, token, s.now()).await?)
+    Ok(trellis_store::bearer::user(&s.store, token, s.now()).await?)
 }
 
 /// A browser session: who is signed in, the session's form token, and their unread count.

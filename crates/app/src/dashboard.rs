@@ -4,7 +4,6 @@
 
 use crate::Actor;
 use crate::App;
-use crate::programmes::standing;
 use crate::{AppError, AppResult};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -86,21 +85,9 @@ impl Scope {
     }
 }
 
-/// Checks the viewer runs the programme.
-#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
-pub async fn require_office(s: &App, who: &Actor, p: &Programme) -> AppResult<()> {
-    if standing(s, p, who).await?.runs_programme() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only the programme office, the mentorship director and admins see its dashboard and reports",
-        ))
-    }
-}
-
 #[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
 pub async fn dashboard(s: &App, who: &Actor, p: &Programme, f: &Filter) -> AppResult<Dashboard> {
-    require_office(s, who, p).await?;
+    crate::programmes::require_office(s, who, p).await?;
     let scope = Scope::parse(f, s.now().date_naive())?;
     let db = &s.store.db;
     let range = &scope.range;

@@ -4,7 +4,7 @@
 
 use crate::Actor;
 use crate::App;
-use crate::dashboard::require_office;
+use crate::programmes::require_office;
 use crate::{AppError, AppResult};
 use trellis_store::DatabaseConnection;
 use trellis_store::programmes::Programme;

@@ -16,8 +16,9 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use trellis_domain::account::Email;
 use trellis_domain::audit::AuditEntry;
+use trellis_domain::import::BadRow;
 use trellis_domain::import::{self as rows, MentorRow, RelationshipRow, Terms};
-use trellis_domain::member_list::{self, BadRow, MemberRow};
+use trellis_domain::member_list::{self, MemberRow};
 use trellis_store::programmes::Programme;
 use trellis_store::{DatabaseConnection, TransactionTrait, audit};
 

@@ -26,6 +26,7 @@ pub mod programmes;
 pub mod queues;
 pub mod relationships;
 pub mod requests;
+pub mod runner;
 pub mod taxonomy;
 pub mod webhooks;
 

@@ -306,5 +306,18 @@ pub type ForToken = (trellis_store::accounts::User, Option<(Programme, Standing)
 /// token is not valid; the inner `None` when there is no such programme.
 #[tracing::instrument(skip_all)]
 pub async fn find_for_token(s: &App, slug: &str, token: &str) -> AppResult<Option<ForToken>> {
-    Ok(store::by_slug_for_token(&s.store, slug, token, s.now()).await?)
+    Ok(trellis_store::bearer::user_in_programme(&s.store, slug, token, s.now()).await?)
+}
+
+/// Checks the viewer runs the programme (office, director, admin), for its dashboard, reports
+/// and exports.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
+pub async fn require_office(s: &App, who: &Actor, p: &Programme) -> AppResult<()> {
+    if standing(s, p, who).await?.runs_programme() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only the programme office, the mentorship director and admins see its dashboard and reports",
+        ))
+    }
 }

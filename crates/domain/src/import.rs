@@ -8,7 +8,6 @@
 
 use crate::account::Email;
 use crate::application::{ApplicationDetails, ApplicationInput};
-use crate::member_list::BadRow;
 use crate::names::Named;
 use crate::programme::Model;
 use crate::workspace::{Phase, Role, check_members};
@@ -221,6 +220,13 @@ pub struct MentorRow {
     pub email: Email,
     pub name: String,
     pub details: ApplicationDetails,
+}
+
+/// A line of an imported file that cannot be taken, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    pub line: u64,
+    pub reason: String,
 }
 
 fn bad(line: u64, reason: impl Into<String>) -> BadRow {

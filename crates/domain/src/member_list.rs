@@ -3,7 +3,7 @@
 //! all rows in one transaction, or none when any row is bad (unless told to skip them).
 
 use crate::account::Email;
-use crate::import::{Line, Table};
+use crate::import::{BadRow, Line, Table};
 use std::collections::HashSet;
 use std::io::Read;
 
@@ -14,12 +14,6 @@ pub struct MemberRow {
     pub member_number: Option<String>,
     pub name: String,
     pub member_type: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadRow {
-    pub line: u64,
-    pub reason: String,
 }
 
 pub const REQUIRED_HEADER: [&str; 3] = ["email", "member_number", "name"];

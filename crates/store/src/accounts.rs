@@ -2,8 +2,7 @@
 //! throttling.
 
 use crate::sql::{self, Count, duplicate};
-use crate::token_cache::Kept;
-use crate::{Result, Store, secrets};
+use crate::{Result, secrets};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::account::{Email, TokenPurpose};
@@ -432,71 +431,6 @@ pub async fn revoke_api_token(
     )
     .await?;
     Ok(n == 1)
-}
-
-/// The account a bearer token belongs to, if the token is live (one query; the token's
-/// last use is written at most every five minutes). On SQLite the answer is kept and served
-/// again while no other connection has committed (see `crate::token_cache`).
-pub async fn user_for_api_token(
-    store: &Store,
-    plain: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<User>> {
-    let token_hash = secrets::hash(plain);
-    let (version, kept) = store.tokens.look_up(&token_hash, None, now);
-    if let Some(k) = kept {
-        return Ok(Some(k.user));
-    }
-    let c = &store.db;
-    let cols = sql::qualified(USER_COLUMNS, "u");
-    let Some(row) = c
-        .query_one_raw(sql::stmt(
-            c,
-            &format!(
-                "SELECT {cols}, t.id AS token_id, t.last_used_at AS token_used_at FROM api_tokens t \
-                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
-            ),
-            vec![token_hash.clone().into()],
-        ))
-        .await?
-    else {
-        return Ok(None);
-    };
-    note_token_use(c, &row, now).await?;
-    let user = User::from_query_result(&row, "")?;
-    let used_at = row.try_get("", "token_used_at")?;
-    store.tokens.keep(version, token_hash, || Kept {
-        slug: None,
-        used_at,
-        user: user.clone(),
-        programme: None,
-    });
-    Ok(Some(user))
-}
-
-/// Whether a token last used at `used_at` has its use written now (every five minutes).
-pub(crate) fn token_use_due(used_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    used_at.is_none_or(|t| now - t > Duration::minutes(5))
-}
-
-/// Notes a bearer token's use from a row carrying `token_id` and `token_used_at`: written at
-/// most every five minutes, so most requests write nothing.
-pub(crate) async fn note_token_use(
-    c: &impl ConnectionTrait,
-    row: &sea_orm::QueryResult,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let token_id: i64 = row.try_get("", "token_id")?;
-    let used_at: Option<DateTime<Utc>> = row.try_get("", "token_used_at")?;
-    if token_use_due(used_at, now) {
-        sql::exec(
-            c,
-            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
-            vec![token_id.into(), now.into()],
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 // ---- Sign-in throttling --------------------------------------------------------------------

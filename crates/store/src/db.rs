@@ -22,8 +22,8 @@ pub struct Store {
     pub keys: std::sync::Arc<crate::sealed::Keys>,
     /// The mentor directories searched so far, held in memory (see [`crate::directory`]).
     pub directory: std::sync::Arc<crate::directory::Directory>,
-    /// Bearer-token look-ups kept while the database is unchanged (see [`crate::token_cache`]).
-    pub(crate) tokens: std::sync::Arc<crate::token_cache::TokenCache>,
+    /// Bearer-token look-ups kept while the database is unchanged (see [`crate::bearer::cache`]).
+    pub(crate) tokens: std::sync::Arc<crate::bearer::cache::TokenCache>,
 }
 
 impl Store {
@@ -196,8 +196,8 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
     }
     let db = Database::connect(opts).await?;
     let tokens = match sqlite_file {
-        Some(path) => crate::token_cache::TokenCache::watching(std::path::Path::new(path)),
-        None => crate::token_cache::TokenCache::default(),
+        Some(path) => crate::bearer::cache::TokenCache::watching(std::path::Path::new(path)),
+        None => crate::bearer::cache::TokenCache::default(),
     };
     Ok(Store {
         db,

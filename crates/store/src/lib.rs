@@ -1,13 +1,14 @@
 //! Trellis storage. One code path for SQLite and PostgreSQL: portable SQL (`$1` placeholders,
 //! `RETURNING`, `ON CONFLICT`) run through sea-orm's connection, which picks the driver from the
 //! URL. The only dialect branches are the migration files, the job claim's `SKIP LOCKED` and,
-//! on SQLite, the token look-ups kept while the database is unchanged (`token_cache`).
+//! on SQLite, the token look-ups kept while the database is unchanged (`bearer::cache`).
 //!
 //! Every function takes any connection (`&impl ConnectionTrait`), so a caller groups the
 //! writes of one action — the change, its audit row, its outbox mail — in one transaction.
 
 pub mod accounts;
 pub mod audit;
+pub mod bearer;
 pub mod concerns;
 mod db;
 pub mod directory;
@@ -27,7 +28,6 @@ pub mod secrets;
 pub mod shortlist;
 mod sql;
 pub mod taxonomy;
-mod token_cache;
 pub mod webhooks;
 pub mod workspace;
 

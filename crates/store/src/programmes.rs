@@ -1,10 +1,7 @@
 //! Programmes, their members, staff roles and imported member lists.
 
-use crate::Store;
-use crate::accounts::{USER_COLUMNS, User, note_token_use};
+use crate::Result;
 use crate::sql::{self, Count, duplicate};
-use crate::token_cache::Kept;
-use crate::{Result, secrets};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use trellis_domain::member_list::MemberRow;
@@ -77,7 +74,7 @@ impl Programme {
     }
 }
 
-const COLUMNS: &str = "id, slug, name, description, model, membership, review_mentors, mentor_member_types, \
+pub(crate) const COLUMNS: &str = "id, slug, name, description, model, membership, review_mentors, mentor_member_types, \
     choices_per_request, reply_window_days, application_target_days, concern_ack_days, refresh_month, refresh_grace_days, \
     meeting_minutes_min, meeting_minutes_max, default_mentor_capacity, max_relationships_per_member, evaluation_every_days, created_at, updated_at, \
     directory_version, directory_epoch, matching_publish, matching_shared_language, matching_different_organisation, matching_not_own_manager";
@@ -349,59 +346,8 @@ pub async fn by_slug_as(
     )))
 }
 
-/// The account a live bearer token belongs to and, if the programme `slug` exists, the
-/// programme with the person's standing in it — one query, for API calls about one programme
-/// (the mentor directory's hot path). `None`: the token is not live. On SQLite the answer is
-/// kept and served again while no other connection has committed (see `crate::token_cache`).
-pub async fn by_slug_for_token(
-    store: &Store,
-    slug: &str,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(User, Option<(Programme, Standing)>)>> {
-    let token_hash = secrets::hash(token);
-    let (version, kept) = store.tokens.look_up(&token_hash, Some(slug), now);
-    if let Some(k) = kept {
-        return Ok(Some((k.user, k.programme)));
-    }
-    let c = &store.db;
-    let user_cols = sql::qualified(USER_COLUMNS, "u");
-    let cols = sql::prefixed(COLUMNS, "p", "p_");
-    let (standing_cols, join) = standing_sql("u.id");
-    let rows = c
-        .query_all_raw(sql::stmt(
-            c,
-            &format!(
-                "SELECT {user_cols}, t.id AS token_id, t.last_used_at AS token_used_at, {cols}, {standing_cols} \
-                 FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN programmes p ON p.slug = $2 {join} \
-                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
-            ),
-            vec![token_hash.clone().into(), slug.into()],
-        ))
-        .await?;
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    note_token_use(c, first, now).await?;
-    let user = User::from_query_result(first, "")?;
-    let programme_id: Option<i64> = first.try_get("", "p_id")?;
-    if programme_id.is_none() {
-        return Ok(Some((user, None)));
-    }
-    let programme = Programme::from_query_result(first, "p_")?;
-    let standing = standing_of_rows(&rows, user.is_admin)?;
-    let used_at = first.try_get("", "token_used_at")?;
-    store.tokens.keep(version, token_hash, || Kept {
-        slug: Some(slug.to_owned()),
-        used_at,
-        user: user.clone(),
-        programme: Some((programme.clone(), standing.clone())),
-    });
-    Ok(Some((user, Some((programme, standing)))))
-}
-
 /// A standing from rows with one staff role each (or none) and the person's `member_rows`.
-fn standing_of_rows(rows: &[sea_orm::QueryResult], is_admin: bool) -> Result<Standing> {
+pub(crate) fn standing_of_rows(rows: &[sea_orm::QueryResult], is_admin: bool) -> Result<Standing> {
     let mut roles = Vec::new();
     let mut member_rows = 0i64;
     for r in rows {
@@ -437,7 +383,7 @@ pub async fn standing(
 /// The columns and join that read a person's standing in programme `p` (`user`: how the
 /// query names the person's id) — one row per staff role, or one with none, each carrying
 /// whether the person is a member; read back by [`standing_of_rows`].
-fn standing_sql(user: &str) -> (String, String) {
+pub(crate) fn standing_sql(user: &str) -> (String, String) {
     (
         format!(
             "r.role AS staff_role, \

@@ -70,11 +70,15 @@ async fn main() -> anyhow::Result<()> {
                     let start = Instant::now();
                     // What the endpoint reads: the token's account with the programme row and
                     // the person's standing (one query, or its kept answer), then the index.
-                    let (_, found) =
-                        programmes::by_slug_for_token(&store, &p.slug, &token, Utc::now())
-                            .await
-                            .expect("query")
-                            .expect("a live token");
+                    let (_, found) = trellis_store::bearer::user_in_programme(
+                        &store,
+                        &p.slug,
+                        &token,
+                        Utc::now(),
+                    )
+                    .await
+                    .expect("query")
+                    .expect("a live token");
                     let (p, _) = found.expect("bench programme");
                     store
                         .directory

@@ -8,9 +8,10 @@ use anyhow::Result;
 use std::sync::Arc;
 use tokio::sync::watch;
 use trellis_app::App;
-use trellis_app::jobs::{self, BoxFuture, Couriers, OutboxMail, Registry, WebhookPost};
+use trellis_app::jobs::{BoxFuture, Couriers, OutboxMail, Registry, WebhookPost};
+use trellis_app::runner;
 
-pub use trellis_app::jobs::RunReport;
+pub use trellis_app::runner::RunReport;
 
 /// The real couriers: lettre for mail, reqwest for webhooks (its client made at the first
 /// delivery: most runs send none).
@@ -64,7 +65,7 @@ impl Runner {
         );
         Self {
             app,
-            registry: Arc::new(Registry::standard()),
+            registry: Arc::new(runner::standard()),
             couriers: Arc::new(Real {
                 mailer,
                 webhooks: std::sync::OnceLock::new(),
@@ -80,7 +81,7 @@ impl Runner {
     /// Runs every job due at the clock's "now", each once, until none is left; jobs that fail
     /// are rescheduled after their back-off, so they are not run again in this call.
     pub async fn run_due(&self) -> Result<RunReport> {
-        let runner = jobs::Runner {
+        let runner = runner::Runner {
             app: &self.app,
             registry: &self.registry,
             couriers: self.couriers.as_ref(),

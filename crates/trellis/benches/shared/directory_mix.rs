@@ -3,7 +3,7 @@
 //! `scripts/directory.lua` sends the same four searches over HTTP.
 
 use trellis_domain::directory::{AvailabilityFilter, Sort, search_words};
-use trellis_store::mentors::Search;
+use trellis_domain::directory_index::Search;
 use trellis_store::{DatabaseConnection, taxonomy};
 
 /// One search of the mix: its name, its text and its other filters.

@@ -443,7 +443,7 @@ async fn generate_fills_a_programme() {
         .search(
             &store.db,
             &p,
-            &trellis_store::mentors::Search {
+            &trellis_domain::directory_index::Search {
                 limit: 10,
                 ..Default::default()
             },
@@ -463,7 +463,7 @@ async fn generate_fills_a_programme() {
         .search(
             &store.db,
             &p,
-            &trellis_store::mentors::Search {
+            &trellis_domain::directory_index::Search {
                 words,
                 limit: 10,
                 ..Default::default()

@@ -95,7 +95,7 @@ async fn a_failing_query_is_logged_with_its_action_and_ids() {
     for part in [
         "request{id=broken-query-1 method=POST path=/programmes/imp/shortlist}",
         "internal error",
-        "trellis_app::requests::pick",
+        "trellis_app::requests::shortlist::pick",
         "user_id=",
         "programme_id=1",
         "mentor_id=77",
@@ -122,7 +122,7 @@ async fn json_logs_carry_the_same_context() {
     assert_eq!(v["span"]["id"], "broken-query-1", "{v}");
     let message = v["fields"]["message"].as_str().unwrap();
     assert!(
-        message.contains("trellis_app::requests::pick") && message.contains("FROM mentors"),
+        message.contains("trellis_app::requests::shortlist::pick") && message.contains("FROM mentors"),
         "{message}"
     );
 }

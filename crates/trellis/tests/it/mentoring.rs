@@ -7,7 +7,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use trellis_domain::clock::Clock;
 use trellis_domain::directory::{AvailabilityFilter, search_words};
-use trellis_store::mentors::Search;
+use trellis_domain::directory_index::Search;
 
 both_backends!(
     apply_review_and_find_in_the_directory,

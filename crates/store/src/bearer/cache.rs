@@ -1,8 +1,8 @@
 //! Bearer-token look-ups kept in memory while the database has not changed.
 //!
-//! An API request reads the token's account ([`crate::accounts::user_for_api_token`]) or, about
+//! An API request reads the token's account ([`super::user`]) or, about
 //! one programme, the account, the programme and the person's standing in one query
-//! ([`crate::programmes::by_slug_for_token`]). On SQLite that query costs more in the driver's
+//! ([`super::user_in_programme`]). On SQLite that query costs more in the driver's
 //! hand-off to its connection thread than in SQLite itself, so its answer is kept and served
 //! again for as long as the database has not changed. The check
 //! is SQLite's `PRAGMA data_version`, read on the calling thread through a connection of its
@@ -13,7 +13,8 @@
 //!
 //! PostgreSQL has no check as cheap as that one, so there every request queries.
 
-use crate::accounts::{User, token_use_due};
+use super::token_use_due;
+use crate::accounts::User;
 use crate::programmes::Programme;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
