@@ -1,5 +1,5 @@
 //! Server-rendered pages. Each form is shown again with what was typed and a message at each
-//! bad field; every page works without JavaScript (htmx, vendored, only speeds things up).
+//! bad field; every page works without JavaScript.
 
 mod accounts;
 mod admin;
@@ -80,7 +80,7 @@ pub fn routes() -> Router<AppState> {
         .merge(matching::routes())
 }
 
-/// The stylesheet and htmx, built into the binary so it runs from anywhere.
+/// The stylesheet, built into the binary so it runs from anywhere.
 pub fn static_files() -> Router<AppState> {
     fn asset(body: &'static str, content_type: &'static str) -> Response {
         (
@@ -92,25 +92,15 @@ pub fn static_files() -> Router<AppState> {
         )
             .into_response()
     }
-    Router::new()
-        .route(
-            "/site.css",
-            get(|| async {
-                asset(
-                    include_str!("../static/site.css"),
-                    "text/css; charset=utf-8",
-                )
-            }),
-        )
-        .route(
-            "/htmx.min.js",
-            get(|| async {
-                asset(
-                    include_str!("../static/htmx.min.js"),
-                    "text/javascript; charset=utf-8",
-                )
-            }),
-        )
+    Router::new().route(
+        "/site.css",
+        get(|| async {
+            asset(
+                include_str!("../static/site.css"),
+                "text/css; charset=utf-8",
+            )
+        }),
+    )
 }
 
 /// What every page's header needs: who is signed in and their form token (for sign-out).

@@ -122,7 +122,8 @@ async fn json_logs_carry_the_same_context() {
     assert_eq!(v["span"]["id"], "broken-query-1", "{v}");
     let message = v["fields"]["message"].as_str().unwrap();
     assert!(
-        message.contains("trellis_app::requests::shortlist::pick") && message.contains("FROM mentors"),
+        message.contains("trellis_app::requests::shortlist::pick")
+            && message.contains("FROM mentors"),
         "{message}"
     );
 }
