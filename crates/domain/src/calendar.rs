@@ -7,6 +7,7 @@
 //! services).
 
 use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -33,7 +34,7 @@ pub enum Method {
 }
 
 impl Method {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Request => "REQUEST",
             Self::Cancel => "CANCEL",
@@ -42,120 +43,70 @@ impl Method {
     }
 }
 
-/// Escapes a TEXT value (RFC 5545 §3.3.11).
-fn text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+/// A person as a calendar address with their name.
+fn person(key: &str, (name, email): &(String, String)) -> Property {
+    let mut p = Property::new(key, format!("mailto:{email}"));
+    let name: String = name
+        .chars()
+        .filter(|c| *c != '"' && !c.is_control())
+        .collect();
+    p.add_parameter("CN", &name);
+    p
 }
 
-/// A parameter value, quoted when it holds a separator; quotes themselves are dropped.
-fn param(s: &str) -> String {
-    let s: String = s.chars().filter(|c| *c != '"' && !c.is_control()).collect();
-    if s.contains([',', ';', ':']) {
-        format!("\"{s}\"")
-    } else {
-        s
-    }
-}
-
-fn time(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// Folds a content line at 75 octets (never inside a UTF-8 character) and ends it with CRLF.
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
-}
-
-fn event(e: &Event, method: Method, out: &mut String) {
-    let mut lines = vec![
-        "BEGIN:VEVENT".to_owned(),
-        format!("UID:{}", text(&e.uid)),
-        format!("SEQUENCE:{}", e.sequence),
-        format!("DTSTAMP:{}", time(e.stamp)),
-        format!("DTSTART:{}", time(e.starts_at)),
-        format!("DTEND:{}", time(e.ends_at)),
-        format!("SUMMARY:{}", text(&e.summary)),
-        format!("DESCRIPTION:{}", text(&e.description)),
-        format!("URL:{}", e.url),
-        format!(
-            "STATUS:{}",
-            if e.cancelled || method == Method::Cancel {
-                "CANCELLED"
-            } else {
-                "CONFIRMED"
-            }
-        ),
-        format!(
-            "ORGANIZER;CN={}:mailto:{}",
-            param(&e.organizer.0),
-            e.organizer.1
-        ),
-    ];
-    for (name, email) in &e.attendees {
-        lines.push(format!(
-            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{email}",
-            param(name)
-        ));
-    }
-    lines.push("END:VEVENT".into());
-    for l in lines {
-        fold(&l, out);
-    }
-}
-
-/// A calendar object with the given events.
-pub fn calendar(method: Method, name: &str, events: &[Event]) -> String {
-    let mut out = String::new();
-    for l in [
-        "BEGIN:VCALENDAR".to_owned(),
-        "VERSION:2.0".into(),
-        "PRODID:-//Trellis//Mentoring//EN".into(),
-        "CALSCALE:GREGORIAN".into(),
-        format!("METHOD:{}", method.as_str()),
-        format!("X-WR-CALNAME:{}", text(name)),
-    ] {
-        fold(&l, &mut out);
-    }
-    for e in events {
-        event(e, method, &mut out);
-    }
-    fold("END:VCALENDAR", &mut out);
-    out
-}
-
-/// Unfolds and splits a calendar into (name with parameters, value) lines: for tests and for
-/// reading invitations back.
-pub fn content_lines(ics: &str) -> Vec<(String, String)> {
-    let unfolded = ics.replace("\r\n ", "").replace("\r\n\t", "");
-    unfolded
-        .split("\r\n")
-        .filter(|l| !l.is_empty())
-        .filter_map(|l| {
-            // The value starts after the first colon that is not inside a quoted parameter.
-            let mut quoted = false;
-            let at = l.char_indices().find(|(_, c)| {
-                if *c == '"' {
-                    quoted = !quoted;
-                }
-                *c == ':' && !quoted
-            })?;
-            Some((l[..at.0].to_owned(), l[at.0 + 1..].to_owned()))
+fn vevent(e: &Event, method: Method) -> icalendar::Event {
+    let cancelled = e.cancelled || method == Method::Cancel;
+    let mut ev = icalendar::Event::new();
+    ev.uid(&e.uid)
+        .sequence(u32::try_from(e.sequence).unwrap_or(0))
+        .timestamp(e.stamp)
+        .starts(e.starts_at)
+        .ends(e.ends_at)
+        .summary(&e.summary)
+        .description(&e.description)
+        .url(&e.url)
+        .status(if cancelled {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
         })
-        .collect()
+        .append_property(person("ORGANIZER", &e.organizer));
+    for a in &e.attendees {
+        let mut p = person("ATTENDEE", a);
+        p.add_parameter("ROLE", "REQ-PARTICIPANT")
+            .add_parameter("PARTSTAT", "NEEDS-ACTION")
+            .add_parameter("RSVP", "FALSE");
+        ev.append_multi_property(p);
+    }
+    ev.done()
+}
+
+/// A calendar object with the given events, written by the `icalendar` crate (escaping,
+/// quoting, folding at 75 octets and CRLF line ends as RFC 5545 says).
+pub fn calendar(method: Method, name: &str, events: &[Event]) -> String {
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("PRODID", "-//Trellis//Mentoring//EN"))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .append_property(Property::new("METHOD", method.as_str()))
+        .name(name);
+    for e in events {
+        cal.push(vevent(e, method));
+    }
+    cal.done().to_string()
+}
+
+/// Reads a calendar back (an invitation, a feed) with the `icalendar` crate's parser.
+pub fn read(ics: &str) -> Result<Calendar, String> {
+    ics.parse()
+}
+
+/// The METHOD of a calendar object (PUBLISH when it names none, or cannot be read).
+pub fn method_of(ics: &str) -> String {
+    read(ics)
+        .ok()
+        .and_then(|c| c.property_value("METHOD").map(str::to_owned))
+        .unwrap_or_else(|| "PUBLISH".to_owned())
 }
 
 #[cfg(test)]
@@ -187,47 +138,64 @@ mod tests {
         }
     }
 
+    /// The one event of a calendar, read back by the parser.
+    fn read_one(ics: &str) -> (Calendar, icalendar::Event) {
+        let cal = read(ics).expect("the calendar parses");
+        let e = cal.events().next().expect("an event").clone();
+        (cal, e)
+    }
+
     #[test]
     fn an_invitation_reads_back_with_its_times_uid_sequence_and_attendees() {
         let ics = calendar(Method::Request, "Trellis", &[ev()]);
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
         assert!(ics.split("\r\n").all(|l| l.len() <= 75), "folded");
-        let lines = content_lines(&ics);
-        let get = |k: &str| lines.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        assert_eq!(get("METHOD"), Some("REQUEST"));
-        assert_eq!(get("UID"), Some("meeting-7@trellis.example.org"));
-        assert_eq!(get("SEQUENCE"), Some("2"));
-        assert_eq!(get("DTSTART"), Some("20270314T170000Z"));
-        assert_eq!(get("DTEND"), Some("20270314T183000Z"));
-        assert_eq!(get("STATUS"), Some("CONFIRMED"));
+        let (cal, e) = read_one(&ics);
+        assert_eq!(cal.property_value("METHOD"), Some("REQUEST"));
         assert_eq!(
-            get("DESCRIPTION"),
-            Some("Video call.\\nDetails in Trellis\\; bring notes\\; ok")
+            cal.property_value("PRODID"),
+            Some("-//Trellis//Mentoring//EN")
         );
+        assert_eq!(cal.get_name(), Some("Trellis"));
+        assert_eq!(e.get_uid(), Some("meeting-7@trellis.example.org"));
+        assert_eq!(e.get_sequence(), Some(2));
+        assert_eq!(e.get_timestamp(), Some(t("2027-03-01T09:00:00Z")));
+        assert_eq!(e.get_start(), Some(t("2027-03-14T17:00:00Z").into()));
+        assert_eq!(e.get_end(), Some(t("2027-03-14T18:30:00Z").into()));
+        assert_eq!(e.get_status(), Some(EventStatus::Confirmed));
+        assert_eq!(e.get_summary(), Some("Mentoring: Mo Mentee, Ana Mentor"));
         assert_eq!(
-            get("ORGANIZER;CN=\"Ana Mentor, PhD\""),
-            Some("mailto:ana@example.org")
+            e.get_description(),
+            Some("Video call.\nDetails in Trellis; bring notes; ok"),
+            "escaped on the way out, read back as written"
         );
-        let attendees: Vec<&str> = lines
+        let organizer = &e.properties()["ORGANIZER"];
+        assert_eq!(organizer.value(), "mailto:ana@example.org");
+        assert_eq!(
+            organizer.params().get("CN").map(|p| p.value()),
+            Some("Ana Mentor, PhD")
+        );
+        let attendees: Vec<&str> = e.multi_properties()["ATTENDEE"]
             .iter()
-            .filter(|(n, _)| n.starts_with("ATTENDEE"))
-            .map(|(_, v)| v.as_str())
+            .map(|p| p.value())
             .collect();
         assert_eq!(
             attendees,
             vec!["mailto:ana@example.org", "mailto:mo@example.org"]
         );
+        assert_eq!(method_of(&ics), "REQUEST");
     }
 
     #[test]
     fn a_cancellation_keeps_the_uid_and_says_cancelled() {
         let mut e = ev();
         e.sequence = 3;
-        let lines = content_lines(&calendar(Method::Cancel, "Trellis", &[e]));
-        assert!(lines.contains(&("METHOD".into(), "CANCEL".into())));
-        assert!(lines.contains(&("STATUS".into(), "CANCELLED".into())));
-        assert!(lines.contains(&("UID".into(), "meeting-7@trellis.example.org".into())));
-        assert!(lines.contains(&("SEQUENCE".into(), "3".into())));
+        let ics = calendar(Method::Cancel, "Trellis", &[e]);
+        let (cal, e) = read_one(&ics);
+        assert_eq!(cal.property_value("METHOD"), Some("CANCEL"));
+        assert_eq!(e.get_status(), Some(EventStatus::Cancelled));
+        assert_eq!(e.get_uid(), Some("meeting-7@trellis.example.org"));
+        assert_eq!(e.get_sequence(), Some(3));
     }
 
     #[test]
@@ -238,7 +206,7 @@ mod tests {
         for l in ics.split("\r\n") {
             assert!(l.len() <= 75, "{l}");
         }
-        let lines = content_lines(&ics);
-        assert!(lines.contains(&("SUMMARY".into(), e.summary.clone())));
+        let (_, read) = read_one(&ics);
+        assert_eq!(read.get_summary(), Some(e.summary.as_str()));
     }
 }

@@ -84,10 +84,7 @@ fn body(m: &OutboxMail) -> Result<MultiPart> {
     let Some(ics) = &m.calendar else {
         return Ok(alternative);
     };
-    let method = trellis_domain::calendar::content_lines(ics)
-        .into_iter()
-        .find(|(k, _)| k == "METHOD")
-        .map_or_else(|| "PUBLISH".to_owned(), |(_, v)| v);
+    let method = trellis_domain::calendar::method_of(ics);
     let content_type = header::ContentType::parse(&format!(
         "text/calendar; charset=utf-8; method={method}; name=\"invite.ics\""
     ))

@@ -618,13 +618,27 @@ fn meeting(start: &str, end: &str, tz: &str) -> Value {
     })
 }
 
-/// The value of an unfolded iCalendar property.
+/// The values of a property of the calendar and of its events, read back by the `icalendar`
+/// crate's parser.
 fn prop(ics: &str, name: &str) -> Vec<String> {
-    trellis_domain::calendar::content_lines(ics)
+    use icalendar::Component;
+    let cal = trellis_domain::calendar::read(ics).unwrap_or_else(|e| panic!("{e}: {ics}"));
+    let mut out: Vec<String> = cal
+        .property_value(name)
+        .map(str::to_owned)
         .into_iter()
-        .filter(|(k, _)| k == name || k.starts_with(&format!("{name};")))
-        .map(|(_, v)| v)
-        .collect()
+        .collect();
+    for e in cal.events() {
+        out.extend(e.properties().get(name).map(|p| p.value().to_owned()));
+        out.extend(
+            e.multi_properties()
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|p| p.value().to_owned()),
+        );
+    }
+    out
 }
 
 async fn meetings_invitations_and_the_calendar_feed(b: Backend) {
