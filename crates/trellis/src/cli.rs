@@ -216,18 +216,17 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             let parts = assemble(&config, system).await?;
             let started = std::time::Instant::now();
+            let bar = crate::progress::Progress::new("members");
             let report = crate::generate::generate(
                 &parts.state,
                 &programme,
                 members,
                 mentors,
                 seed,
-                &|done, all| {
-                    eprint!("\rgenerated {done} of {all} members");
-                },
+                &|done, all| bar.at("generated", done as u64, all as u64),
             )
             .await?;
-            eprintln!();
+            bar.finish();
             println!(
                 "Added {} members and {} mentors to {programme} in {:.1} s.",
                 report.members,
@@ -236,15 +235,16 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             if requests > 0 {
                 let started = std::time::Instant::now();
+                let bar = crate::progress::Progress::new("requests");
                 let made = crate::generate::generate_requests(
                     &parts.state,
                     &programme,
                     requests,
                     seed,
-                    &|done, all| eprint!("\rgenerated {done} of {all} requests"),
+                    &|done, all| bar.at("generated", done as u64, all as u64),
                 )
                 .await?;
-                eprintln!();
+                bar.finish();
                 println!(
                     "Added {} requests in {:.1} s; every reply window ends at {}.",
                     made.requests,
@@ -409,18 +409,10 @@ async fn import(config: &Config, system: SharedClock, cmd: ImportCommand) -> Res
         ImportKind::Relationships => Kind::Relationships,
     };
     let total = count_lines(&cmd.file)?;
-    let tty = std::io::stderr().is_terminal();
-    // On a terminal the bar redraws in place; in a log, one line per tenth.
-    let shown = std::sync::atomic::AtomicU64::new(u64::MAX);
+    let bar = crate::progress::Progress::new("rows");
     let progress = |pass: u8, rows: u64| {
         let what = if pass == 1 { "checked" } else { "imported" };
-        let bar = progress_bar(rows, total);
-        let step = u64::from(pass) * 100 + (rows * 10).checked_div(total).unwrap_or(10);
-        if tty {
-            eprint!("\r{bar} {what} {rows} of {total} rows");
-        } else if shown.swap(step, std::sync::atomic::Ordering::Relaxed) != step {
-            eprintln!("{bar} {what} {rows} of {total} rows");
-        }
+        bar.at(what, rows, total);
     };
     let report = imports::import(
         &parts.state,
@@ -435,9 +427,7 @@ async fn import(config: &Config, system: SharedClock, cmd: ImportCommand) -> Res
         &progress,
     )
     .await?;
-    if tty {
-        eprintln!();
-    }
+    bar.finish();
     for b in &report.bad_rows {
         eprintln!("{}:{}: {}", cmd.file.display(), b.line, b.reason);
     }
@@ -482,10 +472,4 @@ fn count_lines(path: &std::path::Path) -> Result<u64> {
         r.consume(len);
     }
     Ok(n.saturating_sub(1))
-}
-
-/// `[#####-----]`, twenty steps.
-fn progress_bar(done: u64, total: u64) -> String {
-    let filled = (done.min(total) * 20).checked_div(total).unwrap_or(20) as usize;
-    format!("[{}{}]", "#".repeat(filled), "-".repeat(20 - filled))
 }

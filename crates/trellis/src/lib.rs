@@ -7,6 +7,7 @@ pub mod demo;
 pub mod generate;
 pub mod logging;
 pub mod matching;
+pub mod progress;
 
 use anyhow::{Context, Result};
 use std::net::SocketAddr;

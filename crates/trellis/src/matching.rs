@@ -9,7 +9,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use trellis_matcher::optimal::Options;
@@ -396,22 +396,8 @@ pub fn run(cmd: MatchCommand) -> Result<()> {
     let round = read(&cmd)?;
     let read_secs = started.elapsed().as_secs_f64();
     let mode = Mode::parse(&cmd.mode).context("unknown mode")?;
-    let tty = std::io::stderr().is_terminal();
-    let mut shown = usize::MAX;
-    let mut progress = |done: usize, of: usize| {
-        let tenth = (done * 10).checked_div(of).unwrap_or(10);
-        if tty {
-            let filled = (done * 20).checked_div(of).unwrap_or(20);
-            eprint!(
-                "\r[{}{}] placed {done} of {of} mentees",
-                "#".repeat(filled),
-                "-".repeat(20 - filled)
-            );
-        } else if tenth != shown {
-            shown = tenth;
-            eprintln!("placed {done} of {of} mentees");
-        }
-    };
+    let bar = crate::progress::Progress::new("mentees");
+    let mut progress = |done: usize, of: usize| bar.at("placed", done as u64, of as u64);
     let solve_started = Instant::now();
     let o = trellis_matcher::run(
         &round.problem,
@@ -420,9 +406,7 @@ pub fn run(cmd: MatchCommand) -> Result<()> {
         &mut progress,
     );
     let solve_secs = solve_started.elapsed().as_secs_f64();
-    if tty {
-        eprintln!();
-    }
+    bar.finish();
     if let Some(path) = &cmd.out {
         let mut file = std::io::BufWriter::new(
             std::fs::File::create(path)
