@@ -1,7 +1,14 @@
-//! A small PDF writer for the copies members keep [001 "mentee and mentor keep a copy"]: A4
-//! pages of headings and wrapped paragraphs in the standard Helvetica fonts (no embedding, so
-//! every reader has them). Text outside the Windows-1252 repertoire those fonts cover is shown
-//! as `?`.
+//! The copies members keep [001 "mentee and mentor keep a copy"]: A4 pages of headings and
+//! paragraphs, written by krilla. Lines are broken by the width the text takes in its font
+//! (DejaVu Sans, measured by shaping with rustybuzz), not by counting characters, and the font
+//! is embedded (subset to the letters used), so any name or language shows as typed.
+
+use krilla::Document;
+use krilla::geom::Point;
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::text::{Font, TextDirection};
+use std::sync::LazyLock;
 
 /// A block of the document.
 pub enum Block {
@@ -12,113 +19,135 @@ pub enum Block {
     Gap,
 }
 
-const WIDTH: f64 = 595.0;
-const HEIGHT: f64 = 842.0;
-const MARGIN: f64 = 56.0;
+const WIDTH: f32 = 595.0;
+const HEIGHT: f32 = 842.0;
+const MARGIN: f32 = 56.0;
+/// The width a line may take.
+const MEASURE: f32 = WIDTH - 2.0 * MARGIN;
 
-/// The Windows-1252 byte for a character, as the standard fonts' WinAnsiEncoding expects.
-fn win_ansi(c: char) -> u8 {
-    match c {
-        ' '..='~' => c as u8,
-        '\u{a0}'..='\u{ff}' => c as u32 as u8,
-        '€' => 0x80,
-        '‚' => 0x82,
-        '„' => 0x84,
-        '…' => 0x85,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '\t' => b' ',
-        _ => b'?',
-    }
+/// A face: the font to draw with, and its outlines to measure with.
+struct Face {
+    font: Font,
+    shaper: rustybuzz::Face<'static>,
 }
 
-/// A literal string `( … )` with `\`, `(` and `)` escaped.
-fn literal(text: &str) -> Vec<u8> {
-    let mut out = vec![b'('];
-    for c in text.chars() {
-        let b = win_ansi(c);
-        if matches!(b, b'\\' | b'(' | b')') {
-            out.push(b'\\');
+impl Face {
+    fn load(data: &'static [u8]) -> Self {
+        // The fonts are built in: failing to read them is a broken build, not bad input.
+        #[allow(clippy::expect_used)]
+        Self {
+            font: Font::new(data.to_vec().into(), 0).expect("the built-in font reads"),
+            shaper: rustybuzz::Face::from_slice(data, 0).expect("the built-in font shapes"),
         }
-        out.push(b);
     }
-    out.push(b')');
-    out
-}
 
-/// Splits text into lines of at most `max` characters, at spaces where possible.
-fn wrap(text: &str, max: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            let mut word = word.to_owned();
-            while word.chars().count() > max {
-                let head: String = word.chars().take(max).collect();
-                word = word.chars().skip(max).collect();
+    /// The width `text` takes at `size` points.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
+        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
+        units as f32 * size / self.shaper.units_per_em() as f32
+    }
+
+    /// Breaks `text` into lines no wider than `max` at `size`: at spaces, and inside a word
+    /// only when the word alone is wider than a line. Each line of the text starts a line.
+    fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        let fits = |s: &str| self.width(s, size) <= max;
+        let space = self.width(" ", size);
+        let mut lines = Vec::new();
+        for para in text.lines() {
+            let (mut line, mut used) = (String::new(), 0.0);
+            for word in para.split_whitespace() {
+                let w = self.width(word, size);
+                if !line.is_empty() && used + space + w <= max {
+                    line.push(' ');
+                    line.push_str(word);
+                    used += space + w;
+                    continue;
+                }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
-                lines.push(head);
+                // A word too wide for a line is cut where it fills one.
+                let mut rest = word;
+                while !fits(rest) {
+                    let cut = rest
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .rev()
+                        .find(|&i| i > 0 && fits(&rest[..i]))
+                        .unwrap_or_else(|| rest.chars().next().map_or(rest.len(), char::len_utf8));
+                    lines.push(rest[..cut].to_owned());
+                    rest = &rest[cut..];
+                }
+                used = self.width(rest, size);
+                line = rest.to_owned();
             }
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(&word);
+            lines.push(line);
         }
-        lines.push(line);
+        lines
     }
-    lines
 }
 
-/// Lays the blocks out on pages: (font, size, text) lines with their y positions.
-fn layout(blocks: &[Block]) -> Vec<Vec<(&'static str, f64, f64, String)>> {
+struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| Fonts {
+    regular: Face::load(dejavu::sans::regular()),
+    bold: Face::load(dejavu::sans::bold()),
+});
+
+/// One line on a page: its face, size, baseline (from the top) and text.
+struct Line {
+    bold: bool,
+    size: f32,
+    y: f32,
+    text: String,
+}
+
+/// Lays the blocks out on pages.
+fn layout(blocks: &[Block]) -> Vec<Vec<Line>> {
+    let fonts = &*FONTS;
     let mut pages = vec![Vec::new()];
-    let mut y = HEIGHT - MARGIN;
-    let mut put = |font: &'static str, size: f64, text: String, pages: &mut Vec<Vec<_>>| {
+    let mut y = MARGIN;
+    let mut put = |bold: bool, size: f32, text: String, pages: &mut Vec<Vec<Line>>| {
         let lead = size * 1.35;
-        if y - lead < MARGIN {
+        if y + lead > HEIGHT - MARGIN {
             pages.push(Vec::new());
-            y = HEIGHT - MARGIN;
+            y = MARGIN;
         }
-        y -= lead;
+        y += lead;
         if let Some(p) = pages.last_mut() {
-            p.push((font, size, y, text));
+            p.push(Line {
+                bold,
+                size,
+                y,
+                text,
+            });
+        }
+    };
+    let mut lines = |bold: bool, size: f32, text: &str, pages: &mut Vec<Vec<Line>>| {
+        let face = if bold { &fonts.bold } else { &fonts.regular };
+        for l in face.wrap(text, size, MEASURE) {
+            put(bold, size, l, pages);
         }
     };
     for b in blocks {
         match b {
             Block::Title(t) => {
-                for l in wrap(t, 48) {
-                    put("F2", 18.0, l, &mut pages);
-                }
-                put("F1", 6.0, String::new(), &mut pages);
+                lines(true, 18.0, t, &mut pages);
+                lines(false, 6.0, "", &mut pages);
             }
             Block::Heading(t) => {
-                put("F1", 6.0, String::new(), &mut pages);
-                for l in wrap(t, 64) {
-                    put("F2", 13.0, l, &mut pages);
-                }
+                lines(false, 6.0, "", &mut pages);
+                lines(true, 13.0, t, &mut pages);
             }
-            Block::Label(t) => {
-                for l in wrap(t, 84) {
-                    put("F2", 10.0, l, &mut pages);
-                }
-            }
-            Block::Text(t) => {
-                for l in wrap(t, 92) {
-                    put("F1", 10.0, l, &mut pages);
-                }
-            }
-            Block::Gap => put("F1", 6.0, String::new(), &mut pages),
+            Block::Label(t) => lines(true, 10.0, t, &mut pages),
+            Block::Text(t) => lines(false, 10.0, t, &mut pages),
+            Block::Gap => lines(false, 6.0, "", &mut pages),
         }
     }
     pages
@@ -126,86 +155,49 @@ fn layout(blocks: &[Block]) -> Vec<Vec<(&'static str, f64, f64, String)>> {
 
 /// The PDF file for the blocks.
 pub fn document(title: &str, blocks: &[Block]) -> Vec<u8> {
-    let pages = layout(blocks);
-    let mut objects: Vec<Vec<u8>> = Vec::new();
-    // 1 catalog, 2 pages, 3 and 4 fonts, 5 info; then a page and its content per page.
-    let first_page = 6;
-    let kids: Vec<String> = (0..pages.len())
-        .map(|i| format!("{} 0 R", first_page + 2 * i))
-        .collect();
-    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
-    objects.push(
-        format!(
-            "<< /Type /Pages /Kids [{}] /Count {} >>",
-            kids.join(" "),
-            pages.len()
-        )
-        .into_bytes(),
+    let fonts = &*FONTS;
+    let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(title.to_owned())
+            .producer("Trellis".to_owned()),
     );
-    objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
-    );
-    objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
-    );
-    let mut info = b"<< /Producer (Trellis) /Title ".to_vec();
-    info.extend(literal(title));
-    info.extend(b" >>");
-    objects.push(info);
-    for (i, lines) in pages.iter().enumerate() {
-        let content_id = first_page + 2 * i + 1;
-        objects.push(
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {content_id} 0 R >>"
-            )
-            .into_bytes(),
-        );
-        let mut stream = Vec::new();
-        for (font, size, y, text) in lines.iter().filter(|l| !l.3.is_empty()) {
-            stream.extend(format!("BT /{font} {size} Tf {MARGIN} {y:.1} Td ").into_bytes());
-            stream.extend(literal(text));
-            stream.extend(b" Tj ET\n");
+    for lines in layout(blocks) {
+        let Some(settings) = PageSettings::from_wh(WIDTH, HEIGHT) else {
+            continue;
+        };
+        let mut page = doc.start_page_with(settings);
+        let mut surface = page.surface();
+        for l in lines.iter().filter(|l| !l.text.is_empty()) {
+            let face = if l.bold { &fonts.bold } else { &fonts.regular };
+            surface.draw_text(
+                Point::from_xy(MARGIN, l.y),
+                face.font.clone(),
+                l.size,
+                &l.text,
+                false,
+                TextDirection::Auto,
+            );
         }
-        let mut obj = format!("<< /Length {} >>\nstream\n", stream.len()).into_bytes();
-        obj.extend(stream);
-        obj.extend(b"\nendstream");
-        objects.push(obj);
+        surface.finish();
+        page.finish();
     }
-    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).into_bytes());
-        out.extend(body);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").into_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .into_bytes(),
-    );
-    out
+    doc.finish().unwrap_or_else(|e| {
+        tracing::error!(error = ?e, "writing a PDF failed");
+        Vec::new()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-        hay.windows(needle.len()).position(|w| w == needle)
+    fn text_of(pdf: &[u8]) -> String {
+        pdf_extract::extract_text_from_mem(pdf).expect("the PDF reads back")
     }
 
     #[test]
-    fn the_cross_reference_table_points_at_every_object() {
+    fn a_long_copy_runs_over_pages_and_reads_back_as_written() {
         let long = "word ".repeat(3000);
         let pdf = document(
             "Agreement (v2)",
@@ -213,58 +205,46 @@ mod tests {
                 Block::Title("Mentoring Relationship Agreement".into()),
                 Block::Label("Goals".into()),
                 Block::Text(long),
-                Block::Text("Zoë’s (draft) \\ notes — 100 € ✓".into()),
+                Block::Text("Zoë’s (draft) \\ notes — 100 € ✓ Łukasz Ørsted".into()),
             ],
         );
-        assert!(pdf.starts_with(b"%PDF-1.4"));
-        assert!(pdf.ends_with(b"%%EOF\n"));
-        let at = find(&pdf, b"startxref\n").expect("startxref") + 10;
-        let tail = std::str::from_utf8(&pdf[at..]).expect("ascii");
-        let xref: usize = tail
-            .lines()
-            .next()
-            .and_then(|s| s.parse().ok())
-            .expect("offset");
-        assert_eq!(&pdf[xref..xref + 4], b"xref");
-        let table_text = std::str::from_utf8(&pdf[xref..at]).expect("ascii");
-        let table: Vec<usize> = table_text
-            .lines()
-            .skip(3)
-            .take_while(|l| l.ends_with(" n "))
-            .map(|l| l[..10].parse().expect("offset"))
-            .collect();
-        assert!(table.len() > 7, "several pages: {}", table.len());
-        for (i, off) in table.iter().enumerate() {
-            let head = format!("{} 0 obj", i + 1);
-            assert_eq!(
-                &pdf[*off..off + head.len()],
-                head.as_bytes(),
-                "object {}",
-                i + 1
-            );
-        }
-        // Escaped parentheses and backslash; Windows-1252 bytes; unknown characters as '?'.
-        assert!(find(&pdf, b"Zo\xeb\x92s \\(draft\\) \\\\ notes \x97 100 \x80 ?").is_some());
-        // Every stream's length is right.
-        let mut from = 0;
-        while let Some(i) = find(&pdf[from..], b"/Length ") {
-            let at = from + i + 8;
-            let digits: String = pdf[at..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .map(|b| *b as char)
-                .collect();
-            let n: usize = digits.parse().expect("length");
-            let start = at + find(&pdf[at..], b"stream\n").expect("stream") + 7;
-            assert_eq!(&pdf[start + n..start + n + 10], b"\nendstream");
-            from = start;
-        }
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = text_of(&pdf);
+        assert!(text.contains("Mentoring Relationship Agreement"), "{text}");
+        assert!(
+            text.contains("Zoë’s (draft) \\ notes — 100 € ✓ Łukasz Ørsted"),
+            "every letter as typed: {text}"
+        );
+        assert_eq!(
+            text.matches("word").count(),
+            3000,
+            "nothing lost over pages"
+        );
+        assert!(
+            layout(&[Block::Text("word ".repeat(3000))]).len() > 3,
+            "several pages"
+        );
     }
 
     #[test]
-    fn wrapping_keeps_words_whole_and_splits_only_overlong_ones() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+    fn lines_break_by_width_not_by_letter_count() {
+        let f = &FONTS.regular;
+        let max = f.width("mmmmmmmmmm", 10.0);
+        // Narrow letters fit many more to a line than wide ones.
+        assert_eq!(f.wrap(&"i".repeat(20), 10.0, max).len(), 1);
+        assert!(f.wrap(&"m".repeat(20), 10.0, max).len() >= 2);
+        for line in f.wrap(&"lorem ipsum dolor sit amet ".repeat(40), 10.0, MEASURE) {
+            assert!(f.width(&line, 10.0) <= MEASURE, "{line}");
+        }
+        assert_eq!(
+            f.wrap("one two three", 10.0, f.width("one two", 10.0)),
+            vec!["one two", "three"]
+        );
+        assert_eq!(f.wrap("a\nb", 10.0, MEASURE), vec!["a", "b"]);
+        let cut = f.wrap(&"x".repeat(300), 10.0, MEASURE);
+        assert!(
+            cut.len() > 1 && cut.concat() == "x".repeat(300),
+            "an overlong word is cut, not lost"
+        );
     }
 }

@@ -534,12 +534,11 @@ async fn workspace_authorization_matrix(b: Backend) {
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         let pdf = r.bytes().await.unwrap();
-        assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
-        let has = |t: &str| pdf.windows(t.len()).any(|w| w == t.as_bytes());
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = pdf_extract::extract_text_from_mem(&pdf).expect("the PDF reads back");
         assert!(
-            has(title) && has(secret),
-            "{path}: {}",
-            String::from_utf8_lossy(&pdf)
+            text.contains(title) && text.contains(secret),
+            "{path}: {text}"
         );
     }
     let page = browser
