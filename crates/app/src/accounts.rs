@@ -11,7 +11,7 @@ use trellis_domain::profile::{Profile, ProfileInput};
 use trellis_store::accounts::{self as store, NewSession};
 
 pub use trellis_store::accounts::{ApiToken, User};
-use trellis_store::{TransactionTrait, audit};
+use trellis_store::audit;
 
 /// Creates the account and emails a verification link.
 #[tracing::instrument(skip_all)]
@@ -19,7 +19,7 @@ pub async fn register(s: &App, name: &str, email: &str, password: &str) -> AppRe
     let reg = Registration::parse(name, email, password)?;
     let hash = passwords::hash(reg.password.expose().to_owned()).await?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = store::create_user(&tx, &reg.name, &reg.email, &hash, now).await?;
     let token = store::issue_email_token(&tx, id, TokenPurpose::VerifyEmail, now).await?;
     crate::letters::queue(
@@ -81,7 +81,7 @@ fn link_state(t: &store::EmailToken, now: chrono::DateTime<chrono::Utc>) -> Link
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(s: &App, token: &str) -> AppResult<LinkOutcome> {
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let Some(t) = store::find_email_token(&tx, token.trim(), TokenPurpose::VerifyEmail).await?
     else {
         return Ok(LinkOutcome::Unknown);
@@ -116,7 +116,7 @@ pub async fn verify_email(s: &App, token: &str) -> AppResult<LinkOutcome> {
 pub async fn resend_verification(s: &App, email: &str) -> AppResult<()> {
     let email = Email::parse("email", email)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if let Some(u) = store::user_by_email(&tx, &email)
         .await?
         .filter(|u| !u.is_verified())
@@ -181,7 +181,7 @@ pub async fn sign_in(
 ) -> AppResult<(User, NewSession)> {
     let user = check_credentials(s, email, password, address).await?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let session = store::create_session(&tx, user.id, now, account::session_lifetime()).await?;
     audit::record(
         &tx,
@@ -217,7 +217,7 @@ pub async fn create_token(s: &App, user: &User, name: &str) -> AppResult<(i64, S
     let name = trellis_domain::error::optional_text("name", name, 80)?
         .unwrap_or_else(|| "API token".into());
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let (id, token) = store::create_api_token(&tx, user.id, &name, now).await?;
     audit::record(
         &tx,
@@ -238,7 +238,7 @@ pub async fn create_token(s: &App, user: &User, name: &str) -> AppResult<(i64, S
 #[tracing::instrument(skip_all, fields(user_id = user.id, token_id = token_id))]
 pub async fn revoke_token(s: &App, user: &User, token_id: i64) -> AppResult<()> {
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::revoke_api_token(&tx, user.id, token_id, now).await? {
         return Err(AppError::NotFound("token"));
     }
@@ -264,7 +264,7 @@ pub async fn revoke_token(s: &App, user: &User, token_id: i64) -> AppResult<()> 
 pub async fn request_password_reset(s: &App, email: &str) -> AppResult<()> {
     let email = Email::parse("email", email)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if let Some(u) = store::user_by_email(&tx, &email).await? {
         let token = store::issue_email_token(&tx, u.id, TokenPurpose::ResetPassword, now).await?;
         crate::letters::queue(
@@ -322,7 +322,7 @@ pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<L
     let email = Email::parse("email", &user.email).ok();
     let new = NewPassword::parse("password", password, email.as_ref())?;
     let hash = passwords::hash(new.expose().to_owned()).await?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::consume_email_token(&tx, t.id, now).await? {
         return Ok(LinkOutcome::AlreadyUsed);
     }
@@ -355,7 +355,7 @@ pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<L
 pub async fn update_profile(s: &App, user: &User, input: &ProfileInput) -> AppResult<Profile> {
     let profile = Profile::parse(input)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::update_profile(&tx, user.id, &profile, now).await?;
     trellis_store::mentors::refresh_search_text_of(&tx, user.id, &user.name, &profile.name).await?;
     audit::record(

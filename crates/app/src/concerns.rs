@@ -19,7 +19,7 @@ use trellis_domain::concern::{self as rules, About, MessageKind, Report, ReportI
 use trellis_domain::role::StaffRole;
 use trellis_store::concerns::{self as store, ConcernRow, NewConcern};
 use trellis_store::programmes::Programme;
-use trellis_store::{ConnectionTrait, TransactionTrait, audit};
+use trellis_store::{ConnectionTrait, audit};
 
 fn context(id: i64) -> String {
     format!("concern:{id}")
@@ -114,7 +114,7 @@ pub async fn report(s: &App, who: &Actor, p: &Programme, input: &ReportInput) ->
         About::Relationship { .. } => "relationship",
         About::Programme => "programme",
     };
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = store::create(
         &tx,
         &NewConcern {
@@ -381,7 +381,7 @@ pub async fn step(
     let from = c.status;
     rules::step(from, to).map_err(|e| AppError::Conflict(e.to_string()))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::set_status(&tx, id, c.version, to.as_str(), now).await? {
         return Err(AppError::Conflict(
             "Another handler acted on this concern just now: reload it.".into(),
@@ -438,7 +438,7 @@ pub async fn note(s: &App, who: &Actor, id: i64, text: &str) -> AppResult<()> {
         ));
     }
     let text = trellis_domain::error::required_text("note", text, 8000)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::add_message(
         &tx,
         id,
@@ -475,7 +475,7 @@ pub async fn lift_pause(s: &App, who: &Actor, id: i64) -> AppResult<()> {
             "This concern paused no relationship.".into(),
         ));
     };
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::set_paused(&tx, rel, None).await?;
     for m in trellis_store::workspace::members(&tx, rel)
         .await?

@@ -12,7 +12,6 @@ use trellis_domain::evaluation::{
     Evaluation, EvaluationInput, EvaluationText, Kind, MIN_ANSWERS_FOR_STAFF, QUESTIONS,
 };
 use trellis_domain::workspace::Phase;
-use trellis_store::TransactionTrait;
 use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, DocRow};
 
@@ -69,7 +68,7 @@ pub async fn add_goal(s: &App, who: &Actor, id: i64, input: &Goal) -> AppResult<
     let ws = ws_act::writable(s, who, id).await?;
     let goal = Goal::parse(input)?;
     let sealed = seal(s, id, &goal)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let gid = store::add_plan_goal(&tx, id, &sealed, who.id(), s.now()).await?;
     ws_act::audited(
         &tx,
@@ -96,7 +95,7 @@ pub async fn update_goal(
     let ws = ws_act::writable(s, who, id).await?;
     let goal = Goal::parse(input)?;
     let sealed = seal(s, id, &goal)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::update_plan_goal(&tx, id, goal_id, &sealed, s.now()).await? {
         return Err(AppError::NotFound("goal"));
     }
@@ -188,7 +187,7 @@ pub async fn add_assessment(s: &App, who: &Actor, id: i64, input: &Assessment) -
     let ws = ws_act::writable(s, who, id).await?;
     let a = Assessment::parse(input)?;
     let sealed = seal(s, id, &a)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let aid = store::add_assessment(&tx, id, who.id(), &sealed, s.now()).await?;
     ws_act::audited(
         &tx,
@@ -258,7 +257,7 @@ pub async fn save_checklist(s: &App, who: &Actor, id: i64, done: &[String]) -> A
             format!("Unknown checklist task '{bad}'"),
         ));
     }
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     for (_, items) in CHECKLIST {
         for (k, _) in items {
             let is_done = done.iter().any(|d| d == k);
@@ -330,7 +329,7 @@ pub async fn add_evaluation(
     }
     let sealed = seal(s, id, &e.text)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let eid =
         store::add_evaluation(&tx, id, who.id(), e.kind.as_str(), &e.ratings, &sealed, now).await?;
     if !e.text.thank_you.is_empty() {

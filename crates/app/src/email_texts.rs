@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::email_text::{self, CATALOGUE, Entry, Wording};
+use trellis_store::audit;
 use trellis_store::email_texts as store;
 use trellis_store::programmes::Programme;
-use trellis_store::{TransactionTrait, audit};
 
 /// A wording as typed: `{name}` placeholders, `{button}` on its own line for the link.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -121,7 +121,7 @@ pub async fn save(
     let e = entry(template)?;
     let w = check(e, input)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::put(&tx, p.id, e.template, &w, who.id(), now).await?;
     audit::record(
         &tx,
@@ -147,7 +147,7 @@ pub async fn reset(s: &App, who: &Actor, p: &Programme, template: &str) -> AppRe
     who.require_admin()?;
     let e = entry(template)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if store::delete(&tx, p.id, e.template).await? {
         audit::record(
             &tx,

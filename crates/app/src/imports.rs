@@ -20,7 +20,7 @@ use trellis_domain::import::BadRow;
 use trellis_domain::import::{self as rows, MentorRow, RelationshipRow, Terms};
 use trellis_domain::member_list::{self, MemberRow};
 use trellis_store::programmes::Programme;
-use trellis_store::{DatabaseConnection, TransactionTrait, audit};
+use trellis_store::{DatabaseConnection, audit};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +324,7 @@ pub async fn import(
     let mut imported = 0;
     if apply {
         // Pass 2: write the good rows, all or nothing.
-        let tx = db.begin().await?;
+        let tx = trellis_store::begin(db).await?;
         let mut table = reader.open(source).map_err(|b| {
             AppError::internal(anyhow::anyhow!(
                 "the file changed while importing: {}",

@@ -17,7 +17,7 @@ use std::pin::Pin;
 use tokio::sync::OnceCell;
 use trellis_store::jobs::{self as rows, NewJob};
 pub use trellis_store::outbox::OutboxMail;
-use trellis_store::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+use trellis_store::{ConnectionTrait, DatabaseTransaction};
 
 /// Timed work, stored as a row until it is done.
 pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -88,7 +88,7 @@ impl JobCx<'_> {
     /// or rolled back if the job fails.
     pub async fn tx(&self) -> AppResult<&DatabaseTransaction> {
         self.tx
-            .get_or_try_init(|| self.app.store.db.begin())
+            .get_or_try_init(|| self.app.store.begin())
             .await
             .map_err(AppError::from)
     }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use trellis_domain::mail::{Letter, Message};
 use trellis_domain::notify::Delivery;
 use trellis_store::notifications::{self as centre, NewNotification};
-use trellis_store::{ConnectionTrait, TransactionTrait, accounts, email_texts, outbox};
+use trellis_store::{ConnectionTrait, accounts, email_texts, outbox};
 
 /// Who a letter goes to.
 #[derive(Debug, Clone, Copy)]
@@ -155,7 +155,7 @@ impl Job for WeeklyDigest {
     async fn run(&self, cx: &JobCx<'_>) -> AppResult<()> {
         let (s, db) = (cx.app, &cx.app.store.db);
         for user_id in centre::digest_recipients(db).await? {
-            let tx = db.begin().await?;
+            let tx = trellis_store::begin(db).await?;
             let items = centre::take_digest(&tx, user_id).await?;
             if let (Some(u), false) = (accounts::user_by_id(&tx, user_id).await?, items.is_empty())
             {

@@ -26,7 +26,7 @@ use trellis_domain::programme::{MatchingPublish, Model};
 pub use trellis_store::matching_rounds::Round;
 use trellis_store::mentors::list_of;
 use trellis_store::programmes::Programme;
-use trellis_store::{DatabaseTransaction, TransactionTrait, audit};
+use trellis_store::{DatabaseTransaction, audit};
 
 mod publish;
 mod run;
@@ -318,7 +318,7 @@ pub async fn create(
     }
     let settings_json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
     let now = s.now();
-    let tx = db.begin().await?;
+    let tx = trellis_store::begin(db).await?;
     let id = store::create(
         &tx,
         p.id,
@@ -440,7 +440,7 @@ pub async fn set_rule(
             "This mentor is not in the round",
         ));
     }
-    let tx = db.begin().await?;
+    let tx = trellis_store::begin(db).await?;
     store::set_rule(&tx, id, mentee_id, mentor_id, kind.as_str()).await?;
     run_in(s, &tx, p, id).await?;
     tx.commit().await?;

@@ -15,7 +15,7 @@ use trellis_domain::calendar::{self, Event, Method};
 use trellis_domain::mail::meetings as letters;
 use trellis_domain::meeting::{self as rules, MeetingInput, MeetingText, Schedule};
 use trellis_store::workspace::{self as store, MeetingRow, When};
-use trellis_store::{DatabaseTransaction, TransactionTrait, secrets};
+use trellis_store::{DatabaseTransaction, secrets};
 
 /// A meeting as a reader sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -192,7 +192,7 @@ pub async fn schedule(s: &App, who: &Actor, id: i64, input: &MeetingInput) -> Ap
         s.config.mail_host
     );
     let sealed = seal(s, id, &text)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let mid =
         store::add_meeting(&tx, id, &uid, &when(&schedule), &sealed, who.id(), s.now()).await?;
     let m = store::meeting(&tx, id, mid)
@@ -234,7 +234,7 @@ pub async fn reschedule(
     let old: MeetingText = unseal(s, &ws.context(), &m.body)?;
     text.outcomes = old.outcomes;
     let sealed = seal(s, id, &text)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::reschedule(&tx, m.id, m.sequence, &when(&schedule), &sealed, s.now()).await? {
         return Err(AppError::Conflict(
             "Someone changed this meeting just now: reload it and make your change again.".into(),
@@ -264,7 +264,7 @@ pub async fn cancel(s: &App, who: &Actor, id: i64, meeting: i64) -> AppResult<()
     let m = store::meeting(&s.store.db, id, meeting)
         .await?
         .ok_or(AppError::NotFound("meeting"))?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::cancel_meeting(&tx, m.id, m.sequence, s.now()).await? {
         return Err(AppError::Conflict(
             "This meeting is already cancelled, or changed just now.".into(),
@@ -305,7 +305,7 @@ pub async fn record_outcomes(
     let mut text: MeetingText = unseal(s, &ws.context(), &m.body)?;
     text.outcomes = outcomes;
     let sealed = seal(s, id, &text)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::set_meeting_text(&tx, m.id, &sealed, s.now()).await?;
     ws_act::audited(
         &tx,

@@ -25,7 +25,7 @@ use trellis_store::mentors as store;
 pub use trellis_store::mentors::{ApplicationEvent, ApplicationRow, MentorRow, entries, list_of};
 use trellis_store::programmes::{self, Programme};
 use trellis_store::taxonomy::{self, Term};
-use trellis_store::{ConnectionTrait, StoreError, TransactionTrait, audit};
+use trellis_store::{ConnectionTrait, StoreError, audit};
 
 mod listing;
 mod refresh;
@@ -154,7 +154,7 @@ pub async fn apply(
     let ids = |v: &[Term]| v.iter().map(|t| t.id).collect::<Vec<_>>();
     let details = ApplicationDetails::parse(input, &ids(&tax.audiences), &ids(&tax.expertise))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = match store::create_application(&tx, p.id, who.id(), &details, now).await {
         Ok(id) => id,
         Err(StoreError::Duplicate { .. }) => {
@@ -328,7 +328,7 @@ pub async fn decide(
     let (to, event) =
         application::transition(from, &action).map_err(|r| conflict(r.to_string()))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::move_application(
         &tx,
         id,
@@ -470,7 +470,7 @@ pub async fn resubmit(
     let ids = |v: &[Term]| v.iter().map(|t| t.id).collect::<Vec<_>>();
     let details = ApplicationDetails::parse(input, &ids(&tax.audiences), &ids(&tax.expertise))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::move_application(
         &tx,
         id,
@@ -530,7 +530,7 @@ pub async fn withdraw(s: &App, who: &Actor, id: i64) -> AppResult<ApplicationRow
     let (to, _) =
         application::transition(from, &Action::Withdraw).map_err(|r| conflict(r.to_string()))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::move_application(
         &tx,
         id,

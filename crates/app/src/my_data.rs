@@ -179,10 +179,7 @@ pub async fn erase(s: &App, who: &Actor) -> AppResult<()> {
     let placeholder_name = format!("Former member {}", who.id());
     let placeholder_email = format!("erased-{}@erased.invalid", who.id());
     let now = s.now();
-    let tx = {
-        use trellis_store::TransactionTrait;
-        db.begin().await?
-    };
+    let tx = trellis_store::begin(db).await?;
     trellis_store::erasure::erase(
         &tx,
         &trellis_store::erasure::Former {

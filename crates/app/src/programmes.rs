@@ -11,7 +11,7 @@ use trellis_domain::role::{StaffRole, Standing};
 use trellis_store::programmes as store;
 
 pub use trellis_store::programmes::{ListedMember, MemberSummary, Programme, StaffMember};
-use trellis_store::{TransactionTrait, accounts, audit};
+use trellis_store::{accounts, audit};
 
 #[tracing::instrument(skip_all)]
 pub async fn find(s: &App, slug: &str) -> AppResult<Programme> {
@@ -55,7 +55,7 @@ pub async fn create(
     let slug = Slug::parse("slug", slug)?;
     settings.validate()?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = store::create(&tx, &slug, details, settings, now).await?;
     match template {
         Some(t) => {
@@ -95,7 +95,7 @@ pub async fn update(
     who.require_admin()?;
     settings.validate()?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::update(&tx, p.id, details, settings, now).await?;
     audit::record(
         &tx,
@@ -133,7 +133,7 @@ pub async fn join(s: &App, who: &Actor, p: &Programme) -> AppResult<bool> {
         )));
     }
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let added = store::join(&tx, p.id, who.id(), now).await?;
     if added {
         audit::record(
@@ -174,7 +174,7 @@ pub async fn grant_role(
             )
         })?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let added = store::grant_role(&tx, p.id, target.id, role, Some(who.id()), now).await?;
     // Staff are members of the programme they serve.
     store::join(&tx, p.id, target.id, now).await?;
@@ -207,7 +207,7 @@ pub async fn revoke_role(
 ) -> AppResult<()> {
     who.require_admin()?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::revoke_role(&tx, p.id, user_id, role).await? {
         return Err(AppError::NotFound("role"));
     }

@@ -26,7 +26,7 @@ use trellis_domain::workspace::{
 };
 use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, MemberRow, Relationship, SignatureRow};
-use trellis_store::{DatabaseTransaction, StoreError, TransactionTrait, audit};
+use trellis_store::{DatabaseTransaction, StoreError, audit};
 
 /// How the person asking relates to a relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,7 +298,7 @@ pub async fn propose(s: &App, who: &Actor, id: i64, input: &Agreement) -> AppRes
         .map_or(0, |v| v.version);
     let version = latest + 1;
     let sealed = seal(s, id, &body)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     match store::add_agreement_version(&tx, id, version, &sealed, who.id(), s.now()).await {
         Ok(_) => {}
         Err(StoreError::Duplicate { .. }) => {
@@ -337,7 +337,7 @@ pub async fn edit(s: &App, who: &Actor, id: i64, version: i32, input: &Agreement
         )));
     }
     let sealed = seal(s, id, &body)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::update_unsigned_version(&tx, v.id, &sealed, s.now()).await? {
         return Err(AppError::Conflict(format!(
             "Version {version} has been signed, so it cannot change: save your change as a new version, which everyone signs again."
@@ -376,7 +376,7 @@ pub async fn sign(s: &App, who: &Actor, id: i64, version: i32, typed_name: &str)
             _ => AppError::Conflict(e.to_string()),
         }
     })?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     match store::sign(&tx, v.id, who.id(), typed_name.trim(), s.now()).await {
         Ok(()) => {}
         Err(StoreError::Duplicate { .. }) => {
@@ -446,7 +446,7 @@ pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Ph
     let from = ws.phase();
     let (state, _) = agreement_state(s, &ws).await?;
     rules::check_move(from, to, &state).map_err(|e| AppError::Conflict(e.to_string()))?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::set_phase(&tx, id, from.as_str(), to.as_str(), s.now()).await? {
         return Err(AppError::Conflict(
             "The phase changed just now: reload the relationship to see where it stands.".into(),
@@ -514,7 +514,7 @@ pub async fn add_log(s: &App, who: &Actor, id: i64, input: &LogInput) -> AppResu
     let ws = writable(s, who, id).await?;
     let entry = LogEntry::parse(input, s.now().date_naive())?;
     let sealed = seal(s, id, &entry)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let entry_id = store::add_log_entry(&tx, id, who.id(), &sealed, s.now()).await?;
     audited(&tx, s, who, &ws, "log.added", "log entry added".into()).await?;
     tx.commit().await?;

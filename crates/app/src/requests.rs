@@ -25,7 +25,7 @@ use trellis_domain::request::{
 use trellis_domain::role::StaffRole;
 use trellis_store::programmes::Programme;
 use trellis_store::requests::{self as store, state_of};
-use trellis_store::{DatabaseTransaction, StoreError, TransactionTrait, audit, mentors};
+use trellis_store::{DatabaseTransaction, StoreError, audit, mentors};
 
 mod files;
 mod made;
@@ -130,7 +130,7 @@ pub async fn create(
     let (Some(details), true) = (details, inv.is_empty()) else {
         return Err(AppError::Invalid(inv));
     };
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = open_in(s, &tx, who, p, who.id(), &details, &states, cv, || {
         "You already have an open request in this programme: follow it, or withdraw it first."
             .into()
@@ -219,7 +219,7 @@ pub async fn share(s: &App, who: &Actor, id: i64, shared: bool) -> AppResult<Req
         ));
     }
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::set_shared(&tx, id, shared, now).await?;
     audit::record(
         &tx,
@@ -313,7 +313,7 @@ async fn save(s: &App, tx: &DatabaseTransaction, who: &Actor, ch: Change<'_>) ->
 /// Saves a change that needs nothing else in its transaction, and returns the request.
 async fn commit(s: &App, who: &Actor, ch: Change<'_>) -> AppResult<RequestRow> {
     let id = ch.request.id;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     save(s, &tx, who, ch).await?;
     tx.commit().await?;
     reload(s, id).await
@@ -367,7 +367,7 @@ pub async fn decline(
             state_of(&states, m)
         })
         .map_err(refused)?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if mark_unavailable && let Some(m) = mentors::mentor(&tx, p.id, who.id()).await? {
         mentors::set_availability(&tx, m.id, false, None, now).await?;
     }
@@ -446,7 +446,7 @@ pub async fn nudge(s: &App, who: &Actor, id: i64) -> AppResult<RequestRow> {
             at.format("%H:%M UTC on %-d %B")
         )));
     }
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     Effects {
         app: s,
         programme: &p,

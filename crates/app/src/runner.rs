@@ -7,7 +7,6 @@ use crate::{App, AppError, AppResult};
 use chrono::Duration;
 use tokio::sync::OnceCell;
 use tracing::Instrument;
-use trellis_store::TransactionTrait;
 use trellis_store::jobs as rows;
 
 /// Every job Trellis runs.
@@ -96,7 +95,7 @@ impl Runner<'_> {
         handler(&cx, &row.payload).await?;
         let tx = match cx.tx.into_inner() {
             Some(tx) => tx,
-            None => self.app.store.db.begin().await?,
+            None => self.app.store.begin().await?,
         };
         rows::complete(&tx, row.id, self.id, self.app.now()).await?;
         tx.commit().await?;

@@ -9,8 +9,8 @@ use trellis_store::programmes::Programme;
 use trellis_store::taxonomy;
 
 pub use trellis_domain::directory::TermKind;
+use trellis_store::audit;
 pub use trellis_store::taxonomy::{AUDIENCE, EXPERTISE, Term};
-use trellis_store::{TransactionTrait, audit};
 
 fn kind(raw: &str) -> AppResult<TermKind> {
     match raw.trim() {
@@ -32,7 +32,7 @@ pub async fn add(
     let kind = kind(kind_raw)?;
     let label = required_text("label", label, 80)?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = taxonomy::add(&tx, p.id, kind, &label)
         .await
         .map_err(|e| match e {
@@ -69,7 +69,7 @@ pub async fn change(
 ) -> AppResult<()> {
     who.require_admin()?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let mut found = true;
     if let Some(label) = label {
         let label = required_text("label", label, 80)?;

@@ -10,8 +10,8 @@ use trellis_domain::webhook::{check_events, check_url};
 use trellis_store::programmes::Programme;
 use trellis_store::webhooks as store;
 
+use trellis_store::audit;
 pub use trellis_store::webhooks::{Delivery, Webhook};
-use trellis_store::{TransactionTrait, audit};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct WebhookInput {
@@ -55,7 +55,7 @@ pub async fn register(
         .seal("webhook", &secret)
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = store::create(&tx, p.id, &url, &sealed, &events, who.id(), now).await?;
     audit::record(
         &tx,
@@ -92,7 +92,7 @@ pub async fn remove(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<(
     require_admin(who)?;
     let w = of_programme(s, p, id).await?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::delete(&tx, w.id).await?;
     audit::record(
         &tx,

@@ -3,8 +3,8 @@
 use crate::sql;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -12,6 +12,19 @@ use std::time::Duration;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// Begins a transaction, the one way Trellis does. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), waiting for another writer up to the busy timeout. A transaction begun
+/// the default way reads under a snapshot first, and when it then writes after another
+/// connection has committed, SQLite refuses at once with "database is locked"
+/// (`SQLITE_BUSY_SNAPSHOT`), which no busy timeout waits out. PostgreSQL begins as usual.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// The application's handle on its database; cheap to clone.
@@ -40,6 +53,11 @@ impl Store {
         }
     }
 
+    /// Begins a transaction; see [`begin`].
+    pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        begin(&self.db).await
+    }
+
     /// `SELECT 1`: for `/healthz`.
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.db.execute_unprepared("SELECT 1").await.map(|_| ())
@@ -49,7 +67,7 @@ impl Store {
     /// PostgreSQL the whole run holds an advisory lock, so instances starting together on one
     /// fresh database wait for each other instead of failing on `CREATE TABLE`.
     pub async fn migrate(&self) -> crate::Result<Vec<&'static str>> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin().await?;
         if self.backend() == Backend::Postgres {
             tx.execute_unprepared("SELECT pg_advisory_xact_lock(7420137001)")
                 .await?;

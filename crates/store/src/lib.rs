@@ -31,7 +31,7 @@ pub mod taxonomy;
 pub mod webhooks;
 pub mod workspace;
 
-pub use db::{Backend, Store, connect};
+pub use db::{Backend, Store, begin, connect};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };

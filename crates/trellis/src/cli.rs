@@ -4,7 +4,6 @@ use crate::{Config, assemble, demo, shutdown_signal, start};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use sea_orm::TransactionTrait;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -367,7 +366,7 @@ pub async fn create_user(
     let password = NewPassword::parse("password", password, Some(&email))?;
     let hash = trellis_app::passwords::hash(password.expose().to_owned()).await?;
     let now = state.now();
-    let tx = state.store.db.begin().await?;
+    let tx = state.store.begin().await?;
     let id = match accounts::create_user(&tx, &name, &email, &hash, now).await {
         Ok(id) => id,
         Err(trellis_store::StoreError::Duplicate { .. }) => {

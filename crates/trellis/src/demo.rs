@@ -7,7 +7,6 @@ use anyhow::{Result, bail};
 use chrono::Duration;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sea_orm::TransactionTrait;
 use trellis_app::App;
 use trellis_domain::account::Email;
 use trellis_domain::application::{self, State};
@@ -109,7 +108,7 @@ pub async fn ensure(state: &App) -> Result<DemoReport> {
     let now = state.now();
     let hash = trellis_app::passwords::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut rng = StdRng::seed_from_u64(2026);
-    let tx = db.begin().await?;
+    let tx = trellis_store::begin(db).await?;
     let main = programmes::create(
         &tx,
         &Slug::parse("slug", MAIN_PROGRAMME)?,

@@ -6,7 +6,6 @@ use anyhow::{Context, Result};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::TransactionTrait;
 use trellis_app::App;
 use trellis_domain::account::Email;
 use trellis_domain::application::ApplicationDetails;
@@ -234,7 +233,7 @@ async fn create_programme(state: &App, slug: &str) -> Result<programmes::Program
         name: format!("Generated programme {slug}"),
         description: None,
     };
-    let tx = db.begin().await?;
+    let tx = trellis_store::begin(db).await?;
     let id = programmes::create(
         &tx,
         &s,
@@ -313,7 +312,7 @@ pub async fn generate(
                 })
             })
             .collect::<Result<_>>()?;
-        let tx = db.begin().await?;
+        let tx = trellis_store::begin(db).await?;
         let ids = accounts::create_many(&tx, &accounts, now).await?;
         programmes::join_many(&tx, p.id, &ids, now).await?;
         for (account, id) in accounts.iter().zip(&ids) {
@@ -399,7 +398,7 @@ pub async fn generate_requests(
     let window = chrono::Duration::days(i64::from(p.reply_window_days));
     let mut done = 0;
     for chunk in mentees.chunks(2000) {
-        let tx = db.begin().await?;
+        let tx = trellis_store::begin(db).await?;
         for mentee in chunk {
             let first = *mentors.choose(&mut rng).context("mentors")?;
             let second = loop {

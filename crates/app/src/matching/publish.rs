@@ -23,7 +23,7 @@ pub async fn publish(s: &App, who: &Actor, p: &Programme, id: i64) -> AppResult<
         crate::relationships::may_make(s, who, p, model).await?;
     }
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::mark_published(&tx, id, now).await? {
         return Err(AppError::Conflict("This round is already published".into()));
     }

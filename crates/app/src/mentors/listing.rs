@@ -69,7 +69,7 @@ pub async fn change_listing(
             ),
         ));
     }
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let mut said = Vec::new();
     if let Some(available) = change.available {
         let until_text = until.map(|d| d.to_string());

@@ -40,7 +40,7 @@ pub async fn confirm_refresh(
         return Err(gone());
     }
     let p = find_by_id(s, r.programme_id).await?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let newly = store::confirm_refresh(&tx, r.id, now).await?;
     let relisted = m.unlisted_reason.as_deref() == Some("refresh")
         && store::set_listed(&tx, m.id, true, None, now).await?;

@@ -10,7 +10,7 @@ use trellis_domain::role::StaffRole;
 use trellis_domain::workspace::{self as rules, Phase, Role};
 use trellis_store::programmes::Programme;
 use trellis_store::workspace::{self as store, MemberRow};
-use trellis_store::{ConnectionTrait, DatabaseTransaction, TransactionTrait, audit};
+use trellis_store::{ConnectionTrait, DatabaseTransaction, audit};
 
 /// Who may make relationships of a model in a programme: the mentorship director and admins
 /// any; the office groups and peer circles [002].
@@ -79,7 +79,7 @@ pub async fn create(
     let model = Model::parse("model", model)?;
     rules::check_members(model, members)?;
     may_make(s, who, p, model).await?;
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     let id = create_in(s, &tx, who, p, model, members).await?;
     tx.commit().await?;
     Ok(id)
@@ -166,7 +166,7 @@ pub async fn add_member(s: &App, who: &Actor, id: i64, user_id: i64, role: &str)
             format!("This person is not in {}", ws.programme.name),
         ));
     }
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::add_member(&tx, id, user_id, role.as_str(), s.now()).await?;
     let rows = store::members(&tx, id).await?;
     // Places: a new mentee takes one of each mentor's; a new mentor one a mentee.
@@ -215,7 +215,7 @@ pub async fn leave(s: &App, who: &Actor, id: i64) -> AppResult<()> {
             "You are not a member of this relationship",
         ));
     }
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     if !store::leave(&tx, id, who.id(), s.now()).await? {
         return Err(AppError::Conflict(
             "You have already left this relationship.".into(),

@@ -34,7 +34,7 @@ pub async fn attach_cv(s: &App, who: &Actor, id: i64, cv: Upload) -> AppResult<(
     }
     check_cv(&cv.bytes).map_err(|e| AppError::Invalid(e.into()))?;
     let now = s.now();
-    let tx = s.store.db.begin().await?;
+    let tx = s.store.begin().await?;
     store::put_file(&tx, id, &cv.file_name, "application/pdf", cv.bytes, now).await?;
     audit::record(
         &tx,

@@ -26,7 +26,6 @@ pub async fn reseal_all(
     db: &sea_orm::DatabaseConnection,
     keys: &crate::sealed::Keys,
 ) -> Result<usize> {
-    use sea_orm::TransactionTrait;
     let current = keys.current_id().ok_or_else(|| {
         crate::StoreError::Db(sea_orm::DbErr::Custom(
             "no content key is configured".into(),
@@ -34,7 +33,7 @@ pub async fn reseal_all(
     })?;
     let mut n = 0;
     for table in SEALED_TABLES {
-        let tx = db.begin().await?;
+        let tx = crate::begin(db).await?;
         let rows: Vec<SealedRow> = sql::all(
             &tx,
             &format!("SELECT id, relationship_id, body FROM {table} WHERE body NOT LIKE $1"),

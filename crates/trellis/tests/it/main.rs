@@ -12,6 +12,7 @@ mod accounts;
 mod browser;
 mod cli;
 mod concerns;
+mod concurrent;
 mod dashboard;
 mod email_settings;
 mod email_texts;

@@ -1640,7 +1640,7 @@ async fn directory_stays_in_step_across_instances(b: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_mentor_changes_in_parallel_do_not_deadlock() {
     use std::time::Duration;
-    use trellis_store::{ConnectionTrait, TransactionTrait};
+    use trellis_store::ConnectionTrait;
     let Some(app) = TestApp::spawn(crate::helpers::Backend::Postgres).await else {
         assert!(!crate::helpers::postgres_required());
         return;
@@ -1654,14 +1654,14 @@ async fn postgres_mentor_changes_in_parallel_do_not_deadlock() {
         .unwrap();
     let touch =
         |name: &str| format!("UPDATE mentors SET capacity = capacity + 1 WHERE name = '{name}'");
-    let a = store.db.begin().await.unwrap();
+    let a = store.begin().await.unwrap();
     a.execute_unprepared(&touch("Mia")).await.unwrap();
     let (held_tx, held) = tokio::sync::oneshot::channel();
     let (go_tx, go) = tokio::sync::oneshot::channel::<()>();
     let b_db = store.db.clone();
     let b_update = touch("Noor");
     let b = tokio::spawn(async move {
-        let b = b_db.begin().await.unwrap();
+        let b = trellis_store::begin(&b_db).await.unwrap();
         b.execute_unprepared(&b_update).await.unwrap();
         held_tx.send(()).unwrap();
         go.await.unwrap();
