@@ -4,6 +4,7 @@ use crate::App;
 use crate::passwords;
 use crate::{AppError, AppResult};
 use chrono::Duration;
+use trellis_domain::Invalid;
 use trellis_domain::account::{self, Email, LinkCheck, NewPassword, Registration, TokenPurpose};
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::mail;
@@ -302,8 +303,9 @@ pub async fn check_reset_link(s: &App, token: &str) -> AppResult<LinkOutcome> {
     )
 }
 
-/// Sets a new password from a reset link, signs the account out everywhere, and (since the
-/// person proved they read the mail) confirms the address.
+/// Sets a new password from a reset link, signs the account out everywhere, revokes its
+/// personal access tokens, and (since the person proved they read the mail) confirms the
+/// address.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<LinkOutcome> {
     let now = s.now();
@@ -329,6 +331,7 @@ pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<L
     store::set_password(&tx, user.id, &hash, now).await?;
     store::set_email_verified(&tx, user.id, now).await?;
     store::delete_sessions_of(&tx, user.id).await?;
+    store::revoke_api_tokens_of(&tx, user.id, now).await?;
     crate::letters::queue(
         s,
         &tx,
@@ -349,6 +352,56 @@ pub async fn reset_password(s: &App, token: &str, password: &str) -> AppResult<L
     .await?;
     tx.commit().await?;
     Ok(LinkOutcome::Done)
+}
+
+/// A signed-in person changes their password, giving the current one. Every session and
+/// personal access token of the account ends (whoever else had them is out); the person gets
+/// a new session here, returned, and a letter saying the password changed.
+#[tracing::instrument(skip_all, fields(user_id = who.id()))]
+pub async fn change_password(
+    s: &App,
+    who: &crate::Actor,
+    current: &str,
+    new: &str,
+) -> AppResult<NewSession> {
+    let user = store::user_by_id(&s.store.db, who.id())
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    if current.is_empty() {
+        return Err(Invalid::one("current_password", "Enter your current password").into());
+    }
+    let email = Email::parse("email", &user.email).ok();
+    let new = NewPassword::parse("new_password", new, email.as_ref())?;
+    if !passwords::verify(current.to_owned(), user.password_hash.clone()).await? {
+        return Err(Invalid::one("current_password", "Your current password is not right").into());
+    }
+    let hash = passwords::hash(new.expose().to_owned()).await?;
+    let now = s.now();
+    let tx = s.store.begin().await?;
+    store::set_password(&tx, user.id, &hash, now).await?;
+    store::delete_sessions_of(&tx, user.id).await?;
+    store::revoke_api_tokens_of(&tx, user.id, now).await?;
+    let session = store::create_session(&tx, user.id, now, account::session_lifetime()).await?;
+    crate::letters::queue(
+        s,
+        &tx,
+        &mail::password_changed(&s.config.site, &user.email, &user.name),
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEntry::new(
+            "account.password_changed",
+            "user",
+            Some(user.id),
+            "password changed by its owner",
+        )
+        .by(Some(user.id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(session)
 }
 
 #[tracing::instrument(skip_all, fields(user_id = user.id))]

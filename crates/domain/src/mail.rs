@@ -142,7 +142,7 @@ pub fn reset_password(site: &Site, to_email: &str, name: &str, token: &str) -> M
 
 pub fn password_changed(site: &Site, to_email: &str, name: &str) -> Message {
     Letter::new("password_changed", format!("Your {} password was changed", site.name))
-        .para(format!("The password of your {} account was just changed, and every other signed-in session was signed out.", site.name))
+        .para(format!("The password of your {} account was just changed. Every other signed-in session was signed out, and your personal access tokens no longer work: create new ones for any script that needs them.", site.name))
         .para("If this was not you, reset your password at once and tell the programme office:")
         .action("Reset my password", format!("{}/password/forgot", site.public_url))
         .to(site, to_email, name)

@@ -408,6 +408,21 @@ pub async fn create_api_token(
     Ok((id, plain))
 }
 
+/// Revokes every live token of the person (after their password is reset or changed); returns
+/// how many.
+pub async fn revoke_api_tokens_of(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    sql::exec(
+        c,
+        "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        vec![user_id.into(), now.into()],
+    )
+    .await
+}
+
 pub async fn list_api_tokens(c: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ApiToken>> {
     sql::all(
         c,

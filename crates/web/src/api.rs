@@ -58,6 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::create_token, accounts::list_tokens))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::me, accounts::patch_me))
+        .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::export))
         .routes(routes!(accounts::erase))
         .routes(routes!(programmes::list, programmes::create))

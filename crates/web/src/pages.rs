@@ -56,6 +56,10 @@ pub fn routes() -> Router<AppState> {
             get(accounts::reset_form).post(accounts::reset),
         )
         .route(
+            "/password/change",
+            get(accounts::password_change_form).post(accounts::password_change),
+        )
+        .route(
             "/profile",
             get(accounts::profile_form).post(accounts::profile_save),
         )

@@ -13,6 +13,7 @@ both_backends!(
     tokens_are_personal_and_revocable,
     profile_edits_are_checked,
     password_reset_by_emailed_link,
+    changing_the_password_ends_every_session_and_token,
     sign_in_is_throttled,
 );
 
@@ -413,10 +414,11 @@ async fn password_reset_by_emailed_link(b: Backend) {
         "dev@example.org"
     );
 
-    // The browser session is gone; API tokens stay (they are revoked separately).
+    // The browser session is gone, and so are the API tokens: whoever had the old password
+    // may have made one.
     let r = browser.get(app.url("/profile")).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(app.get("/api/v1/me", Some(&old_token)).await.status(), 200);
+    assert_eq!(app.get("/api/v1/me", Some(&old_token)).await.status(), 401);
     // Old password out, new one in; the link works once.
     assert_eq!(
         app.post(
@@ -472,6 +474,167 @@ async fn password_reset_by_emailed_link(b: Backend) {
     .await;
     assert_eq!(s, 410);
     assert!(msg.contains("expired"));
+    app.stop().await;
+}
+
+async fn changing_the_password_ends_every_session_and_token(b: Backend) {
+    let Some(app) = TestApp::spawn(b).await else {
+        return;
+    };
+    let token = app.member("Fay", "fay@example.org").await;
+    let other = app
+        .post(
+            "/api/v1/tokens",
+            json!({"email": "fay@example.org", "password": PASSWORD, "name": "sync"}),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sign_in = || async {
+        let browser = app.browser();
+        let r = browser
+            .post(app.url("/sign-in"))
+            .form(&[("email", "fay@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        browser
+    };
+    let (laptop, phone) = (sign_in().await, sign_in().await);
+
+    // The current password is needed, and the new one must be a good one; nothing changes
+    // until both are right.
+    for (body, field) in [
+        (
+            json!({"current_password": "", "new_password": "a brand new passphrase"}),
+            "current_password",
+        ),
+        (
+            json!({"current_password": "wrong wrong wrong", "new_password": "a brand new passphrase"}),
+            "current_password",
+        ),
+        (
+            json!({"current_password": PASSWORD, "new_password": "short"}),
+            "new_password",
+        ),
+    ] {
+        let (s, _, f, _) =
+            error_of(app.post("/api/v1/me/password", body, Some(&token)).await).await;
+        assert_eq!((s, f.as_deref()), (422, Some(field)));
+    }
+    assert_eq!(app.get("/api/v1/me", Some(&other)).await.status(), 200);
+
+    // On the page, from the laptop: typed passwords are not shown back on an error.
+    let page = laptop
+        .get(app.url("/password/change"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::csrf_of(&page);
+    let r = laptop
+        .post(app.url("/password/change"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("current_password", "wrong wrong wrong"),
+            ("new_password", "a brand new passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Your current password is not right"),
+        "{html}"
+    );
+    assert!(!html.contains("a brand new passphrase"));
+    let r = laptop
+        .post(app.url("/password/change"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("current_password", PASSWORD),
+            ("new_password", "a brand new passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/profile?password=changed");
+
+    // The laptop stays signed in with its new session; the phone and both tokens are out.
+    let profile = laptop
+        .get(app.url("/profile?password=changed"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.status(), 200);
+    assert!(
+        profile
+            .text()
+            .await
+            .unwrap()
+            .contains("Your password has been changed")
+    );
+    assert_eq!(
+        phone
+            .get(app.url("/profile"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 401);
+    assert_eq!(app.get("/api/v1/me", Some(&other)).await.status(), 401);
+    assert_eq!(
+        app.last_mail_to("fay@example.org", "password_changed")
+            .await
+            .to,
+        "fay@example.org"
+    );
+    // The new password signs in; the old one does not.
+    for (password, status) in [(PASSWORD, 422), ("a brand new passphrase", 201)] {
+        let r = app
+            .post(
+                "/api/v1/tokens",
+                json!({"email": "fay@example.org", "password": password}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status(), status, "{password}");
+    }
+    // The API call ends the token it was made with too.
+    let fresh = app
+        .post(
+            "/api/v1/tokens",
+            json!({"email": "fay@example.org", "password": "a brand new passphrase"}),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            json!({"current_password": "a brand new passphrase", "new_password": "yet another passphrase"}),
+            Some(&fresh),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.get("/api/v1/me", Some(&fresh)).await.status(), 401);
     app.stop().await;
 }
 

@@ -302,6 +302,7 @@ async fn every_signed_in_form_needs_its_token(b: Backend) {
     const ROUTES: &[&str] = &[
         "/sign-out",
         "/profile",
+        "/password/change",
         "/erase-account",
         "/tokens",
         "/tokens/1/revoke",

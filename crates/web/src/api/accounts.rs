@@ -117,7 +117,8 @@ pub struct ResetBody {
     password: String,
 }
 
-/// Set a new password with the token from the emailed reset link. Signs out every session.
+/// Set a new password with the token from the emailed reset link. Signs out every session and
+/// revokes every personal access token of the account.
 #[utoipa::path(post, path = "/accounts/password-reset/confirm", tag = "accounts", request_body = ResetBody,
     responses((status = 200, body = StatusOut), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn confirm_reset(
@@ -127,6 +128,28 @@ pub async fn confirm_reset(
     act::reset_password(&s, &b.token, &b.password)
         .await?
         .into_result()?;
+    Ok(Json(StatusOut {
+        status: "password changed",
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChangeBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// Change your password, giving the current one. Every session and personal access token of
+/// the account ends, the one making this call included: create a new token afterwards.
+#[utoipa::path(post, path = "/me/password", tag = "accounts", security(("bearer" = [])), request_body = PasswordChangeBody,
+    responses((status = 200, body = StatusOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    ApiJson(b): ApiJson<PasswordChangeBody>,
+) -> ApiResult<Json<StatusOut>> {
+    // The new session is for a browser; an API caller signs in again or makes a new token.
+    act::change_password(&s, &me, &b.current_password, &b.new_password).await?;
     Ok(Json(StatusOut {
         status: "password changed",
     }))

@@ -402,6 +402,52 @@ pub async fn reset(State(s): State<AppState>, Form(f): Form<ResetForm>) -> PageR
     }
 }
 
+// ---- Changing the password ----
+
+#[derive(Template)]
+#[template(path = "password_change.html")]
+pub struct PasswordChangePage {
+    c: Chrome,
+    f: FormState,
+}
+
+pub async fn password_change_form(SignedIn { c, .. }: SignedIn) -> PageResult {
+    Ok(ok(&PasswordChangePage {
+        c,
+        f: FormState::default(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChangeForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Every session ends with the old password; this browser gets the new one's session.
+pub async fn password_change(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    FormPost { me, c, form: f }: FormPost<PasswordChangeForm>,
+) -> PageResult {
+    match act::change_password(&s, &me, &f.current_password, &f.new_password).await {
+        Ok(session) => {
+            let jar = jar.add(auth::session_cookie(&s, session.token));
+            Ok((jar, Redirect::to("/profile?password=changed")).into_response())
+        }
+        Err(e @ AppError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordChangePage {
+                c,
+                f: FormState::default().failed(&e),
+            },
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 // ---- Profile ----
 
 #[derive(Template)]
@@ -411,6 +457,7 @@ pub struct ProfilePage {
     f: FormState,
     email: String,
     saved: bool,
+    password_changed: bool,
     stages: &'static [(&'static str, &'static str)],
     channels: &'static [(&'static str, &'static str)],
 }
@@ -435,6 +482,7 @@ fn profile_state(p: &ProfileInput) -> FormState {
 #[derive(Deserialize)]
 pub struct SavedQuery {
     saved: Option<String>,
+    password: Option<String>,
 }
 
 pub async fn profile_form(SignedIn { me, c }: SignedIn, Query(q): Query<SavedQuery>) -> PageResult {
@@ -444,6 +492,7 @@ pub async fn profile_form(SignedIn { me, c }: SignedIn, Query(q): Query<SavedQue
         f,
         email: me.user.email.clone(),
         saved: q.saved.is_some(),
+        password_changed: q.password.is_some(),
         stages: &CAREER_STAGES,
         channels: &CHANNELS,
     };
@@ -510,6 +559,7 @@ pub async fn profile_save(
                 f: profile_state(&input).failed(&e),
                 email: me.user.email.clone(),
                 saved: false,
+                password_changed: false,
                 stages: &CAREER_STAGES,
                 channels: &CHANNELS,
             };
