@@ -28,57 +28,102 @@ pub fn standard() -> Registry {
         .with::<crate::webhooks::Deliver>()
 }
 
-/// How many jobs one pass ran, and how many of them failed (to be retried).
+/// How many jobs one pass ran, how many of them failed (to be retried), and how many it gave
+/// up because its lease was lost (another runner has them; nothing of this run was kept).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RunReport {
     pub succeeded: usize,
     pub failed: usize,
+    pub lost: usize,
 }
 
-/// How long a runner holds the jobs it claimed.
-const LEASE_MINUTES: i64 = 5;
+/// How long a runner holds the jobs it claimed, measured on the database's clock, and how
+/// often it renews that while it works. A runner that dies lets its jobs go after `length`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    pub length: std::time::Duration,
+    pub renew_every: std::time::Duration,
+}
+
+impl Default for Lease {
+    fn default() -> Self {
+        Self {
+            length: std::time::Duration::from_secs(30),
+            renew_every: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
 /// Jobs claimed at once.
 const BATCH: u64 = 10;
 
-/// A runner: its name in the leases it takes, the jobs it knows, and its couriers.
+/// A runner: its name in the leases it takes, the jobs it knows, its couriers and its lease.
 pub struct Runner<'a> {
     pub app: &'a App,
     pub registry: &'a Registry,
     pub couriers: &'a dyn Couriers,
     pub id: &'a str,
+    pub lease: Lease,
+}
+
+/// What became of one claimed job.
+enum Outcome {
+    Done,
+    Lost,
 }
 
 impl Runner<'_> {
     /// Runs every job due at the clock's "now", each once, until none is left; jobs that fail
-    /// are rescheduled after their back-off, so they are not run again in this pass.
+    /// are rescheduled after their back-off, so they are not run again in this pass. While a
+    /// batch runs, its leases are renewed every `lease.renew_every`.
     pub async fn run_due(&self) -> AppResult<RunReport> {
         crate::maintenance::ensure_recurring(self.app).await?;
         let mut report = RunReport::default();
+        let length = Duration::from_std(self.lease.length)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("lease length: {e}")))?;
         loop {
-            let now = self.app.now();
-            let lease = Duration::minutes(LEASE_MINUTES);
-            let batch = rows::claim(&self.app.store.db, self.id, now, lease, BATCH).await?;
+            let db = &self.app.store.db;
+            let batch = rows::claim(db, self.id, self.app.now(), length, BATCH).await?;
             if batch.is_empty() {
                 return Ok(report);
             }
-            for row in batch {
-                let span = tracing::info_span!("job", id = row.id, kind = %row.kind, attempt = row.attempts);
-                match self.run_one(&row).instrument(span).await {
-                    Ok(()) => report.succeeded += 1,
-                    Err(e) => {
-                        report.failed += 1;
-                        tracing::warn!(job = row.id, kind = %row.kind, attempts = row.attempts, "job failed: {}", e.log_text());
-                        let error = e.to_string();
-                        rows::fail(&self.app.store.db, &row, self.id, self.app.now(), &error)
-                            .await?;
+            let work = async {
+                for row in batch {
+                    let span = tracing::info_span!("job", id = row.id, kind = %row.kind, attempt = row.attempts);
+                    match self.run_one(&row).instrument(span).await {
+                        Ok(Outcome::Done) => report.succeeded += 1,
+                        Ok(Outcome::Lost) => {
+                            report.lost += 1;
+                            tracing::warn!(job = row.id, kind = %row.kind, "job's lease was lost to another runner; its work here was rolled back");
+                        }
+                        Err(e) => {
+                            report.failed += 1;
+                            tracing::warn!(job = row.id, kind = %row.kind, attempts = row.attempts, "job failed: {}", e.log_text());
+                            let error = e.to_string();
+                            rows::fail(db, &row, self.id, self.app.now(), &error).await?;
+                        }
                     }
                 }
+                AppResult::Ok(())
+            };
+            let renew = async {
+                loop {
+                    tokio::time::sleep(self.lease.renew_every).await;
+                    if let Err(e) = rows::renew(db, self.id, length).await {
+                        tracing::warn!("could not renew the runner's leases: {e}");
+                    }
+                }
+            };
+            tokio::select! {
+                done = work => done?,
+                never = renew => never,
             }
         }
     }
 
-    /// One claimed job: run, then completed in its transaction and committed.
-    async fn run_one(&self, row: &rows::Job) -> AppResult<()> {
+    /// One claimed job: run, then completed in its transaction and committed, unless the
+    /// lease was lost meanwhile (then the transaction is rolled back).
+    async fn run_one(&self, row: &rows::Job) -> AppResult<Outcome> {
         let handler = self
             .registry
             .handlers
@@ -97,9 +142,12 @@ impl Runner<'_> {
             Some(tx) => tx,
             None => self.app.store.begin().await?,
         };
-        rows::complete(&tx, row.id, self.id, self.app.now()).await?;
+        if !rows::complete(&tx, row.id, self.id, self.app.now()).await? {
+            tx.rollback().await?;
+            return Ok(Outcome::Lost);
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(Outcome::Done)
     }
 }
 

@@ -42,12 +42,37 @@ pub async fn enqueue(c: &impl ConnectionTrait, j: &NewJob, now: DateTime<Utc>) -
     Ok(n == 1)
 }
 
-/// Takes up to `limit` due jobs for `runner` until `now + lease`. A job whose lease ran out
-/// (its runner died) is due again.
+/// The database's own time. Leases are measured on it, never on a runner's clock: a runner
+/// told to act as of another time (`jobs run --as-of`) or whose clock is off must still see
+/// the leases other runners hold as they do.
+pub async fn database_now(c: &impl ConnectionTrait) -> Result<DateTime<Utc>> {
+    let query = if c.get_database_backend() == DbBackend::Postgres {
+        r#"SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now"#
+    } else {
+        "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now"
+    };
+    #[derive(FromQueryResult)]
+    struct Now {
+        now: String,
+    }
+    let row: Option<Now> = sql::one(c, query, vec![]).await?;
+    let text = row.map(|r| r.now).unwrap_or_default();
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            crate::StoreError::Db(sea_orm::DbErr::Custom(format!(
+                "the database's time '{text}': {e}"
+            )))
+        })
+}
+
+/// Takes up to `limit` jobs due by `due_by` (the runner's "now", which `--as-of` moves) for
+/// `runner`, leased for `lease` of the database's time. A job whose lease ran out (its runner
+/// died or lost touch) can be taken again.
 pub async fn claim(
     c: &impl ConnectionTrait,
     runner: &str,
-    now: DateTime<Utc>,
+    due_by: DateTime<Utc>,
     lease: Duration,
     limit: u64,
 ) -> Result<Vec<Job>> {
@@ -56,10 +81,11 @@ pub async fn claim(
     } else {
         ""
     };
+    let now = database_now(c).await?;
     let text = format!(
         "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1 WHERE id IN (\
            SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND due_at <= $3 \
-           AND (locked_until IS NULL OR locked_until <= $3) ORDER BY due_at, id LIMIT $4 {lock}) \
+           AND (locked_until IS NULL OR locked_until <= $5) ORDER BY due_at, id LIMIT $4 {lock}) \
          RETURNING id, kind, key, payload, due_at, attempts, max_attempts"
     );
     let mut jobs: Vec<Job> = sql::all(
@@ -68,13 +94,27 @@ pub async fn claim(
         vec![
             runner.into(),
             (now + lease).into(),
-            now.into(),
+            due_by.into(),
             i64::try_from(limit).unwrap_or(1).into(),
+            now.into(),
         ],
     )
     .await?;
     jobs.sort_by_key(|j| (j.due_at, j.id));
     Ok(jobs)
+}
+
+/// Extends the leases `runner` still holds by `lease` from the database's time, while it
+/// works on them; returns how many.
+pub async fn renew(c: &impl ConnectionTrait, runner: &str, lease: Duration) -> Result<u64> {
+    let now = database_now(c).await?;
+    sql::exec(
+        c,
+        "UPDATE jobs SET locked_until = $2 WHERE locked_by = $1 AND locked_until IS NOT NULL \
+         AND done_at IS NULL AND failed_at IS NULL",
+        vec![runner.into(), (now + lease).into()],
+    )
+    .await
 }
 
 /// Marks a job done, if `runner` still holds it. `false` means the lease was lost and another

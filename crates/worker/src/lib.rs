@@ -7,5 +7,5 @@ pub mod runner;
 mod webhooks;
 
 pub use mailer::{MailTransport, Mailer};
-pub use runner::{RunReport, Runner};
+pub use runner::{Lease, RunReport, Runner};
 pub use webhooks::install_ring;

@@ -11,7 +11,7 @@ use trellis_app::App;
 use trellis_app::jobs::{BoxFuture, Couriers, OutboxMail, Registry, WebhookPost};
 use trellis_app::runner;
 
-pub use trellis_app::runner::RunReport;
+pub use trellis_app::runner::{Lease, RunReport};
 
 /// The real couriers: lettre for mail, reqwest for webhooks (its client made at the first
 /// delivery: most runs send none).
@@ -45,6 +45,7 @@ pub struct Runner {
     registry: Arc<Registry>,
     couriers: Arc<Real>,
     id: String,
+    lease: runner::Lease,
 }
 
 impl std::fmt::Debug for Runner {
@@ -71,7 +72,15 @@ impl Runner {
                 webhooks: std::sync::OnceLock::new(),
             }),
             id,
+            lease: runner::Lease::default(),
         }
+    }
+
+    /// The same runner under another name and lease (tests use short ones).
+    pub fn with_lease(mut self, id: &str, lease: runner::Lease) -> Self {
+        self.id = id.to_owned();
+        self.lease = lease;
+        self
     }
 
     pub fn id(&self) -> &str {
@@ -86,6 +95,7 @@ impl Runner {
             registry: &self.registry,
             couriers: self.couriers.as_ref(),
             id: &self.id,
+            lease: self.lease,
         };
         Ok(runner.run_due().await?)
     }

@@ -18,6 +18,7 @@ mod email_settings;
 mod email_texts;
 mod imports;
 mod jobs;
+mod leases;
 mod logging;
 mod matching;
 mod mentoring;
