@@ -139,13 +139,17 @@ async fn check_credentials(s: &App, email: &str, password: &str, address: &str) 
     let now = s.now();
     let email_key = email.trim().to_lowercase();
     let since = now - Duration::minutes(account::SIGN_IN_WINDOW_MINUTES);
-    let (by_account, by_address) =
-        store::sign_in_failures(&s.store.db, &email_key, address, since).await?;
-    if !account::sign_in_allowed(by_account, by_address) {
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed sign-in attempts. Wait {} minutes, or reset your password.",
-            account::SIGN_IN_WINDOW_MINUTES
-        )));
+    let recent = store::sign_in_failures(&s.store.db, &email_key, address, since).await?;
+    if let Some(wait) = account::sign_in_wait(&recent, now) {
+        let seconds = u64::try_from(wait.num_seconds()).unwrap_or(1).max(1);
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "Too many failed sign-in attempts. Try again in {}, or reset your password \
+                 by email.",
+                trellis_domain::dates::wait_in_words(seconds)
+            ),
+            retry_after: seconds,
+        });
     }
     let wrong = || AppError::invalid("email", "The email address or password is not right");
     let user = match Email::parse("email", email) {
@@ -169,7 +173,7 @@ async fn check_credentials(s: &App, email: &str, password: &str, address: &str) 
                 .into(),
         ));
     }
-    store::clear_sign_in_failures(&s.store.db, &email_key).await?;
+    store::clear_sign_in_failures(&s.store.db, &email_key, address).await?;
     Ok(user)
 }
 

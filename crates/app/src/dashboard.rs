@@ -151,9 +151,9 @@ fn pct(r: Option<f64>) -> String {
 
 /// The dashboard's figures as one CSV table: `section,label,period,value,answers`.
 pub fn figures_csv(d: &Dashboard) -> AppResult<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = trellis_domain::spreadsheet::Writer::new(Vec::new());
     let mut row = |section: &str, label: &str, period: &str, value: String, answers: String| {
-        w.write_record([section, label, period, &value, &answers])
+        w.row([section, label, period, &value, &answers])
     };
     row(
         "section",

@@ -24,8 +24,13 @@ pub enum AppError {
     /// An emailed link that has expired or was used.
     #[error("{0}")]
     Gone(String),
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// Too many attempts from this caller: try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// The server is at its limit for this kind of work for a moment (not the caller's
+    /// fault): try again after `retry_after` seconds.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     /// Anything unexpected: logged with its context (the cause, and the steps it happened in:
     /// the action or job with its ids, the request), shown to nobody.
     #[error("{error:#}")]
@@ -74,6 +79,16 @@ impl AppError {
                     .into()
             }
             other => other.to_string(),
+        }
+    }
+
+    /// How many seconds to wait before trying again, when that is the answer.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after, .. } | Self::Busy { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
         }
     }
 

@@ -95,9 +95,9 @@ impl Pager {
         if self.done {
             return Ok(None);
         }
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = trellis_domain::spreadsheet::Writer::new(Vec::new());
         let Some(after) = self.after else {
-            w.write_record(self.what.header()).map_err(csv_err)?;
+            w.row(self.what.header()).map_err(csv_err)?;
             self.after = Some(0);
             return w.into_inner().map(Some).map_err(csv_err);
         };
@@ -106,7 +106,7 @@ impl Pager {
             Export::Members => {
                 let page = trellis_store::programmes::members_after(db, pid, after, PAGE).await?;
                 for m in &page {
-                    w.write_record([
+                    w.row([
                         m.user_id.to_string(),
                         m.name.clone(),
                         m.email.clone(),
@@ -121,7 +121,7 @@ impl Pager {
                 let page = trellis_store::mentors::mentors_after(db, pid, after, PAGE).await?;
                 let list = |s: &str| trellis_store::mentors::list_of(s).join("; ");
                 for m in &page {
-                    w.write_record([
+                    w.row([
                         m.user_id.to_string(),
                         m.name.clone(),
                         m.organisation.clone().unwrap_or_default(),
@@ -163,7 +163,7 @@ impl Pager {
                             m.role == role && m.left_at.is_none()
                         }
                     };
-                    w.write_record([
+                    w.row([
                         r.id.to_string(),
                         r.model.clone(),
                         r.phase.clone(),

@@ -187,14 +187,64 @@ pub fn check_link(
 }
 
 /// Sign-in throttling, counted over a sliding window so it holds across app instances (the
-/// counts live in the database): a few failures per account, more per network address.
+/// counts live in the database). It must stop guessing without letting a stranger lock the
+/// owner out, so no limit blocks an account for everyone:
+/// - one address that keeps failing for one account waits (the owner elsewhere does not);
+/// - one address that fails for many accounts waits;
+/// - an account failed from many addresses slows to one attempt a minute, from anywhere,
+///   instead of closing; and the emailed reset link always lets its owner in.
 pub const SIGN_IN_WINDOW_MINUTES: i64 = 15;
-pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
+pub const MAX_FAILURES_PER_ACCOUNT_FROM_ADDRESS: u64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: u64 = 20;
+/// Failures of one account, from anywhere, after which it takes one attempt per pace.
+pub const SLOW_ACCOUNT_AFTER: u64 = 10;
+pub const SLOW_ACCOUNT_PACE_SECONDS: i64 = 60;
 
-pub fn sign_in_allowed(failures_for_account: u64, failures_from_address: u64) -> bool {
-    failures_for_account < MAX_FAILURES_PER_ACCOUNT
-        && failures_from_address < MAX_FAILURES_PER_ADDRESS
+/// Recent failures (within the window) of one kind: how many, the first and the last.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// The failures that bear on one attempt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecentFailures {
+    /// This account from this address.
+    pub account_from_address: Failures,
+    /// This address, for any account.
+    pub address: Failures,
+    /// This account, from any address.
+    pub account: Failures,
+}
+
+/// `None` when the attempt may go ahead; else how long to wait before trying again.
+pub fn sign_in_wait(f: &RecentFailures, now: DateTime<Utc>) -> Option<Duration> {
+    let window = Duration::minutes(SIGN_IN_WINDOW_MINUTES);
+    let until_window_passes = |x: &Failures, limit: u64| {
+        (x.count >= limit).then(|| x.first.map_or(window, |t| t + window - now))
+    };
+    let slowed = (f.account.count >= SLOW_ACCOUNT_AFTER)
+        .then(|| {
+            f.account
+                .last
+                .map(|t| t + Duration::seconds(SLOW_ACCOUNT_PACE_SECONDS) - now)
+        })
+        .flatten();
+    [
+        until_window_passes(
+            &f.account_from_address,
+            MAX_FAILURES_PER_ACCOUNT_FROM_ADDRESS,
+        ),
+        until_window_passes(&f.address, MAX_FAILURES_PER_ADDRESS),
+        slowed,
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|wait| *wait > Duration::zero())
+    .max()
+    .map(|wait| wait.max(Duration::seconds(1)))
 }
 
 /// How long a signed-in session lasts without use.
@@ -203,6 +253,7 @@ pub fn session_lifetime() -> Duration {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 mod tests {
     use super::*;
 
@@ -261,9 +312,46 @@ mod tests {
     }
 
     #[test]
-    fn throttling_counts_account_and_address_separately() {
-        assert!(sign_in_allowed(4, 19));
-        assert!(!sign_in_allowed(5, 0));
-        assert!(!sign_in_allowed(0, 20));
+    fn throttling_waits_per_address_and_slows_the_account() {
+        let now = DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let ago = |m: i64| Some(now - Duration::minutes(m));
+        let few = |count, first, last| Failures { count, first, last };
+        let none = RecentFailures::default();
+        assert_eq!(sign_in_wait(&none, now), None);
+
+        // Five from one address for one account: that address waits out the window.
+        let f = RecentFailures {
+            account_from_address: few(5, ago(10), ago(1)),
+            address: few(5, ago(10), ago(1)),
+            account: few(5, ago(10), ago(1)),
+        };
+        assert_eq!(sign_in_wait(&f, now), Some(Duration::minutes(5)));
+        // The owner at another address is not held back by those five.
+        let owner = RecentFailures {
+            account: few(5, ago(10), ago(1)),
+            ..none
+        };
+        assert_eq!(sign_in_wait(&owner, now), None);
+
+        // Twenty from one address across accounts: that address waits.
+        let spray = RecentFailures {
+            address: few(20, ago(14), ago(0)),
+            ..none
+        };
+        assert_eq!(sign_in_wait(&spray, now), Some(Duration::minutes(1)));
+
+        // Many addresses on one account: one attempt a minute for everyone, never closed.
+        let crowd = RecentFailures {
+            account: few(40, ago(14), Some(now - Duration::seconds(20))),
+            ..none
+        };
+        assert_eq!(sign_in_wait(&crowd, now), Some(Duration::seconds(40)));
+        let crowd_later = RecentFailures {
+            account: few(40, ago(14), ago(2)),
+            ..none
+        };
+        assert_eq!(sign_in_wait(&crowd_later, now), None);
     }
 }

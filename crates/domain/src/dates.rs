@@ -26,6 +26,19 @@ pub fn count(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// A short wait in words, rounded up: `40 seconds`, `1 minute`, `5 minutes`.
+pub fn wait_in_words(seconds: u64) -> String {
+    if seconds < 60 {
+        count(i64::try_from(seconds).unwrap_or(59), "second", "seconds")
+    } else {
+        count(
+            i64::try_from(seconds.div_ceil(60)).unwrap_or(i64::MAX),
+            "minute",
+            "minutes",
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +51,9 @@ mod tests {
         assert_eq!(count(1, "mentee", "mentees"), "1 mentee");
         assert_eq!(count(0, "mentee", "mentees"), "0 mentees");
         assert_eq!(count(12, "place", "places"), "12 places");
+        assert_eq!(wait_in_words(1), "1 second");
+        assert_eq!(wait_in_words(40), "40 seconds");
+        assert_eq!(wait_in_words(60), "1 minute");
+        assert_eq!(wait_in_words(299), "5 minutes");
     }
 }

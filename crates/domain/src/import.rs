@@ -151,6 +151,19 @@ impl<R: Read> Table<R> {
             }
             Ok(true) => {
                 let line = record.position().map_or(0, csv::Position::line);
+                if let Some(column) = record.iter().position(|cell| cell.contains('\0')).map(|i| {
+                    self.columns
+                        .iter()
+                        .find(|(_, at)| **at == i)
+                        .map_or("a column", |(name, _)| name.as_str())
+                }) {
+                    return Some(Err(BadRow {
+                        line,
+                        reason: format!(
+                            "{column}: contains a NUL character, which text cannot hold"
+                        ),
+                    }));
+                }
                 let l = Line {
                     line,
                     record,
@@ -469,6 +482,25 @@ mod tests {
         let e = out[0].as_ref().err().unwrap();
         assert_eq!(e.line, 2);
         assert!(e.reason.contains("UTF-8"));
+        assert!(out[1].is_ok());
+    }
+
+    #[test]
+    fn a_nul_character_spoils_only_its_line() {
+        let csv = b"model,phase,started_on,mentors,mentees\ntraditional,enabling,2026-01-15,a\0@example.org,mo@example.org\ntraditional,enabling,2026-01-15,a@example.org,mo@example.org\n";
+        let mut t = open_relationships(&csv[..], "imp").unwrap();
+        let mut out = Vec::new();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        while let Some(l) = t.next_line() {
+            out.push(l.and_then(|l| relationship_row(&l, today)));
+        }
+        let e = out[0].as_ref().err().unwrap();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.reason.starts_with("mentors: contains a NUL"),
+            "{}",
+            e.reason
+        );
         assert!(out[1].is_ok());
     }
 }

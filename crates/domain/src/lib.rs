@@ -27,6 +27,7 @@ pub mod profile;
 pub mod programme;
 pub mod request;
 pub mod role;
+pub mod spreadsheet;
 pub mod webhook;
 pub mod workspace;
 

@@ -5,7 +5,7 @@ use crate::sql::{self, Count, duplicate};
 use crate::{Result, secrets};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
-use trellis_domain::account::{Email, TokenPurpose};
+use trellis_domain::account::{Email, Failures, RecentFailures, TokenPurpose};
 use trellis_domain::profile::Profile;
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -465,37 +465,57 @@ pub async fn record_sign_in_failure(
     Ok(())
 }
 
-/// Failures since `since` for this account and from this address.
+/// The failures since `since` that bear on an attempt for `email` from `address`.
 pub async fn sign_in_failures(
     c: &impl ConnectionTrait,
     email: &str,
     address: &str,
     since: DateTime<Utc>,
-) -> Result<(u64, u64)> {
-    let count = |sql_text: &'static str, key: String| async move {
-        sql::one::<Count>(c, sql_text, vec![key.into(), since.into()])
-            .await
-            .map(|r| r.map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
+) -> Result<RecentFailures> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        n: i64,
+        first: Option<DateTime<Utc>>,
+        last: Option<DateTime<Utc>>,
+    }
+    let failures = |condition: &'static str, keys: Vec<String>| {
+        let mut values: Vec<sea_orm::Value> = vec![since.into()];
+        values.extend(keys.into_iter().map(Into::into));
+        async move {
+            let text = format!(
+                "SELECT COUNT(*) AS n, MIN(at) AS first, MAX(at) AS last \
+                 FROM sign_in_failures WHERE at > $1 AND {condition}"
+            );
+            let row: Option<Row> = sql::one(c, &text, values).await?;
+            Ok::<_, crate::StoreError>(row.map_or_else(Failures::default, |r| Failures {
+                count: u64::try_from(r.n).unwrap_or(0),
+                first: r.first,
+                last: r.last,
+            }))
+        }
     };
-    let by_email = count(
-        "SELECT COUNT(*) AS n FROM sign_in_failures WHERE email = $1 AND at > $2",
-        email.to_owned(),
-    )
-    .await?;
-    let by_address = count(
-        "SELECT COUNT(*) AS n FROM sign_in_failures WHERE address = $1 AND at > $2",
-        address.to_owned(),
-    )
-    .await?;
-    Ok((by_email, by_address))
+    Ok(RecentFailures {
+        account_from_address: failures(
+            "email = $2 AND address = $3",
+            vec![email.to_owned(), address.to_owned()],
+        )
+        .await?,
+        address: failures("address = $2", vec![address.to_owned()]).await?,
+        account: failures("email = $2", vec![email.to_owned()]).await?,
+    })
 }
 
-/// A successful sign-in forgives the account's earlier failures.
-pub async fn clear_sign_in_failures(c: &impl ConnectionTrait, email: &str) -> Result<()> {
+/// A successful sign-in forgives the account's earlier failures from the same address (the
+/// owner's own slips); failures from elsewhere stand until the window passes them.
+pub async fn clear_sign_in_failures(
+    c: &impl ConnectionTrait,
+    email: &str,
+    address: &str,
+) -> Result<()> {
     sql::exec(
         c,
-        "DELETE FROM sign_in_failures WHERE email = $1",
-        vec![email.into()],
+        "DELETE FROM sign_in_failures WHERE email = $1 AND address = $2",
+        vec![email.into(), address.into()],
     )
     .await?;
     Ok(())

@@ -33,6 +33,11 @@ pub struct Config {
     /// `<data_dir>/content-keys`, made with a fresh key on first start. Every instance sharing
     /// a database must have the same keys. `TRELLIS_CONTENT_KEYS`.
     pub content_keys: Option<String>,
+    /// Addresses of the reverse proxies in front of Trellis, comma-separated (e.g.
+    /// `127.0.0.1`). For a request from one of them, the visitor's address is read from
+    /// `X-Forwarded-For`; from anywhere else that header is ignored. Sign-in throttling counts
+    /// per visitor address, so set this behind a proxy. `TRELLIS_TRUSTED_PROXIES`.
+    pub trusted_proxies: String,
 }
 
 impl Default for Config {
@@ -49,6 +54,7 @@ impl Default for Config {
             job_poll_seconds: 2,
             run_jobs: true,
             content_keys: None,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -151,6 +157,19 @@ impl Config {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_owned)
             .collect())
+    }
+
+    /// The trusted proxies' addresses (see `trusted_proxies`).
+    pub fn trusted_proxies(&self) -> Result<Vec<std::net::IpAddr>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse()
+                    .with_context(|| format!("trusted_proxies: {a:?} is not an IP address"))
+            })
+            .collect()
     }
 
     /// The effective configuration as TOML, with passwords in URLs hidden.

@@ -73,7 +73,8 @@ pub fn parts_for(config: &Config, store: Store, clock: SharedClock) -> Result<Pa
     );
     let runner = Runner::new(app.clone(), mailer);
     Ok(Parts {
-        state: AppState::new(app, public_url.starts_with("https://")),
+        state: AppState::new(app, public_url.starts_with("https://"))
+            .behind(config.trusted_proxies()?),
         runner,
     })
 }

@@ -449,8 +449,8 @@ fn explanations(round: &Round, o: &Outcome, mentee: usize, limit: usize) -> Vec<
 }
 
 fn write_csv(w: &mut impl Write, round: &Round, o: &Outcome, cmd: &MatchCommand) -> Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
+    let mut out = trellis_domain::spreadsheet::Writer::new(w);
+    out.row([
         "mentee",
         "mentor",
         "score",
@@ -469,7 +469,7 @@ fn write_csv(w: &mut impl Write, round: &Round, o: &Outcome, cmd: &MatchCommand)
                     .as_ref()
                     .map(|p| p[m].to_string())
                     .unwrap_or_default();
-                out.write_record([
+                out.row([
                     round.mentees[u].as_str(),
                     round.mentors[m].as_str(),
                     &score.to_string(),
@@ -487,7 +487,7 @@ fn write_csv(w: &mut impl Write, round: &Round, o: &Outcome, cmd: &MatchCommand)
                             Unmatched::NoAllowedMentor => "no allowed mentor",
                             Unmatched::Capacity => "capacity",
                         });
-                out.write_record([round.mentees[u].as_str(), "", "", "", reason, &why])?;
+                out.row([round.mentees[u].as_str(), "", "", "", reason, &why])?;
             }
         }
     }

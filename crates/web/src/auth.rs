@@ -74,20 +74,51 @@ pub async fn resolve(
 }
 
 /// The network address the request came from, for sign-in throttling ("unknown" when the
-/// server was started without connection info).
+/// server was started without connection info). Behind a trusted proxy it is the last address
+/// in `X-Forwarded-For` that is not itself a trusted proxy.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(Self(addr.map_or_else(
-            || "unknown".to_owned(),
-            |a| a.0.ip().to_string(),
-        )))
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|a| a.0.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .collect::<Vec<_>>();
+        Ok(Self(
+            visitor(peer, &forwarded, &state.trusted_proxies)
+                .map_or_else(|| "unknown".to_owned(), |a| a.to_string()),
+        ))
     }
+}
+
+/// Walks back from the peer through trusted proxies to the first address that is not one.
+fn visitor(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &[Option<std::net::IpAddr>],
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let mut at = peer?;
+    for hop in forwarded.iter().rev() {
+        if !trusted.contains(&at) {
+            break;
+        }
+        // A proxy that passed on an unreadable address: it is the last one we can trust.
+        let Some(hop) = hop else { break };
+        at = *hop;
+    }
+    Some(at)
 }
 
 pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
@@ -186,5 +217,41 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+mod address_tests {
+    use super::visitor;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_visitor_is_named_only_by_trusted_proxies() {
+        let proxy = ip("10.0.0.1");
+        let forwarded = [Some(ip("203.0.113.9"))];
+        // Nobody trusted: the header is ignored, the peer is the visitor.
+        assert_eq!(visitor(Some(proxy), &forwarded, &[]), Some(proxy));
+        // From the trusted proxy: the address it names.
+        assert_eq!(
+            visitor(Some(proxy), &forwarded, &[proxy]),
+            Some(ip("203.0.113.9"))
+        );
+        // A visitor cannot pick an address by sending the header itself.
+        let spoofed = [Some(ip("198.51.100.1")), Some(ip("203.0.113.9"))];
+        assert_eq!(
+            visitor(Some(proxy), &spoofed, &[proxy]),
+            Some(ip("203.0.113.9"))
+        );
+        // A request straight from a stranger who sends the header: the stranger.
+        assert_eq!(
+            visitor(Some(ip("192.0.2.7")), &forwarded, &[proxy]),
+            Some(ip("192.0.2.7"))
+        );
+        assert_eq!(visitor(None, &forwarded, &[proxy]), None);
     }
 }

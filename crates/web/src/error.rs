@@ -16,6 +16,9 @@ pub enum WebError {
     /// A path or query parameter that does not parse, named.
     #[error("{message}")]
     BadParameter { field: String, message: String },
+    /// Text that no field can hold (a NUL character), named: 422 like any invalid field.
+    #[error("{message}")]
+    BadText { field: String, message: String },
     #[error("sign in first")]
     Unauthenticated,
     /// A refusal with its own status and code (a form token or origin refused, a body that
@@ -33,6 +36,7 @@ impl WebError {
         match self {
             Self::App(e) => status_of(e),
             Self::BadRequest(_) | Self::BadParameter { .. } => StatusCode::BAD_REQUEST,
+            Self::BadText { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Status { status, .. } => *status,
         }
@@ -47,11 +51,13 @@ impl WebError {
                 AppError::NotFound(_) => "not_found",
                 AppError::Conflict(_) => "conflict",
                 AppError::Gone(_) => "link_gone",
-                AppError::TooManyRequests(_) => "too_many_requests",
+                AppError::TooManyRequests { .. } => "too_many_requests",
+                AppError::Busy { .. } => "busy",
                 AppError::Internal { .. } => "internal",
             },
             Self::BadRequest(_) => "bad_request",
             Self::BadParameter { .. } => "invalid_parameter",
+            Self::BadText { .. } => "invalid",
             Self::Unauthenticated => "unauthenticated",
             Self::Status { code, .. } => code,
         }
@@ -68,9 +74,26 @@ impl WebError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::App(e) => e.field(),
-            Self::BadParameter { field, .. } => Some(field),
+            Self::BadParameter { field, .. } | Self::BadText { field, .. } => Some(field),
             _ => None,
         }
+    }
+
+    /// Seconds to wait before trying again (`Retry-After`), for 429 and 503.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::App(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to an answer when the error has one.
+    pub fn mark(&self, mut resp: Response) -> Response {
+        if let Some(seconds) = self.retry_after() {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        resp
     }
 
     pub(crate) fn log(&self) {
@@ -88,7 +111,8 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Gone(_) => StatusCode::GONE,
-        AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -139,7 +163,7 @@ impl IntoResponse for ApiError {
                 .map(|f| serde_json::json!({ "field": f.field, "message": f.message }))
                 .collect();
         }
-        let mut resp = (e.status(), axum::Json(body)).into_response();
+        let mut resp = e.mark((e.status(), axum::Json(body)).into_response());
         if matches!(e, WebError::Unauthenticated) {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

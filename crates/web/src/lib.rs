@@ -6,6 +6,8 @@ mod auth;
 mod charts;
 mod copies;
 mod error;
+mod headers;
+mod nul;
 mod pages;
 mod pdf;
 mod state;
@@ -31,7 +33,7 @@ pub const CV_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 /// The whole web application.
 pub fn router(state: AppState) -> Router {
     let (api_router, _) = api::routes().split_for_parts();
-    Router::new()
+    let app = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api_router)
         .route("/api/v1/openapi.json", get(api::openapi_json))
@@ -42,6 +44,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             reject_cross_site,
         ))
+        .layer(axum::middleware::from_fn(nul::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::render_errors,
@@ -49,8 +52,8 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    headers::apply(app).with_state(state)
 }
 
 /// Every log line of a request carries its id (the `X-Request-Id` it came with, or a new one,

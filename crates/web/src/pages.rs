@@ -267,7 +267,7 @@ pub async fn render_errors(
         headers.insert(axum::http::header::COOKIE, cookie);
     }
     let who = crate::auth::resolve(&headers, &s).await.ok().flatten();
-    error_page(&e, Chrome::new(&s, who.as_ref()))
+    e.mark(error_page(&e, Chrome::new(&s, who.as_ref())))
 }
 
 pub type PageResult = Result<Response, PageError>;

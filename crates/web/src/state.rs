@@ -1,3 +1,5 @@
+use std::net::IpAddr;
+use std::sync::Arc;
 use trellis_app::App;
 
 /// The application and what only the web needs beside it.
@@ -6,6 +8,8 @@ pub struct AppState {
     pub app: App,
     /// Set the `Secure` flag on cookies (true when the public URL is https).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the visitor.
+    pub trusted_proxies: Arc<[IpAddr]>,
 }
 
 impl AppState {
@@ -13,6 +17,16 @@ impl AppState {
         Self {
             app,
             secure_cookies,
+            trusted_proxies: Arc::new([]),
+        }
+    }
+
+    /// The same state behind these reverse proxies.
+    #[must_use]
+    pub fn behind(self, proxies: Vec<IpAddr>) -> Self {
+        Self {
+            trusted_proxies: proxies.into(),
+            ..self
         }
     }
 }

@@ -643,28 +643,39 @@ async fn sign_in_is_throttled(b: Backend) {
         return;
     };
     app.verified_member("Eve", "eve@example.org").await;
+    // The test server listens on 127.0.0.1; a client bound to 127.0.0.2 is another address.
+    crate::helpers::http();
+    let stranger = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let attempt = |client: &reqwest::Client, email: &str, password: &str| {
+        client
+            .post(app.url("/api/v1/tokens"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
     for _ in 0..5 {
-        let r = app
-            .post(
-                "/api/v1/tokens",
-                json!({"email": "eve@example.org", "password": "not the password"}),
-                None,
-            )
-            .await;
+        let r = attempt(&stranger, "eve@example.org", "not the password")
+            .await
+            .unwrap();
         assert_eq!(r.status(), 422);
     }
-    // Now even the right password is refused for a while.
-    let (s, code, _, _) = error_of(
-        app.post(
-            "/api/v1/tokens",
-            json!({"email": "eve@example.org", "password": PASSWORD}),
-            None,
-        )
-        .await,
-    )
-    .await;
+    // The stranger's address now waits, told how long in words and in Retry-After.
+    let r = attempt(&stranger, "eve@example.org", PASSWORD)
+        .await
+        .unwrap();
+    let retry_after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    let (s, code, _, message) = error_of(r).await;
     assert_eq!((s, code.as_str()), (429, "too_many_requests"));
-    app.clock.advance(Duration::minutes(16));
+    assert!(message.contains("Try again in 15 minutes"), "{message}");
+
+    // Those five failures do not lock the owner out: from her own address she gets in.
     assert_eq!(
         app.post(
             "/api/v1/tokens",
@@ -675,15 +686,26 @@ async fn sign_in_is_throttled(b: Backend) {
         .status(),
         201
     );
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(
+        attempt(&stranger, "eve@example.org", PASSWORD)
+            .await
+            .unwrap()
+            .status(),
+        201,
+        "the window has passed"
+    );
 
-    // Per address: 20 failures across many accounts from one address block that address.
-    for i in 0..20 {
-        app.post(
-            "/api/v1/tokens",
-            json!({"email": format!("guess{i}@example.org"), "password": "not the password"}),
-            None,
-        )
-        .await;
+    // Guessing from many addresses slows the account to one attempt a minute, not closed.
+    for i in 0..10u8 {
+        let from = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 1, i + 1]))
+            .build()
+            .unwrap();
+        let r = attempt(&from, "eve@example.org", "not the password")
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
     }
     let (s, _, _, _) = error_of(
         app.post(
@@ -692,6 +714,36 @@ async fn sign_in_is_throttled(b: Backend) {
             None,
         )
         .await,
+    )
+    .await;
+    assert_eq!(s, 429, "the eleventh try within the minute waits");
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(
+        app.post(
+            "/api/v1/tokens",
+            json!({"email": "eve@example.org", "password": PASSWORD}),
+            None
+        )
+        .await
+        .status(),
+        201,
+        "a minute later the owner gets in"
+    );
+
+    // Per address: 20 failures across many accounts from one address block that address.
+    for i in 0..20 {
+        attempt(
+            &stranger,
+            &format!("guess{i}@example.org"),
+            "not the password",
+        )
+        .await
+        .unwrap();
+    }
+    let (s, _, _, _) = error_of(
+        attempt(&stranger, "eve@example.org", PASSWORD)
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(s, 429);

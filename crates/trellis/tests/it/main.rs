@@ -16,6 +16,7 @@ mod concurrent;
 mod dashboard;
 mod email_settings;
 mod email_texts;
+mod hardening;
 mod imports;
 mod jobs;
 mod leases;

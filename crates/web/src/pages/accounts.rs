@@ -253,7 +253,7 @@ pub async fn sign_in(
         Err(e)
             if matches!(
                 e,
-                AppError::Invalid(_) | AppError::TooManyRequests(_) | AppError::Unconfirmed(_)
+                AppError::Invalid(_) | AppError::TooManyRequests { .. } | AppError::Unconfirmed(_)
             ) =>
         {
             let status = crate::error::status_of(&e);
@@ -264,7 +264,7 @@ pub async fn sign_in(
                 next: safe_next(f.next.as_deref()),
                 notice: None,
             };
-            Ok(render(status, &page))
+            Ok(crate::error::WebError::from(e).mark(render(status, &page)))
         }
         Err(e) => Err(e.into()),
     }

@@ -87,14 +87,17 @@ async fn page(
         Some("reset") => Some("Back to Trellis's own wording."),
         _ => None,
     };
-    Ok(ok(&EditPage {
-        c,
-        p,
-        letter,
-        f: typed(&current),
-        preview,
-        notice,
-    }))
+    Ok(crate::headers::with_policy(
+        ok(&EditPage {
+            c,
+            p,
+            letter,
+            f: typed(&current),
+            preview,
+            notice,
+        }),
+        crate::headers::LETTER_PREVIEW_POLICY,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -140,14 +143,17 @@ async fn submit(
     };
     match result {
         Ok(None) => back("saved"),
-        Ok(Some(preview)) => Ok(ok(&EditPage {
-            c,
-            p,
-            letter,
-            f: typed(&input),
-            preview: Some(preview),
-            notice: Some("Preview of the text below, not saved yet."),
-        })),
+        Ok(Some(preview)) => Ok(crate::headers::with_policy(
+            ok(&EditPage {
+                c,
+                p,
+                letter,
+                f: typed(&input),
+                preview: Some(preview),
+                notice: Some("Preview of the text below, not saved yet."),
+            }),
+            crate::headers::LETTER_PREVIEW_POLICY,
+        )),
         Err(e @ AppError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &EditPage {

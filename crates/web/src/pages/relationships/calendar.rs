@@ -61,7 +61,7 @@ pub(super) async fn calendar_feed(
                 axum::http::header::CONTENT_TYPE,
                 "text/calendar; charset=utf-8",
             ),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
         ],
         ics,
     )
