@@ -159,7 +159,7 @@ async fn check_credentials(s: &App, email: &str, password: &str, address: &str) 
     let ok = match &user {
         Some(u) => passwords::verify(password.to_owned(), u.password_hash.clone()).await?,
         None => {
-            passwords::spend_equal_time(password.to_owned()).await;
+            passwords::spend_equal_time(password.to_owned()).await?;
             false
         }
     };
