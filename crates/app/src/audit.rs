@@ -8,7 +8,11 @@ use trellis_store::audit::{self as store, Filter};
 
 pub use trellis_store::audit::AuditRow;
 
+/// The most entries one call returns.
+pub const MAX_LIMIT: u64 = 500;
+
 #[derive(Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Programme slug.
     pub programme: Option<String>,
@@ -17,8 +21,12 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Entries to return, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
-    pub offset: Option<u64>,
+    /// Entries to skip, newest first.
+    #[param(minimum = 0)]
+    pub offset: Option<i32>,
 }
 
 impl AuditQuery {
@@ -36,6 +44,15 @@ impl AuditQuery {
                 "The end of the range must be after its start",
             ));
         }
+        if self.offset.is_some_and(|n| n < 0) {
+            return Err(AppError::invalid("offset", "Enter 0 or more"));
+        }
+        if self.limit.is_some_and(|n| !(1..=MAX_LIMIT).contains(&n)) {
+            return Err(AppError::invalid(
+                "limit",
+                format!("Choose from 1 to {MAX_LIMIT} entries"),
+            ));
+        }
         Ok(Filter {
             programme_id,
             actor_id: self.actor_id,
@@ -43,7 +60,7 @@ impl AuditQuery {
             since: self.since,
             until: self.until,
             limit: self.limit.unwrap_or(100),
-            offset: self.offset.unwrap_or(0),
+            offset: u64::try_from(self.offset.unwrap_or(0)).unwrap_or(0),
         })
     }
 }

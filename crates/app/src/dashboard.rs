@@ -16,6 +16,7 @@ use trellis_store::reports::{self as store, Capacity, PhaseCount, Window};
 /// What the dashboard is asked for: a period (YYYY-MM-DD, both ends included; by default the
 /// last twelve months) and a cohort (an intake year).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
     pub from: Option<String>,
     pub to: Option<String>,

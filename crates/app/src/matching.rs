@@ -96,7 +96,7 @@ pub struct PairView {
     pub score: Option<f64>,
     pub seat_price: Option<f64>,
     /// The score's parts, each 0–1.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub parts: Option<Breakdown>,
     /// Why not a better-scored mentor, from the seat prices.
     pub why: Vec<String>,

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod concerns;
+mod contract;
 mod email_texts;
 mod extract;
 mod json;
@@ -162,7 +163,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The OpenAPI 3.1 document, built once.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(|| routes().split_for_parts().1)
+    DOC.get_or_init(|| {
+        let mut doc = routes().split_for_parts().1;
+        contract::complete(&mut doc);
+        doc
+    })
 }
 
 pub async fn openapi_json() -> axum::response::Response {

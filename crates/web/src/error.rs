@@ -16,6 +16,9 @@ pub enum WebError {
     /// A path or query parameter that does not parse, named.
     #[error("{message}")]
     BadParameter { field: String, message: String },
+    /// A JSON body value of the wrong type (a string where a number goes …), named.
+    #[error("{message}")]
+    BadBody { field: String, message: String },
     /// Text that no field can hold (a NUL character), named: 422 like any invalid field.
     #[error("{message}")]
     BadText { field: String, message: String },
@@ -35,7 +38,9 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::App(e) => status_of(e),
-            Self::BadRequest(_) | Self::BadParameter { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::BadParameter { .. } | Self::BadBody { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             Self::BadText { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Status { status, .. } => *status,
@@ -57,6 +62,7 @@ impl WebError {
             },
             Self::BadRequest(_) => "bad_request",
             Self::BadParameter { .. } => "invalid_parameter",
+            Self::BadBody { .. } => "invalid_json_shape",
             Self::BadText { .. } => "invalid",
             Self::Unauthenticated => "unauthenticated",
             Self::Status { code, .. } => code,
@@ -74,7 +80,9 @@ impl WebError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::App(e) => e.field(),
-            Self::BadParameter { field, .. } | Self::BadText { field, .. } => Some(field),
+            Self::BadParameter { field, .. }
+            | Self::BadBody { field, .. }
+            | Self::BadText { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@ pub fn require_directory_access(p: &Programme, st: &Standing) -> AppResult<()> {
 
 /// The directory's query, as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// Free text over name, background, expertise and tags (plain words; stemmed).
     #[serde(default)]
@@ -31,7 +32,11 @@ pub struct DirectoryQuery {
     pub place: Option<String>,
     /// relevance (default), name, newest, capacity
     pub sort: Option<String>,
-    pub page: Option<u64>,
+    /// The page, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<i32>,
+    /// Mentors a page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u64>,
 }
 
@@ -49,7 +54,7 @@ fn opt_id(field: &'static str, v: Option<&str>) -> AppResult<Option<i64>> {
 
 impl DirectoryQuery {
     pub fn page(&self) -> u64 {
-        self.page.unwrap_or(1).max(1)
+        u64::try_from(self.page.unwrap_or(1)).map_or(1, |p| p.max(1))
     }
 
     pub fn per_page(&self) -> u64 {
@@ -59,6 +64,21 @@ impl DirectoryQuery {
     }
 
     pub fn to_search(&self) -> AppResult<trellis_domain::directory_index::Search> {
+        if self.page.is_some_and(|p| p < 1) {
+            return Err(AppError::invalid("page", "Pages are numbered from 1"));
+        }
+        if self
+            .per_page
+            .is_some_and(|n| !(1..=directory::MAX_PAGE_SIZE).contains(&n))
+        {
+            return Err(AppError::invalid(
+                "per_page",
+                format!(
+                    "Choose from 1 to {} mentors a page",
+                    directory::MAX_PAGE_SIZE
+                ),
+            ));
+        }
         let availability = match self
             .availability
             .as_deref()

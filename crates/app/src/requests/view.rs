@@ -22,7 +22,7 @@ pub struct RequestView {
     pub choices: Vec<i64>,
     /// The mentee's words: only for the mentee and the mentor it is with (and the staff, when
     /// the mentee shares it with them).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub details: Option<RequestDetails>,
     pub relationship_id: Option<i64>,
     /// The mentee shares their words and CV with the programme staff.

@@ -9,6 +9,7 @@ mod helpers;
 mod smtp_sink;
 
 mod accounts;
+mod api_contract;
 mod browser;
 mod cli;
 mod concerns;

@@ -1,3 +1,4 @@
+use super::contract::{HashingLimit, SignInLimits};
 use super::extract::ApiUser;
 use super::json::{ApiJson, ApiPath, ErrorBody};
 use crate::auth::ClientAddress;
@@ -43,7 +44,7 @@ impl From<&User> for AccountOut {
 
 /// Register. A verification link is emailed; the account can sign in once it is followed.
 #[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = RegisterBody,
-    responses((status = 201, body = AccountOut), (status = 422, description = "invalid field or email already registered", body = ErrorBody)))]
+    responses((status = 201, body = AccountOut), (status = 422, description = "invalid field or email already registered", body = ErrorBody), HashingLimit))]
 pub async fn register(
     State(s): State<AppState>,
     ApiJson(b): ApiJson<RegisterBody>,
@@ -120,7 +121,7 @@ pub struct ResetBody {
 /// Set a new password with the token from the emailed reset link. Signs out every session and
 /// revokes every personal access token of the account.
 #[utoipa::path(post, path = "/accounts/password-reset/confirm", tag = "accounts", request_body = ResetBody,
-    responses((status = 200, body = StatusOut), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StatusOut), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody), HashingLimit))]
 pub async fn confirm_reset(
     State(s): State<AppState>,
     ApiJson(b): ApiJson<ResetBody>,
@@ -142,7 +143,7 @@ pub struct PasswordChangeBody {
 /// Change your password, giving the current one. Every session and personal access token of
 /// the account ends, the one making this call included: create a new token afterwards.
 #[utoipa::path(post, path = "/me/password", tag = "accounts", security(("bearer" = [])), request_body = PasswordChangeBody,
-    responses((status = 200, body = StatusOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StatusOut), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), HashingLimit))]
 pub async fn change_password(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,
@@ -173,7 +174,7 @@ pub struct NewTokenOut {
 
 /// Create a personal access token with your email and password.
 #[utoipa::path(post, path = "/tokens", tag = "accounts", request_body = NewTokenBody,
-    responses((status = 201, body = NewTokenOut), (status = 422, body = ErrorBody), (status = 403, description = "email not verified", body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 201, body = NewTokenOut), (status = 422, body = ErrorBody), (status = 403, description = "email not verified", body = ErrorBody), SignInLimits))]
 pub async fn create_token(
     State(s): State<AppState>,
     ClientAddress(address): ClientAddress,

@@ -119,7 +119,7 @@ pub struct ApplicationOut {
     target_status: Option<String>,
     decided_at: Option<DateTime<Utc>>,
     decision_note: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     details: Option<application::ApplicationDetails>,
     history: Vec<EventOut>,
 }
@@ -514,7 +514,7 @@ pub struct RefreshOut {
 
 /// Confirm a listing in the annual refresh with the token from the emailed link.
 #[utoipa::path(post, path = "/refresh/confirm", tag = "mentoring", request_body = RefreshBody,
-    responses((status = 200, body = RefreshOut), (status = 403, description = "the link belongs to another mentor", body = ErrorBody), (status = 404, body = ErrorBody), (status = 410, description = "expired", body = ErrorBody)))]
+    responses((status = 200, body = RefreshOut), (status = 401, description = "a bearer token was sent and is not valid", body = ErrorBody), (status = 403, description = "the link belongs to another mentor", body = ErrorBody), (status = 404, body = ErrorBody), (status = 410, description = "expired", body = ErrorBody)))]
 pub async fn confirm_refresh(
     State(s): State<AppState>,
     MaybeUserApi(who): MaybeUserApi,

@@ -92,7 +92,7 @@ pub async fn settings(
 
 /// Change your email settings: an object of kind → `each`, `digest` or `off`.
 #[utoipa::path(put, path = "/me/notification-settings", tag = "notifications", security(("bearer" = [])),
-    request_body = Object,
+    request_body(content = std::collections::BTreeMap<String, String>, description = "kind → `each`, `digest` or `off`"),
     responses((status = 200, body = act::EmailSettings), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save_settings(
     State(s): State<AppState>,

@@ -320,6 +320,7 @@ pub async fn revoke_role(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Only report what would happen.
     #[serde(default)]
@@ -332,8 +333,8 @@ pub struct ImportParams {
 /// Import the member list: a CSV body with the header `email,member_number,name[,member_type]`
 /// (admin and office). The same as `POST …/imports/members`.
 #[utoipa::path(post, path = "/programmes/{slug}/member-list", tag = "programmes", security(("bearer" = [])),
-    params(("slug" = String, Path), ImportParams), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows; nothing imported", body = ImportReport),
+    params(("slug" = String, Path), ImportParams), request_body(content = super::contract::Csv, content_type = "text/csv"),
+    responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows, so nothing imported; or, on a dry run, nothing in the file could be", body = ImportReport),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn import_member_list(
     State(s): State<AppState>,
@@ -353,8 +354,8 @@ pub async fn import_member_list(
 /// email). Every row is checked first; a file with a bad row imports nothing unless
 /// `skip_bad=true`, and the report names each bad row's line and reason.
 #[utoipa::path(post, path = "/programmes/{slug}/imports/{kind}", tag = "programmes", security(("bearer" = [])),
-    params(("slug" = String, Path), ("kind" = String, Path, description = "members, mentors or relationships"), ImportParams), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows; nothing imported", body = ImportReport),
+    params(("slug" = String, Path), ("kind" = String, Path, description = "members, mentors or relationships"), ImportParams), request_body(content = super::contract::Csv, content_type = "text/csv"),
+    responses((status = 200, description = "imported, or a dry run", body = ImportReport), (status = 422, description = "bad rows, so nothing imported; or, on a dry run, nothing in the file could be", body = ImportReport),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn import(
     State(s): State<AppState>,
@@ -376,6 +377,13 @@ async fn run_import(
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     let kind = imports::Kind::parse(kind).map_err(|_| AppError::NotFound("import"))?;
     let p = act::find(s, slug).await?;
+    if body.trim_ascii().is_empty() {
+        return Err(crate::error::WebError::BadBody {
+            field: "body".into(),
+            message: "The body is empty: send the CSV file, its header line first".into(),
+        }
+        .into());
+    }
     let opts = imports::Options {
         dry_run: q.dry_run,
         skip_bad: q.skip_bad,
@@ -390,7 +398,10 @@ async fn run_import(
         &|_, _| {},
     )
     .await?;
-    let status = if report.bad_count == 0 || report.applied || q.dry_run {
+    // A dry run reports bad rows beside good ones with a 200; a file with nothing to import
+    // (a wrong header, every row bad) is refused either way.
+    let status = if report.bad_count == 0 || report.applied || (q.dry_run && report.valid_rows > 0)
+    {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -399,8 +410,10 @@ async fn run_import(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueuesQuery {
-    /// Days without activity that make a relationship quiet (default 45).
+    /// Days without activity that make a relationship quiet, 1 to 3650 (default 45).
+    #[param(minimum = 1, maximum = 3650)]
     quiet_days: Option<i64>,
 }
 

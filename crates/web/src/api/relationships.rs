@@ -114,8 +114,13 @@ pub async fn sign(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompareQuery {
+    /// The earlier version's number.
+    #[param(minimum = 1)]
     from: i32,
+    /// The later version's number.
+    #[param(minimum = 1)]
     to: i32,
 }
 

@@ -203,7 +203,7 @@ async fn staff_view(
 /// Attach (or replace) your CV: the body is the PDF itself (`Content-Type: application/pdf`),
 /// at most 5 MB.
 #[utoipa::path(put, path = "/requests/{id}/cv", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
-    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    request_body(content = super::contract::Pdf, content_type = "application/pdf"),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "the request is no longer open", body = ErrorBody), (status = 422, description = "not a PDF, or larger than 5 MB", body = ErrorBody)))]
 pub async fn put_cv(
     State(s): State<AppState>,
@@ -223,7 +223,7 @@ pub async fn put_cv(
 
 /// Download the request's CV (the mentee, and the mentor it is with or who accepted it).
 #[utoipa::path(get, path = "/requests/{id}/cv", tag = "requests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = super::contract::Pdf), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_cv(
     State(s): State<AppState>,
     ApiUser(me): ApiUser,

@@ -9,7 +9,7 @@ pub(super) struct AuditPage {
     pub(super) rows: Vec<AuditRow>,
     pub(super) f: FormState,
     pub(super) programmes: Vec<Programme>,
-    pub(super) next_offset: Option<u64>,
+    pub(super) next_offset: Option<i32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -23,7 +23,7 @@ pub(super) struct AuditForm {
     #[serde(default)]
     pub(super) until: String,
     #[serde(default)]
-    pub(super) offset: Option<u64>,
+    pub(super) offset: Option<i32>,
 }
 
 pub(super) fn parse_date(
@@ -79,7 +79,8 @@ pub(super) async fn audit_log(
     };
     match listed {
         Ok(rows) => {
-            let next_offset = (rows.len() == 100).then(|| q.offset.unwrap_or(0) + 100);
+            let next_offset =
+                (rows.len() == 100).then(|| q.offset.unwrap_or(0).saturating_add(100));
             Ok(ok(&AuditPage {
                 c,
                 rows,
