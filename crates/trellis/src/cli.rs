@@ -1,4 +1,4 @@
-//! The command line: `trellis serve | demo | migrate | jobs run | user create | import | export | generate | keys | config`.
+//! The command line: `trellis serve | demo | migrate | jobs run | user create | import | export | generate | keys | config | backup | restore`.
 
 use crate::{Config, assemble, demo, shutdown_signal, start};
 use anyhow::{Context, Result, bail};
@@ -63,6 +63,18 @@ pub enum Command {
     Match(crate::matching::MatchCommand),
     /// Print the effective configuration, with secrets hidden.
     Config,
+    /// Copy the live SQLite database to FILE, consistent as of the moment it begins, while
+    /// Trellis keeps serving (PostgreSQL: use pg_dump; see docs/operations.md).
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: PathBuf,
+    },
+    /// Put a backup made by `trellis backup` in place of the SQLite database, keeping the one
+    /// it replaces beside it. Stop every `trellis serve` first.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
     /// The keys that encrypt workspace content at rest.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -257,6 +269,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             print!("{}", config.to_display_toml());
             Ok(())
         }
+        Command::Backup { file } => crate::backup::backup(&config, &file).await,
+        Command::Restore { file } => crate::backup::restore(&config, &file).await,
         Command::Export {
             list,
             programme,

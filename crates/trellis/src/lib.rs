@@ -1,6 +1,7 @@
 //! The `trellis` program: configuration, assembling the app from its parts, the demo
 //! installation and the command line. `main.rs` only parses arguments and calls in here.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -10,6 +10,7 @@ mod smtp_sink;
 
 mod accounts;
 mod api_contract;
+mod backup;
 mod browser;
 mod cli;
 mod concerns;
