@@ -111,7 +111,8 @@ pub fn columns(
     categories: &[String],
     series: &[(&str, Vec<u64>)],
 ) -> String {
-    let (left, top, plot_h, bottom) = (40.0, 30.0, 180.0, 46.0);
+    // The month labels are turned 45°: `bottom` leaves them room below the axis.
+    let (left, top, plot_h, bottom) = (40.0, 30.0, 180.0, 64.0);
     let n = series.len().max(1) as f64;
     let group_w = (24.0 * n).max(36.0);
     let w = left + group_w * categories.len().max(1) as f64 + 10.0;
@@ -132,14 +133,16 @@ pub fn columns(
         w,
         top + plot_h + bottom,
     );
+    // Each legend entry after the one before, by its length (about 7 units a character).
+    let mut x = left;
     for (k, name) in names.iter().enumerate() {
-        let x = left + 130.0 * k as f64;
         out.push_str(&format!(
             r##"<rect x="{}" y="6" width="14" height="10" class="series-{k}"/><text x="{}" y="15" class="chart-text">{}</text>"##,
             r1(x),
             r1(x + 18.0),
             esc(name)
         ));
+        x += 18.0 + 7.0 * name.chars().count() as f64 + 16.0;
     }
     let base = top + plot_h;
     for i in 0..=4 {
