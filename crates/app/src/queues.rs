@@ -154,9 +154,10 @@ pub async fn queues(
             .map(|q| Item {
                 link: format!("/relationships/{}", q.id),
                 title: format!(
-                    "A {} relationship, {} phase, quiet since {}",
+                    "A {} relationship, {} phase,{} quiet since {}",
                     q.model,
                     q.phase,
+                    if q.paused { " contact paused," } else { "" },
                     trellis_domain::dates::day(q.last_activity)
                 ),
                 since: q.last_activity,

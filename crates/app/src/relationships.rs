@@ -60,6 +60,18 @@ impl Workspace {
         self.rel.phase
     }
 
+    /// Contact is paused by the programme team (a concern): nothing may change until it is
+    /// lifted.
+    pub fn paused(&self) -> bool {
+        self.rel.paused_at.is_some()
+    }
+
+    /// Whether this reader may change the workspace: a current member, of a relationship
+    /// neither closed nor paused (the rule [`writable`] enforces).
+    pub fn may_write(&self) -> bool {
+        self.seat.is_current_member() && self.phase() != Phase::Closed && !self.paused()
+    }
+
     pub fn current_members(&self) -> impl Iterator<Item = &MemberRow> {
         self.members.iter().filter(|m| m.left_at.is_none())
     }
@@ -128,6 +140,14 @@ pub async fn visible(s: &App, who: &Actor, id: i64) -> AppResult<Workspace> {
     })
 }
 
+/// What a member is told when they try to change a paused relationship: neutral, as the
+/// concern rules require (it does not say why, or who asked).
+fn paused() -> AppError {
+    AppError::Conflict(
+        "The programme team has paused this relationship for now: it can be read, and you will hear when it resumes.".into(),
+    )
+}
+
 fn content_refused() -> AppError {
     AppError::forbidden(
         "What a relationship's members write is private to them: staff see its members, phase and dates only",
@@ -157,9 +177,7 @@ pub(crate) async fn writable(s: &App, who: &Actor, id: i64) -> AppResult<Workspa
         Seat::Member { .. } if ws.phase() == Phase::Closed => Err(AppError::Conflict(
             "This relationship is closed; its workspace can be read but no longer changed.".into(),
         )),
-        Seat::Member { .. } if ws.rel.paused_at.is_some() => Err(AppError::Conflict(
-            "The programme team has paused this relationship for now: it can be read, and you will hear when it resumes.".into(),
-        )),
+        Seat::Member { .. } if ws.rel.paused_at.is_some() => Err(paused()),
         Seat::Member { .. } => Ok(ws),
     }
 }
@@ -437,6 +455,9 @@ pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Ph
             "Only the relationship's current members move it between phases",
         ));
     }
+    if ws.rel.paused_at.is_some() {
+        return Err(paused());
+    }
     let to = Phase::parse(to.trim()).ok_or_else(|| {
         AppError::invalid(
             "phase",
@@ -547,8 +568,10 @@ pub struct RelationshipView {
     pub model: String,
     pub phase: String,
     pub phase_guidance: String,
-    /// The phases the members may move it to now.
+    /// The phases the members may move it to now (none while it is paused).
     pub next_phases: Vec<String>,
+    /// Contact is paused by the programme team: it can be read, not changed.
+    pub paused: bool,
     pub members: Vec<MemberView>,
     pub created_at: DateTime<Utc>,
     /// How much the workspace holds (what staff see instead of content).
@@ -574,8 +597,10 @@ pub async fn overview(s: &App, ws: &Workspace) -> AppResult<RelationshipView> {
             .phase()
             .moves()
             .iter()
+            .filter(|_| !ws.paused())
             .map(|p| p.as_str().to_owned())
             .collect(),
+        paused: ws.paused(),
         members: ws
             .members
             .iter()

@@ -41,6 +41,8 @@ pub struct Quiet {
     pub id: i64,
     pub model: String,
     pub phase: String,
+    /// Contact is paused by the programme team (a concern).
+    pub paused: bool,
     pub created_at: DateTime<Utc>,
     pub last_activity: DateTime<Utc>,
 }
@@ -54,7 +56,7 @@ pub async fn quiet_relationships(
 ) -> Result<Vec<Quiet>> {
     let rows: Vec<Quiet> = sql::all(
         c,
-        "SELECT r.id, r.model, r.phase, r.created_at, \
+        "SELECT r.id, r.model, r.phase, r.paused_at IS NOT NULL AS paused, r.created_at, \
            (SELECT MAX(t) FROM ( \
               SELECT r.updated_at AS t \
               UNION ALL SELECT MAX(l.created_at) FROM log_entries l WHERE l.relationship_id = r.id \

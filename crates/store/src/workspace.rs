@@ -178,7 +178,7 @@ pub async fn set_phase(
 ) -> Result<bool> {
     let n = sql::exec(
         c,
-        "UPDATE relationships SET phase = $3, updated_at = $4 WHERE id = $1 AND phase = $2",
+        "UPDATE relationships SET phase = $3, updated_at = $4 WHERE id = $1 AND phase = $2 AND paused_at IS NULL",
         vec![relationship_id.into(), from.into(), to.into(), now.into()],
     )
     .await?;

@@ -406,12 +406,65 @@ async fn pausing_contact_in_a_relationship(b: Backend) {
             .status(),
         409
     );
+    // The phase cannot move either, and the relationship says it is paused.
+    let phase = format!("/api/v1/relationships/{rel}/phase");
+    let (code, _, _, msg) = error_of(
+        app.post(&phase, json!({"phase": "negotiating"}), Some(&st.mentee))
+            .await,
+    )
+    .await;
+    assert_eq!(code, 409, "{msg}");
+    assert!(msg.contains("paused"), "{msg}");
+    let v: Value = app
+        .get(&format!("/api/v1/relationships/{rel}"), Some(&st.mentee))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
-        app.get(&format!("/api/v1/relationships/{rel}"), Some(&st.mentee))
-            .await
-            .status(),
-        200
+        (
+            v["paused"].clone(),
+            v["phase"].clone(),
+            v["next_phases"].clone()
+        ),
+        (json!(true), json!("preparing"), json!([]))
     );
+    // Every workspace page says so in words and offers no form that would be refused; leaving
+    // stays possible, as it always is.
+    let (browser, _) = crate::pages::signed_in(app, "mo@example.org").await;
+    for path in [
+        "",
+        "/log",
+        "/plan",
+        "/meetings",
+        "/agreement",
+        "/checklist",
+        "/skills",
+        "/evaluations",
+    ] {
+        let html = browser
+            .get(app.url(&format!("/relationships/{rel}{path}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Paused for now"), "{path}: no banner");
+        let banner = html.split("Paused for now").nth(1).unwrap();
+        let banner = banner.split("</div>").next().unwrap();
+        assert!(
+            !banner.contains("concern"),
+            "{path}: the members are not told why: {banner}"
+        );
+        let forms = html
+            .matches(&format!("action=\"/relationships/{rel}/"))
+            .count();
+        let leave = html
+            .matches(&format!("action=\"/relationships/{rel}/leave\""))
+            .count();
+        assert_eq!(forms, leave, "{path} offers a form that would be refused");
+    }
     // A handler lifts it.
     assert_eq!(
         app.post(
@@ -435,6 +488,10 @@ async fn pausing_contact_in_a_relationship(b: Backend) {
     );
     app.last_mail_to("mo@example.org", "relationship_resumed")
         .await;
+    let r = app
+        .post(&phase, json!({"phase": "negotiating"}), Some(&st.mentee))
+        .await;
+    assert_eq!(r.status(), 200, "moves again once resumed");
     assert_eq!(
         app.post(&log_path, entry.clone(), Some(&st.mentors[0].0))
             .await

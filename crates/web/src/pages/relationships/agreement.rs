@@ -12,6 +12,8 @@ pub(super) struct AgreementPage {
     pub(super) f: FormState,
     pub(super) me: i64,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
     pub(super) notice: Option<&'static str>,
 }
 
@@ -64,7 +66,8 @@ pub(super) async fn agreement_page(
         a,
         f,
         me: me.id(),
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
         notice,
     })
 }

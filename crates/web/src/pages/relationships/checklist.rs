@@ -9,6 +9,8 @@ pub(super) struct ChecklistPage {
     pub(super) id: i64,
     pub(super) stages: Vec<ChecklistStage>,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
 }
 
 pub(super) async fn checklist(
@@ -22,7 +24,8 @@ pub(super) async fn checklist(
         c,
         id,
         stages,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
     }))
 }
 

@@ -11,6 +11,8 @@ pub(super) struct EvaluationsPage {
     pub(super) list: Vec<dev::EvaluationView>,
     pub(super) f: FormState,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
     pub(super) closing: bool,
 }
 
@@ -44,7 +46,8 @@ pub(super) async fn evaluations_page(
         id,
         list,
         f,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
         closing: ws.phase() == Phase::Closing,
     })
 }

@@ -10,6 +10,8 @@ pub(super) struct LogPage {
     pub(super) entries: Vec<LogView>,
     pub(super) f: FormState,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
 }
 
 pub(super) async fn log_page(
@@ -26,7 +28,8 @@ pub(super) async fn log_page(
         id,
         entries,
         f,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
     })
 }
 

@@ -11,6 +11,8 @@ pub(super) struct MeetingsPage {
     pub(super) meetings: Vec<MeetingView>,
     pub(super) f: FormState,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
     pub(super) modes: &'static [(&'static str, &'static str)],
 }
 
@@ -40,7 +42,8 @@ pub(super) async fn meetings_page(
         id,
         meetings,
         f,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
         modes: &MODES,
     })
 }
@@ -95,6 +98,8 @@ pub(super) struct MeetingPage {
     pub(super) m: MeetingView,
     pub(super) f: FormState,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
     pub(super) notice: Option<&'static str>,
     pub(super) modes: &'static [(&'static str, &'static str)],
 }
@@ -134,7 +139,8 @@ pub(super) async fn meeting_page(
         id,
         m,
         f,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
         notice,
         modes: &MODES,
     })

@@ -11,6 +11,8 @@ pub(super) struct ShowPage {
     pub(super) me: i64,
     pub(super) member: bool,
     pub(super) current: bool,
+    /// Contact paused by the programme team.
+    pub(super) paused: bool,
     pub(super) notice: Option<String>,
 }
 
@@ -77,6 +79,7 @@ pub(super) async fn show_page(
         me: me.id(),
         member: matches!(ws.seat, Seat::Member { .. }),
         current: ws.seat.is_current_member(),
+        paused: ws.paused(),
         notice,
     })
 }

@@ -11,6 +11,8 @@ pub(super) struct PlanPage {
     pub(super) goals: Vec<GoalView>,
     pub(super) f: FormState,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
     /// Set when editing one goal.
     pub(super) editing: Option<i64>,
 }
@@ -70,7 +72,8 @@ pub(super) async fn plan_page(
         id,
         goals,
         f,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
         editing,
     })
 }

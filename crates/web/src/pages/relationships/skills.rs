@@ -11,6 +11,8 @@ pub(super) struct SkillsPage {
     pub(super) charts: Vec<String>,
     pub(super) f: FormState,
     pub(super) current: bool,
+    /// Contact paused by the programme team: the page says so and shows no forms.
+    pub(super) paused: bool,
 }
 
 impl SkillsPage {
@@ -58,7 +60,8 @@ pub(super) async fn skills_page(
         a,
         charts,
         f,
-        current: ws.seat.is_current_member() && ws.phase() != Phase::Closed,
+        current: ws.may_write(),
+        paused: ws.paused(),
     })
 }
 
