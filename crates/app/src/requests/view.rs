@@ -185,7 +185,8 @@ pub async fn lists(s: &App, who: &Actor, p: &Programme) -> AppResult<Lists> {
 }
 
 /// The mentors the director may offer a request in their queue to (listed, available, with a
-/// free place; not the mentee), by name: none for anyone else, or a request elsewhere.
+/// free place; not the mentee, and not a mentor it was offered to before, who declined or let
+/// it pass), by name: none for anyone else, or a request elsewhere.
 #[tracing::instrument(skip_all)]
 pub async fn director_candidates(
     s: &App,
@@ -195,11 +196,12 @@ pub async fn director_candidates(
     if !(matches!(viewer, Viewer::Staff { may_direct: true }) && r.status == Stage::WithDirector) {
         return Ok(Vec::new());
     }
+    let offered_before = r.cascade()?.offered;
     Ok(
         trellis_store::mentors::open_mentors(&s.store.db, r.programme_id, 500)
             .await?
             .into_iter()
-            .filter(|m| m.user_id != r.mentee_id)
+            .filter(|m| m.user_id != r.mentee_id && !offered_before.contains(&m.user_id))
             .collect(),
     )
 }

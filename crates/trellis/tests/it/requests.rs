@@ -325,6 +325,26 @@ async fn all_three_fail_and_the_director_steps_in(b: Backend) {
         .unwrap();
     assert_eq!(lists["queue"][0]["status"], "with_director");
     assert!(lists["queue"][0]["details"].is_null());
+    // The director's page offers it only to mentors who can take it: not the two who had it
+    // (one declined, one let it pass), not the unavailable one; with their free places.
+    let (browser, _) = crate::pages::signed_in(&app, "director@imp.example.org").await;
+    let page = browser
+        .get(app.url(&format!("/requests/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let select = page.split("<select id=\"mentor_id\"").nth(1).unwrap();
+    let select = select.split("</select>").next().unwrap();
+    assert!(
+        select.contains("Di Mentor") && select.contains("(1 free place)"),
+        "{select}"
+    );
+    for other in ["Ana Mentor", "Ben Mentor", "Cy Mentor"] {
+        assert!(!select.contains(other), "{other} is offered: {select}");
+    }
     // The director cannot re-offer to someone who had it; offers to the fourth, who accepts.
     let (s, _, field, _) = error_of(
         app.post(
