@@ -283,6 +283,15 @@ pub struct ConcernView {
     pub what_happened: Option<String>,
     pub to_chair: Option<bool>,
     pub pause_contact: bool,
+    /// Handlers only: who reported it (none when the reporter's account was erased).
+    pub reporter_name: Option<String>,
+    /// Handlers only: the person it is about, by name.
+    pub subject_name: Option<String>,
+    /// Handlers only: the members of the relationship it is about, by name.
+    pub relationship_members: Vec<String>,
+    /// Handlers only, while it is open: when it must be acknowledged by (then it goes to the
+    /// chair).
+    pub acknowledge_by: Option<DateTime<Utc>>,
     pub messages: Vec<MessageView>,
 }
 
@@ -301,6 +310,33 @@ async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> 
             });
         }
     }
+    let name_of = |id: Option<i64>| async move {
+        match id.filter(|_| handler) {
+            Some(id) => Ok::<_, AppError>(
+                trellis_store::accounts::user_by_id(&s.store.db, id)
+                    .await?
+                    .map(|u| u.name),
+            ),
+            None => Ok(None),
+        }
+    };
+    let reporter_name = name_of(c.reporter_id).await?;
+    let subject_name = name_of(c.subject_id).await?;
+    let relationship_members = match c.relationship_id.filter(|_| handler) {
+        Some(rel) => trellis_store::workspace::members(&s.store.db, rel)
+            .await?
+            .into_iter()
+            .filter(|m| m.left_at.is_none())
+            .map(|m| m.name)
+            .collect(),
+        None => Vec::new(),
+    };
+    let acknowledge_by = match handler && c.status == Status::Open {
+        true => trellis_store::programmes::by_id(&s.store.db, c.programme_id)
+            .await?
+            .map(|p| rules::ack_times(c.created_at, p.settings().concern_ack_days).1),
+        false => None,
+    };
     Ok(ConcernView {
         id: c.id,
         programme_id: c.programme_id,
@@ -318,6 +354,10 @@ async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> 
         },
         to_chair: handler.then_some(c.to_chair),
         pause_contact: c.pause_contact,
+        reporter_name,
+        subject_name,
+        relationship_members,
+        acknowledge_by,
         messages,
     })
 }

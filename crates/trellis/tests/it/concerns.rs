@@ -593,6 +593,24 @@ async fn concern_pages(b: Backend) {
         .await
         .unwrap();
     assert!(page.contains("Next step"));
+    // The handler sees who reported it, whom it is about, and when it must be acknowledged.
+    let summary = page
+        .split("<dl")
+        .nth(1)
+        .unwrap()
+        .split("</dl>")
+        .next()
+        .unwrap();
+    for want in [
+        "Reported by",
+        "Mo Mentee",
+        "Ana Mentor",
+        "Acknowledge by",
+        "goes to the chair",
+    ] {
+        assert!(summary.contains(want), "{want} missing: {summary}");
+    }
+    assert!(!mine.contains("Reported by") && !mine.contains("Acknowledge by"));
     let r = officer
         .post(app.url(&format!("{at}/steps")))
         .form(&[
