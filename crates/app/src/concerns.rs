@@ -14,6 +14,7 @@ use crate::programmes::{find_by_id, standing};
 use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use trellis_domain::audit::AuditEntry;
 use trellis_domain::concern::{self as rules, About, MessageKind, Report, ReportInput, Status};
 use trellis_domain::role::StaffRole;
@@ -295,7 +296,7 @@ pub struct ConcernView {
     pub messages: Vec<MessageView>,
 }
 
-async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> {
+async fn view_of(s: &App, p: &Programme, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> {
     let handler = seat == Seat::Handler;
     let mut messages = Vec::new();
     for m in store::messages(&s.store.db, c.id).await? {
@@ -331,12 +332,8 @@ async fn view_of(s: &App, c: &ConcernRow, seat: Seat) -> AppResult<ConcernView> 
             .collect(),
         None => Vec::new(),
     };
-    let acknowledge_by = match handler && c.status == Status::Open {
-        true => trellis_store::programmes::by_id(&s.store.db, c.programme_id)
-            .await?
-            .map(|p| rules::ack_times(c.created_at, p.settings().concern_ack_days).1),
-        false => None,
-    };
+    let acknowledge_by = (handler && c.status == Status::Open)
+        .then(|| rules::ack_times(c.created_at, p.settings().concern_ack_days).1);
     Ok(ConcernView {
         id: c.id,
         programme_id: c.programme_id,
@@ -376,21 +373,36 @@ pub async fn get(s: &App, who: &Actor, id: i64) -> AppResult<ConcernView> {
         )
         .await?;
     }
-    view_of(s, &c, seat).await
+    view_of(s, &p, &c, seat).await
+}
+
+async fn programme_of<'a>(
+    s: &App,
+    cache: &'a mut HashMap<i64, Programme>,
+    id: i64,
+) -> AppResult<&'a Programme> {
+    Ok(match cache.entry(id) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(find_by_id(s, id).await?),
+    })
 }
 
 /// The concerns a member reported, and those they handle.
 #[tracing::instrument(skip_all, fields(user_id = who.id()))]
 pub async fn mine(s: &App, who: &Actor) -> AppResult<(Vec<ConcernView>, Vec<ConcernView>)> {
+    // Each programme read once, however many concerns it has.
+    let mut programmes: HashMap<i64, Programme> = HashMap::new();
     let mut reported = Vec::new();
     for c in store::reported_by(&s.store.db, who.id()).await? {
         if c.subject_id != Some(who.id()) {
-            reported.push(view_of(s, &c, Seat::Reporter).await?);
+            let p = programme_of(s, &mut programmes, c.programme_id).await?;
+            reported.push(view_of(s, p, &c, Seat::Reporter).await?);
         }
     }
     let mut handled = Vec::new();
     for c in store::handled_by(&s.store.db, who.id()).await? {
-        let mut v = view_of(s, &c, Seat::Handler).await?;
+        let p = programme_of(s, &mut programmes, c.programme_id).await?;
+        let mut v = view_of(s, p, &c, Seat::Handler).await?;
         v.messages.clear();
         v.what_happened = None;
         handled.push(v);
@@ -465,7 +477,7 @@ pub async fn step(
     let c = store::get(&s.store.db, id)
         .await?
         .ok_or(AppError::NotFound("concern"))?;
-    view_of(s, &c, Seat::Handler).await
+    view_of(s, &p, &c, Seat::Handler).await
 }
 
 /// A handler's note, seen by the handlers only.

@@ -177,7 +177,7 @@ pub(crate) async fn writable(s: &App, who: &Actor, id: i64) -> AppResult<Workspa
         Seat::Member { .. } if ws.phase() == Phase::Closed => Err(AppError::Conflict(
             "This relationship is closed; its workspace can be read but no longer changed.".into(),
         )),
-        Seat::Member { .. } if ws.rel.paused_at.is_some() => Err(paused()),
+        Seat::Member { .. } if ws.paused() => Err(paused()),
         Seat::Member { .. } => Ok(ws),
     }
 }
@@ -455,7 +455,7 @@ pub async fn move_phase(s: &App, who: &Actor, id: i64, to: &str) -> AppResult<Ph
             "Only the relationship's current members move it between phases",
         ));
     }
-    if ws.rel.paused_at.is_some() {
+    if ws.paused() {
         return Err(paused());
     }
     let to = Phase::parse(to.trim()).ok_or_else(|| {

@@ -10,10 +10,6 @@ use crate::{Result, sql};
 use sea_orm::{DbErr, FromQueryResult};
 use std::path::{Path, PathBuf};
 
-fn refused(message: String) -> crate::StoreError {
-    DbErr::Custom(message).into()
-}
-
 #[derive(FromQueryResult)]
 struct Text {
     value: String,
@@ -28,18 +24,13 @@ pub fn sqlite_file(url: &str) -> Option<PathBuf> {
     (path != ":memory:" && !path.is_empty()).then(|| PathBuf::from(path))
 }
 
-/// Writes a consistent copy of the store's SQLite database to `dest`, which must not exist.
-/// Writers go on while it runs; the copy holds every transaction committed before it began.
+/// Writes a consistent copy of the store's SQLite database to `dest`, which must not exist
+/// (SQLite refuses to write over a file). Writers go on while it runs; the copy holds every
+/// transaction committed before it began.
 pub async fn copy_sqlite(store: &Store, dest: &Path) -> Result<()> {
-    if dest.exists() {
-        return Err(refused(format!(
-            "{} already exists: choose a new file for the backup",
-            dest.display()
-        )));
-    }
     let dest = dest
         .to_str()
-        .ok_or_else(|| refused("the backup's path must be valid UTF-8".into()))?;
+        .ok_or_else(|| DbErr::Custom("the backup's path must be valid UTF-8".into()))?;
     sql::exec(&store.db, "VACUUM INTO $1", vec![dest.into()]).await?;
     Ok(())
 }

@@ -179,23 +179,17 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
 /// missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Store, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    let mut sqlite_file = None;
+    let sqlite_file = crate::backup::sqlite_file(url);
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        let path = path.split('?').next().unwrap_or(path);
-        if path != ":memory:" {
-            sqlite_file = Some(path);
-            if let Some(dir) = std::path::Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
-            }
+    if url.starts_with("sqlite:") {
+        if let Some(dir) = sqlite_file
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
         opts.max_connections(8)
             .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
@@ -214,7 +208,7 @@ pub async fn connect(url: &str) -> Result<Store, DbErr> {
     }
     let db = Database::connect(opts).await?;
     let tokens = match sqlite_file {
-        Some(path) => crate::bearer::cache::TokenCache::watching(std::path::Path::new(path)),
+        Some(path) => crate::bearer::cache::TokenCache::watching(&path),
         None => crate::bearer::cache::TokenCache::default(),
     };
     Ok(Store {

@@ -11,7 +11,7 @@ use trellis_store::backup;
 fn keys_location(config: &Config) -> String {
     match &config.content_keys {
         Some(_) => "in the content_keys setting (TRELLIS_CONTENT_KEYS or trellis.toml)".into(),
-        None => format!("in {}", config.data_dir.join("content-keys").display()),
+        None => format!("in {}", config.content_keys_file().display()),
     }
 }
 

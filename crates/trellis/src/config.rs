@@ -114,12 +114,17 @@ impl Config {
             .unwrap_or_else(|| "trellis.invalid".into())
     }
 
+    /// The file the content keys are kept in when `content_keys` is not set.
+    pub fn content_keys_file(&self) -> PathBuf {
+        self.data_dir.join("content-keys")
+    }
+
     /// The content keys (see `content_keys`), making the key file on first use.
     pub fn content_keys(&self) -> Result<Vec<String>> {
         let raw = match &self.content_keys {
             Some(k) => k.clone(),
             None => {
-                let path = self.data_dir.join("content-keys");
+                let path = self.content_keys_file();
                 if !path.exists() {
                     std::fs::create_dir_all(&self.data_dir)
                         .with_context(|| format!("creating {}", self.data_dir.display()))?;

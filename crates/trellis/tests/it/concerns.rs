@@ -120,6 +120,11 @@ async fn routing_visibility_and_the_workflow(b: Backend) {
     let seen: Value = app.get(&path, Some(&s.officer)).await.json().await.unwrap();
     assert_eq!(seen["what_happened"], WHAT);
     assert_eq!(seen["subject_id"], mentor_id);
+    assert_eq!(
+        (seen["reporter_name"].clone(), seen["subject_name"].clone()),
+        (json!("Mo Mentee"), json!("Ana Mentor"))
+    );
+    assert!(seen["acknowledge_by"].is_string());
     // The person concerned, other staff (admin included), the chair it was not routed to, any
     // other member: nothing.
     let admin = app.admin_or_existing().await;
@@ -221,6 +226,15 @@ async fn routing_visibility_and_the_workflow(b: Backend) {
         "Thank you; I will call you this week."
     );
     assert!(mine["subject_id"].is_null() && !mine.to_string().contains("head of department"));
+    // What only handlers see stays with them: not even the reporter is told who handles it
+    // or when it falls due.
+    assert!(
+        mine["reporter_name"].is_null()
+            && mine["subject_name"].is_null()
+            && mine["acknowledge_by"].is_null()
+            && mine["relationship_members"] == json!([]),
+        "{mine}"
+    );
     app.last_mail_to("mo@example.org", "concern_update").await;
     let theirs: Value = app.get(&path, Some(&s.officer)).await.json().await.unwrap();
     assert_eq!(theirs["messages"].as_array().unwrap().len(), 2);
@@ -442,14 +456,7 @@ async fn pausing_contact_in_a_relationship(b: Backend) {
         "/skills",
         "/evaluations",
     ] {
-        let html = browser
-            .get(app.url(&format!("/relationships/{rel}{path}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::pages::page(&browser, app, &format!("/relationships/{rel}{path}")).await;
         assert!(html.contains("Paused for now"), "{path}: no banner");
         let banner = html.split("Paused for now").nth(1).unwrap();
         let banner = banner.split("</div>").next().unwrap();

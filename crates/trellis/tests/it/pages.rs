@@ -35,6 +35,18 @@ pub(crate) async fn signed_in(app: &TestApp, email: &str) -> (Client, String) {
     (browser, csrf_of(&html))
 }
 
+/// The text of the page at `path`, as `browser` gets it.
+pub(crate) async fn page(browser: &Client, app: &TestApp, path: &str) -> String {
+    browser
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn register_form_keeps_what_was_typed(b: Backend) {
     let Some(app) = TestApp::spawn(b).await else {
         return;

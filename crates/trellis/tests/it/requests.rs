@@ -328,14 +328,7 @@ async fn all_three_fail_and_the_director_steps_in(b: Backend) {
     // The director's page offers it only to mentors who can take it: not the two who had it
     // (one declined, one let it pass), not the unavailable one; with their free places.
     let (browser, _) = crate::pages::signed_in(&app, "director@imp.example.org").await;
-    let page = browser
-        .get(app.url(&format!("/requests/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::pages::page(&browser, &app, &format!("/requests/{id}")).await;
     let select = page.split("<select id=\"mentor_id\"").nth(1).unwrap();
     let select = select.split("</select>").next().unwrap();
     assert!(
