@@ -472,6 +472,13 @@ async fn pausing_contact_in_a_relationship(b: Backend) {
             .count();
         assert_eq!(forms, leave, "{path} offers a form that would be refused");
     }
+    // Staff who do not handle the concern see the pause, but not that a concern exists.
+    let (office, _) = crate::pages::signed_in(app, "olu@example.org").await;
+    let html = crate::pages::page(&office, app, &format!("/relationships/{rel}")).await;
+    let banner = html.split("Contact is paused").nth(1).unwrap();
+    let banner = banner.split("</div>").next().unwrap();
+    assert!(!banner.contains("concern"), "{banner}");
+    assert!(html.contains("(paused)"));
     // A handler lifts it.
     assert_eq!(
         app.post(
