@@ -6,6 +6,7 @@
 //! copy restored without them opens, but its confidential text cannot be read.
 
 use crate::db::Store;
+pub use crate::db::sqlite_file;
 use crate::{Result, sql};
 use sea_orm::{DbErr, FromQueryResult};
 use std::path::{Path, PathBuf};
@@ -13,15 +14,6 @@ use std::path::{Path, PathBuf};
 #[derive(FromQueryResult)]
 struct Text {
     value: String,
-}
-
-/// The database file an `sqlite:` URL names (`None` for PostgreSQL or `:memory:`).
-pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or(rest);
-    (path != ":memory:" && !path.is_empty()).then(|| PathBuf::from(path))
 }
 
 /// Writes a consistent copy of the store's SQLite database to `dest`, which must not exist

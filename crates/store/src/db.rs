@@ -175,11 +175,20 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The database file an `sqlite:` URL names (`None` for PostgreSQL or `:memory:`).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (path != ":memory:" && !path.is_empty()).then(|| std::path::PathBuf::from(path))
+}
+
 /// Opens the database at `url`: `sqlite://path` (the file and its folder are created if
 /// missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Store, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    let sqlite_file = crate::backup::sqlite_file(url);
+    let sqlite_file = sqlite_file(url);
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
