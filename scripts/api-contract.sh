@@ -58,12 +58,16 @@ member_token="$(token_for viktor.nakamura@demo.trellis.test)"
 
 export SCHEMATHESIS_HOOKS=hooks
 export PYTHONPATH="$here"
+# One worker: with two threads, schemathesis on CPython 3.11 crashes now and then inside
+# itself (the ast module's recursion counter and linecache are not thread-safe: "SystemError:
+# AST constructor recursion depth mismatch", a KeyError in linecache), which fails the run
+# without any fault of the server's.
 run() {
   local token="$1"
   shift
   schemathesis --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
     -H "Authorization: Bearer $token" \
-    --checks all --max-examples "$examples" --seed 20261204 --workers 2 \
+    --checks all --max-examples "$examples" --seed 20261204 --workers 1 \
     --generation-allow-x00 false --request-timeout 30 \
     --no-color --output-truncate true "$@"
 }

@@ -23,7 +23,7 @@ use trellis_domain::cohort::{PublishAs, RoundStatus, RuleKind};
 use trellis_domain::directory::TermKind;
 use trellis_domain::names::Named;
 use trellis_domain::programme::{MatchingPublish, Model};
-pub use trellis_store::matching_rounds::Round;
+pub use trellis_store::matching_rounds::{CohortMember, Round};
 use trellis_store::mentors::list_of;
 use trellis_store::programmes::Programme;
 use trellis_store::{DatabaseTransaction, audit};
@@ -220,6 +220,11 @@ fn parse(
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
     {
+        // A line of the default cohort as the form shows it: "Name <address>".
+        let raw = match (raw.rfind('<'), raw.strip_suffix('>')) {
+            (Some(open), Some(inner)) => inner[open + 1..].trim(),
+            _ => raw,
+        };
         if let Some(e) = invalid.check(Email::parse("mentees", raw)) {
             emails.push(e);
         }
@@ -276,7 +281,11 @@ pub async fn create(
         mentees.push(member);
     }
     if emails.is_empty() {
-        mentees = trellis_store::requests::members_without_request(db, p.id, 100_000).await?;
+        mentees = store::default_cohort(db, p.id, i64::from(p.max_relationships_per_member))
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
     }
     // Peer circles group the mentees among themselves: no mentors.
     let circles = settings.publish_as == PublishAs::Circles;
@@ -356,6 +365,15 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     show(s, who, p, id).await
+}
+
+/// Who a round matches when staff name nobody: the members who could ask for a mentor now
+/// (not staff, not mentors or mentor applicants, no open request, below the programme's
+/// limit of relationships), by name.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
+pub async fn default_cohort(s: &App, who: &Actor, p: &Programme) -> AppResult<Vec<CohortMember>> {
+    require_staff(s, who, p).await?;
+    Ok(store::default_cohort(&s.store.db, p.id, i64::from(p.max_relationships_per_member)).await?)
 }
 
 #[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id))]
@@ -442,6 +460,32 @@ pub async fn set_rule(
     }
     let tx = trellis_store::begin(db).await?;
     store::set_rule(&tx, id, mentee_id, mentor_id, kind.as_str()).await?;
+    run_in(s, &tx, p, id).await?;
+    tx.commit().await?;
+    show(s, who, p, id).await
+}
+
+/// Takes back a pin or a forbid and runs the round again.
+#[tracing::instrument(skip_all, fields(user_id = who.id(), programme_id = p.id, id = id, mentee_id = mentee_id, mentor_id = mentor_id))]
+pub async fn clear_rule(
+    s: &App,
+    who: &Actor,
+    p: &Programme,
+    id: i64,
+    mentee_id: i64,
+    mentor_id: i64,
+) -> AppResult<RoundView> {
+    require_staff(s, who, p).await?;
+    let round = round_of(s, p, id).await?;
+    if round.status != RoundStatus::Proposed {
+        return Err(AppError::Conflict(
+            "This round is published; start a new one".into(),
+        ));
+    }
+    let tx = trellis_store::begin(&s.store.db).await?;
+    if !store::clear_rule(&tx, id, mentee_id, mentor_id).await? {
+        return Err(AppError::NotFound("No such pin or forbid in this round"));
+    }
     run_in(s, &tx, p, id).await?;
     tx.commit().await?;
     show(s, who, p, id).await

@@ -17,6 +17,7 @@ pub mod directory_index;
 pub mod email_text;
 pub mod error;
 pub mod evaluation;
+pub mod home;
 pub mod import;
 pub mod mail;
 pub mod meeting;

@@ -156,6 +156,22 @@ pub async fn set_rule(
     Ok(())
 }
 
+/// Takes back what staff said about a pair; `false` when nothing was said.
+pub async fn clear_rule(
+    c: &impl ConnectionTrait,
+    round: i64,
+    mentee_id: i64,
+    mentor_id: i64,
+) -> Result<bool> {
+    let n = sql::exec(
+        c,
+        "DELETE FROM matching_round_rules WHERE round_id = $1 AND mentee_id = $2 AND mentor_id = $3",
+        vec![round.into(), mentee_id.into(), mentor_id.into()],
+    )
+    .await?;
+    Ok(n > 0)
+}
+
 pub async fn rules(c: &impl ConnectionTrait, round: i64) -> Result<Vec<Rule>> {
     sql::all(
         c,
@@ -333,4 +349,38 @@ pub async fn set_request(
     )
     .await?;
     Ok(())
+}
+
+/// A member of a round's default cohort, as staff see them before the run.
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct CohortMember {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// The members of a programme who could ask for a mentor now, by name: members who hold no
+/// staff role there and are not administrators, are not mentors there and have no mentor
+/// application under review, have no open request, and are in fewer than `max_open` open
+/// relationships as a mentee.
+pub async fn default_cohort(
+    c: &impl ConnectionTrait,
+    programme_id: i64,
+    max_open: i64,
+) -> Result<Vec<CohortMember>> {
+    sql::all(
+        c,
+        "SELECT u.id AS user_id, u.name, u.email FROM programme_members pm JOIN users u ON u.id = pm.user_id \
+         WHERE pm.programme_id = $1 AND NOT u.is_admin \
+           AND NOT EXISTS (SELECT 1 FROM staff_roles s WHERE s.programme_id = pm.programme_id AND s.user_id = pm.user_id) \
+           AND NOT EXISTS (SELECT 1 FROM mentors m WHERE m.programme_id = pm.programme_id AND m.user_id = pm.user_id) \
+           AND NOT EXISTS (SELECT 1 FROM mentor_applications a WHERE a.programme_id = pm.programme_id AND a.user_id = pm.user_id AND a.open_key IS NOT NULL) \
+           AND NOT EXISTS (SELECT 1 FROM mentorship_requests r WHERE r.programme_id = pm.programme_id AND r.mentee_id = pm.user_id AND r.open_key IS NOT NULL) \
+           AND (SELECT COUNT(*) FROM relationships rel JOIN relationship_members rm ON rm.relationship_id = rel.id \
+                WHERE rel.programme_id = pm.programme_id AND rm.user_id = pm.user_id AND rm.role = 'mentee' \
+                  AND rm.left_at IS NULL AND rel.phase <> 'closed') < $2 \
+         ORDER BY u.name, u.id",
+        vec![programme_id.into(), max_open.into()],
+    )
+    .await
 }

@@ -83,7 +83,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(email_texts::preview))
         .routes(routes!(matching::list, matching::create))
         .routes(routes!(matching::get))
+        .routes(routes!(matching::default_cohort))
         .routes(routes!(matching::rule))
+        .routes(routes!(matching::clear_rule))
         .routes(routes!(matching::publish))
         .merge(
             OpenApiRouter::new()

@@ -169,7 +169,11 @@ pub(super) async fn run_in(
     let mut details = Vec::new();
     for (i, a) in outcome.assigned.iter().enumerate() {
         let j = a.map(|x| x as usize);
-        let why = trellis_matcher::explain::explain(&problem, &outcome, i, 3).sentences(&name);
+        let why = match j.filter(|&j| pinned.get(&mentees[i].user_id) == Some(&mentors[j].user_id))
+        {
+            Some(j) => vec![format!("Pinned to {} by staff", names[j])],
+            None => trellis_matcher::explain::explain(&problem, &outcome, i, 3).sentences(&name),
+        };
         details.push(
             serde_json::to_string(&Detail {
                 parts: j.and_then(|j| parts.get(&(i, j)).copied()),

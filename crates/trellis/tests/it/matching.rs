@@ -4,15 +4,18 @@
 
 use crate::both_backends;
 use crate::helpers::{Backend, error_of};
-use crate::mentoring::join;
+use crate::mentoring::{application_body, join};
+use crate::pages::{page, signed_in};
 use crate::requests::setup;
+use crate::requests::{accepted, request_body};
 use serde_json::{Value, json};
 
 both_backends!(
     a_cohort_round_from_proposal_to_relationships,
     a_group_round_forms_groups_of_the_set_size,
     peer_circles_group_the_mentees_among_themselves,
-    the_programme_s_matching_rules_apply_to_every_round
+    the_programme_s_matching_rules_apply_to_every_round,
+    the_default_cohort_is_who_could_ask_now
 );
 
 const ROUNDS: &str = "/api/v1/programmes/imp/matching-rounds";
@@ -699,4 +702,180 @@ async fn the_programme_s_matching_rules_apply_to_every_round(b: Backend) {
         "{published}"
     );
     st.app.stop().await;
+}
+
+/// A round that names nobody takes the members who could ask for a mentor now: not staff,
+/// administrators, mentors or applicants under review, nobody with an open request or at the
+/// programme's limit of relationships. Staff see that cohort before the run; a pin says it is
+/// one and can be undone; publishing asks first and says what it sends.
+async fn the_default_cohort_is_who_could_ask_now(b: Backend) {
+    let Some(st) = setup(b, 2).await else {
+        return;
+    };
+    let app = &st.app;
+    let admin = app.admin_or_existing().await;
+    let r = app
+        .patch(
+            "/api/v1/programmes/imp",
+            json!({"settings": {"max_relationships_per_member": 1}}),
+            &admin,
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    // Staff who joined as members, and the administrator.
+    join(app, "imp", &st.director).await;
+    join(app, "imp", &admin).await;
+    // A mentor applicant still under review.
+    let pip = app.member("Pip Applicant", "pip@example.org").await;
+    join(app, "imp", &pip).await;
+    let r = app
+        .post(
+            "/api/v1/programmes/imp/mentor-applications",
+            application_body(app, "imp", "Ward sister, twenty years.").await,
+            Some(&pip),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    // A mentee at the limit of one relationship, and one whose request is open.
+    let ria = app.member("Ria Matched", "ria@example.org").await;
+    join(app, "imp", &ria).await;
+    accepted(app, &ria, &st.mentors[0]).await;
+    let oli = app.member("Oli Open", "oli@example.org").await;
+    join(app, "imp", &oli).await;
+    let r = app
+        .post(
+            "/api/v1/programmes/imp/requests",
+            request_body(&[st.mentors[1].1]),
+            Some(&oli),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let una = app.member("Una Ordinary", "una@example.org").await;
+    join(app, "imp", &una).await;
+
+    let cohort: Value = app
+        .get(&format!("{ROUNDS}/default-cohort"), Some(&st.director))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = cohort
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Mo Mentee", "Una Ordinary"]);
+    assert_eq!(
+        app.get(&format!("{ROUNDS}/default-cohort"), Some(&una))
+            .await
+            .status(),
+        403
+    );
+
+    // The form lists them, to edit, before anything runs.
+    let (browser, _) = signed_in(app, "director@imp.example.org").await;
+    let html = page(&browser, app, "/programmes/imp/matching").await;
+    assert!(
+        html.contains("Mo Mentee &#60;mo@example.org&#62;"),
+        "{html}"
+    );
+    assert!(html.contains("2 members could ask for a mentor now"));
+    assert!(!html.contains("pip@example.org") && !html.contains("ria@example.org"));
+    assert!(html.contains("offers each pair to the mentor"));
+
+    // The round takes that cohort, and the form's "Name <address>" lines are understood.
+    let round: Value = app
+        .post(ROUNDS, json!({"name": "Autumn"}), Some(&st.director))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut in_round: Vec<i64> = round["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["mentee_id"].as_i64().unwrap())
+        .collect();
+    in_round.sort_unstable();
+    let mut expected: Vec<i64> = cohort
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user_id"].as_i64().unwrap())
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(in_round, expected);
+    let named: Value = app
+        .post(
+            ROUNDS,
+            json!({"name": "Named", "mentees": ["Una Ordinary <una@example.org>"]}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(named["pairs"].as_array().unwrap().len(), 1);
+
+    // A pin says so, is listed, and can be undone.
+    let id = round["round"]["id"].as_i64().unwrap();
+    let ben = st.mentors[1].1;
+    let pinned: Value = app
+        .post(
+            &format!("{ROUNDS}/{id}/rules"),
+            json!({"mentee_id": st.mentee_id, "mentor_id": ben, "kind": "pin"}),
+            Some(&st.director),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pair_of(&pinned, st.mentee_id)["why"],
+        json!(["Pinned to Ben Mentor by staff"])
+    );
+    let html = page(&browser, app, &format!("/programmes/imp/matching/{id}")).await;
+    assert!(html.contains("Mo Mentee is pinned to Ben Mentor"), "{html}");
+    assert!(html.contains("/rules/undo"));
+    let undone = app
+        .delete(
+            &format!("{ROUNDS}/{id}/rules/{}/{ben}", st.mentee_id),
+            &st.director,
+        )
+        .await;
+    assert_eq!(undone.status(), 200);
+    let undone: Value = undone.json().await.unwrap();
+    assert_eq!(undone["rules"], json!([]));
+    assert_ne!(
+        pair_of(&undone, st.mentee_id)["why"],
+        json!(["Pinned to Ben Mentor by staff"])
+    );
+    let again = app
+        .delete(
+            &format!("{ROUNDS}/{id}/rules/{}/{ben}", st.mentee_id),
+            &st.director,
+        )
+        .await;
+    assert_eq!(again.status(), 404);
+
+    // Publishing asks first, says what goes out, and sends nothing until confirmed.
+    let before = app.mails().await.len();
+    let html = page(
+        &browser,
+        app,
+        &format!("/programmes/imp/matching/{id}/publish"),
+    )
+    .await;
+    assert!(html.contains("Publishing cannot be undone"), "{html}");
+    assert!(html.contains("mentorship request"));
+    assert!(html.contains("Yes, publish and send"));
+    assert_eq!(app.mails().await.len(), before);
+    let shown: Value = app
+        .get(&format!("{ROUNDS}/{id}"), Some(&st.director))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["round"]["status"], "proposed");
 }

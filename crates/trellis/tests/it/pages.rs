@@ -333,6 +333,7 @@ async fn every_signed_in_form_needs_its_token(b: Backend) {
         "/admin/programmes/{slug}/emails/verify_email",
         "/programmes/{slug}/matching",
         "/programmes/{slug}/matching/1/rules",
+        "/programmes/{slug}/matching/1/rules/undo",
         "/programmes/{slug}/matching/1/publish",
         "/programmes/{slug}/apply",
         "/applications/1/decision",

@@ -23,8 +23,22 @@ pub async fn list(
     Ok(Json(act::list(&s, &me, &p).await?))
 }
 
-/// Starts a round and runs it: the mentees (emails; none for every member who is not a mentor
-/// and has made no request), every listed, available mentor with a free place, weights 0–10
+/// The people a round matches when it names no mentee: the members who could ask for a mentor
+/// now (not staff or administrators, not mentors or mentor applicants, no open request, below
+/// the programme's limit of relationships), by name, each with `user_id`, `name` and `email`.
+#[utoipa::path(get, path = "/programmes/{slug}/matching-rounds/default-cohort", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, body = [Object]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn default_cohort(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    ApiPath(slug): ApiPath<String>,
+) -> ApiResult<Json<Vec<act::CohortMember>>> {
+    let p = find(&s, &slug).await?;
+    Ok(Json(act::default_cohort(&s, &me, &p).await?))
+}
+
+/// Starts a round and runs it: the mentees (emails; none for the default cohort, as
+/// `default-cohort` lists it), every listed, available mentor with a free place, weights 0–10
 /// and constraints. The answer is the proposal.
 #[utoipa::path(post, path = "/programmes/{slug}/matching-rounds", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path)),
     request_body = RoundInput,
@@ -76,6 +90,20 @@ pub async fn rule(
     let p = find(&s, &slug).await?;
     Ok(Json(
         act::set_rule(&s, &me, &p, id, b.mentee_id, b.mentor_id, &b.kind).await?,
+    ))
+}
+
+/// Takes back a pin or a forbid, and runs the round again.
+#[utoipa::path(delete, path = "/programmes/{slug}/matching-rounds/{id}/rules/{mentee_id}/{mentor_id}", tag = "matching", security(("bearer" = [])), params(("slug" = String, Path), ("id" = i64, Path), ("mentee_id" = i64, Path), ("mentor_id" = i64, Path)),
+    responses((status = 200, body = RoundView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn clear_rule(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+    ApiPath((slug, id, mentee_id, mentor_id)): ApiPath<(String, i64, i64, i64)>,
+) -> ApiResult<Json<RoundView>> {
+    let p = find(&s, &slug).await?;
+    Ok(Json(
+        act::clear_rule(&s, &me, &p, id, mentee_id, mentor_id).await?,
     ))
 }
 
