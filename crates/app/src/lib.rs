@@ -12,6 +12,7 @@ pub mod development;
 pub mod email_texts;
 mod error;
 pub mod exports;
+pub mod home;
 pub mod imports;
 pub mod jobs;
 pub mod letters;

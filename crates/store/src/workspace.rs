@@ -215,6 +215,21 @@ pub async fn counts(c: &impl ConnectionTrait, relationship_id: i64) -> Result<Co
 }
 
 /// The relationships a member is currently in within a programme, newest first.
+/// Every relationship the person is or was a member of, in any programme, newest first.
+pub async fn relationships_of_user(
+    c: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<Relationship>> {
+    sql::all(
+        c,
+        "SELECT r.id, r.programme_id, r.request_id, r.model, r.phase, r.created_at, r.paused_at FROM relationships r \
+         JOIN relationship_members m ON m.relationship_id = r.id \
+         WHERE m.user_id = $1 ORDER BY r.id DESC",
+        vec![user_id.into()],
+    )
+    .await
+}
+
 pub async fn relationships_of_member(
     c: &impl ConnectionTrait,
     programme_id: i64,

@@ -59,6 +59,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::create_token, accounts::list_tokens))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::me, accounts::patch_me))
+        .routes(routes!(accounts::home))
+        .routes(routes!(accounts::my_relationships))
         .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::export))
         .routes(routes!(accounts::erase))

@@ -8,6 +8,7 @@ mod dashboard;
 mod email_texts;
 mod extract;
 pub mod filters;
+mod home;
 mod matching;
 mod mentoring;
 mod programmes;
@@ -27,12 +28,12 @@ use axum::routing::{get, post};
 pub use extract::{FormPost, NoFields, SignedIn, Visitor};
 use std::collections::HashMap;
 use trellis_app::AppError;
-use trellis_app::programmes::Programme;
 use trellis_domain::Invalid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(home::home))
+        .route("/my-mentoring", get(home::my_mentoring))
         .route(
             "/register",
             get(accounts::register_form).post(accounts::register),
@@ -288,32 +289,4 @@ pub struct MessagePage {
     pub title: String,
     pub paragraphs: Vec<String>,
     pub link: Option<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct Home {
-    c: Chrome,
-    programmes: Vec<Programme>,
-    mine: Vec<String>,
-}
-
-async fn home(
-    axum::extract::State(s): axum::extract::State<AppState>,
-    Visitor { me, c }: Visitor,
-) -> PageResult {
-    let programmes = trellis_app::programmes::list(&s).await?;
-    let mine = match &me {
-        Some(u) => trellis_app::programmes::mine(&s, u)
-            .await?
-            .into_iter()
-            .map(|p| p.slug)
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(ok(&Home {
-        c,
-        programmes,
-        mine,
-    }))
 }

@@ -98,6 +98,23 @@ async fn assert_accessible(c: &Client, page: &str) {
         "accessibility violations on {page}: {}",
         serde_json::to_string_pretty(&violations).unwrap()
     );
+    speaks_in_words(c, page).await;
+}
+
+/// Words, not codes: no snake_case identifier in the text a person reads (code samples and
+/// what they typed into a form aside).
+async fn speaks_in_words(c: &Client, page: &str) {
+    let codes: Value = c
+        .execute(
+            "const body = document.body.cloneNode(true);\
+             body.querySelectorAll('code, pre, textarea, script, style').forEach(e => e.remove());\
+             const text = body.textContent.replace(/\\S+@\\S+/g, ' ');\
+             return [...new Set(text.match(/\\b[a-z]+(?:_[a-z0-9]+)+\\b/g) || [])];",
+            vec![],
+        )
+        .await
+        .expect("read the page's text");
+    assert_eq!(codes, json!([]), "codes instead of words on {page}");
 }
 
 async fn fill(c: &Client, id: &str, value: &str) {
@@ -206,7 +223,11 @@ async fn register_verify_sign_in_edit_profile_sign_out() {
     fill(&c, "email", "nia@example.org").await;
     fill(&c, "password", PASSWORD).await;
     submit(&c, "Sign in").await;
-    assert_eq!(heading(&c).await, "Mentoring programmes");
+    assert_eq!(heading(&c).await, "Your home");
+    assert!(
+        c.source().await.unwrap().contains("Get started"),
+        "a new member is shown how to start"
+    );
     assert!(
         c.find(Locator::LinkText("Nia Browser")).await.is_ok(),
         "signed in as Nia"
@@ -264,11 +285,9 @@ async fn sign_in(c: &Client, app: &TestApp, email: &str) {
     fill(c, "email", email).await;
     fill(c, "password", PASSWORD).await;
     submit(c, "Sign in").await;
-    assert_eq!(
-        heading(c).await,
-        "Mentoring programmes",
-        "signed in as {email}"
-    );
+    assert_eq!(heading(c).await, "Your home", "signed in as {email}");
+    assert_accessible(c, "home").await;
+    fits_320_pixels(c, "home").await;
 }
 
 async fn sign_out(c: &Client) {
@@ -490,10 +509,18 @@ async fn choose_three_first_declines_second_accepts_both_see_the_relationship() 
     )
     .await;
     check(&c, "#focus-single_event").await;
-    submit(&c, "Send my request").await;
+    submit(&c, "Continue").await;
     if let Ok(errors) = c.find(Locator::Css(".error-summary")).await {
         panic!("request refused: {}", errors.text().await.unwrap());
     }
+    // Check your answers: shown as they will be sent, nothing sent yet.
+    assert_eq!(heading(&c).await, "Check your request before sending it");
+    let check_page = c.source().await.unwrap();
+    assert!(check_page.contains("Run my first simulation course"));
+    assert!(check_page.contains("your 1st choice"));
+    assert_accessible(&c, "check your request").await;
+    fits_320_pixels(&c, "check your request").await;
+    submit(&c, "Send my request").await;
     assert_eq!(heading(&c).await, "Your mentorship request");
     let request_path = c.current_url().await.unwrap().path().to_owned();
     let page = c.source().await.unwrap();

@@ -19,6 +19,7 @@ mod dashboard;
 mod email_settings;
 mod email_texts;
 mod hardening;
+mod home;
 mod imports;
 mod jobs;
 mod leases;

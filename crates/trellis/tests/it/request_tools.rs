@@ -619,10 +619,56 @@ async fn request_pages_shortlist_form_and_timeline(b: Backend) {
             .is_empty(),
         "nothing half-written"
     );
-    // Sent: to the request page, with the timeline and the CV.
+    // Continue: the answers to check, the CV carried along, nothing sent yet.
     let r = browser
         .post(app.url("/programmes/imp/requests/new"))
         .multipart(request_form(&csrf, goals, &ana, pdf(2000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Check your request before sending it"),
+        "{html}"
+    );
+    assert!(html.contains("cv.pdf (PDF, 2 KB)") && html.contains(goals));
+    assert!(html.contains("<li>Ana Mentor</li>"));
+    assert!(html.contains("has 21 days to reply"));
+    let carried = |name: &str| {
+        html.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let cv_base64 = carried("cv_base64");
+    assert!(!cv_base64.is_empty(), "the CV is carried to the next step");
+    let confirmed = || {
+        reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.clone())
+            .text("choice_1", ana.clone())
+            .text("goals", goals.to_owned())
+            .text("focus", "broader_skills")
+            .text("channels", "video")
+            .text("channels", "phone")
+            .text("cv_name", "cv.pdf")
+            .text("cv_base64", cv_base64.clone())
+    };
+    // "Change my answers" goes back to the form as typed, still sending nothing.
+    let r = browser
+        .post(app.url("/programmes/imp/requests/new"))
+        .multipart(confirmed().text("change", "yes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<h1>Ask for a mentor</h1>") && html.contains(goals));
+    // Sent: to the request page, with the timeline and the CV.
+    let r = browser
+        .post(app.url("/programmes/imp/requests/new"))
+        .multipart(confirmed().text("confirm", "yes"))
         .send()
         .await
         .unwrap();

@@ -270,6 +270,26 @@ pub async fn me(State(s): State<AppState>, ApiUser(me): ApiUser) -> ApiResult<Js
     Ok(Json(me_out(&s, &me.user).await?))
 }
 
+/// What concerns you now, most urgent first (the home page's content): offers waiting for your
+/// reply, the concerns you handle, your work queues in figures, your relationships with their
+/// next step, your open requests, and your programmes.
+#[utoipa::path(get, path = "/me/home", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = trellis_app::home::Home), (status = 401, body = ErrorBody)))]
+pub async fn home(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> ApiResult<Json<trellis_app::home::Home>> {
+    Ok(Json(trellis_app::home::home(&s, &me).await?))
+}
+
+/// Every relationship you are or were in, newest first ("My mentoring").
+#[utoipa::path(get, path = "/me/relationships", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = [trellis_app::home::MyRelationship]), (status = 401, body = ErrorBody)))]
+pub async fn my_relationships(
+    State(s): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> ApiResult<Json<Vec<trellis_app::home::MyRelationship>>> {
+    Ok(Json(trellis_app::home::my_relationships(&s, &me).await?))
+}
+
 /// Profile fields to change; fields left out keep their value, `""` clears a text field.
 #[derive(Deserialize, ToSchema, Default)]
 pub struct ProfilePatch {

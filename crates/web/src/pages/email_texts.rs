@@ -33,6 +33,28 @@ struct ListPage {
     letters: Vec<EmailText>,
 }
 
+impl ListPage {
+    /// A subject as text and `{placeholder}` parts, the placeholders to show as code.
+    fn subject_parts(&self, subject: &str) -> Vec<(bool, String)> {
+        let mut parts = Vec::new();
+        let mut rest = subject;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                parts.push((false, rest[..open].to_owned()));
+            }
+            parts.push((true, rest[open..=close].to_owned()));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push((false, rest.to_owned()));
+        }
+        parts
+    }
+}
+
 async fn list(
     State(s): State<AppState>,
     SignedIn { me, c }: SignedIn,

@@ -169,44 +169,123 @@ pub(super) async fn read_form(mut mp: Multipart) -> Result<SentForm, crate::erro
     Ok(out)
 }
 
+/// The check-your-answers page: every answer as it will be sent, carried in hidden fields (the
+/// CV too), with "Send my request" and "Change my answers".
+#[derive(Template)]
+#[template(path = "requests/check.html")]
+pub(super) struct CheckPage {
+    pub(super) c: Chrome,
+    pub(super) p: Programme,
+    /// The fields as typed, to send again.
+    pub(super) values: Vec<(String, String)>,
+    /// The chosen mentors in order, by name.
+    pub(super) mentors: Vec<String>,
+    pub(super) focus: String,
+    pub(super) channels: Vec<&'static str>,
+    pub(super) input: RequestInput,
+    /// The CV: its name, size in KB and content as base64.
+    pub(super) cv: Option<(String, usize, String)>,
+}
+
+impl CheckPage {
+    fn ordinal(&self, i: &usize) -> String {
+        trellis_domain::home::ordinal(i + 1)
+    }
+}
+
+/// The CV carried from the check page, or chosen on the form.
+fn cv_of(sent: &mut SentForm) -> Option<Upload> {
+    use base64::Engine as _;
+    if let Some(cv) = sent.cv.take() {
+        return Some(cv);
+    }
+    let data = sent.v("cv_base64");
+    if data.is_empty() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .ok()?;
+    Some(Upload::new(&sent.v("cv_name"), bytes))
+}
+
 pub(super) async fn create(
     State(s): State<AppState>,
     SignedIn { me, c }: SignedIn,
     Path(slug): Path<String>,
     mp: Multipart,
 ) -> PageResult {
-    let sent = read_form(mp).await?;
+    let mut sent = read_form(mp).await?;
     c.check_form_token(&sent.v("csrf_token"))?;
     let p = find(&s, &slug).await?;
     let ranks = usize::try_from(p.choices_per_request).unwrap_or(3);
     let input = sent.input(ranks);
-    let result = match sent.cv_error.clone() {
-        // The file was too large to read: check the rest too, so every problem shows at once.
-        Some(cv_error) => {
-            let mut inv = match act::check_input(&s, &me, &p, &input).await {
-                Err(AppError::Invalid(inv)) => inv,
-                _ => trellis_domain::Invalid::default(),
-            };
-            inv.push(cv_error);
-            Err(AppError::Invalid(inv))
+    let cv = cv_of(&mut sent);
+    // Back from the check page to change something: the form, as typed.
+    if sent.v("change") == "yes" {
+        let f = form_values(&sent.values).state();
+        return form_page(&s, &me, c, p, f, StatusCode::OK).await;
+    }
+    let confirmed = sent.v("confirm") == "yes";
+    let errors = if confirmed && sent.cv_error.is_none() {
+        match act::create(&s, &me, &p, &input, cv).await {
+            Ok(r) => {
+                return Ok(Redirect::to(&format!("/requests/{}?sent=1", r.id)).into_response());
+            }
+            Err(AppError::Invalid(inv)) => inv,
+            Err(e) => return Err(e.into()),
         }
-        None => act::create(&s, &me, &p, &input, sent.cv).await,
+    } else {
+        // Not yet confirmed, or a file too large to read: check everything, so every problem
+        // shows at once.
+        let mut inv = match act::check_input(&s, &me, &p, &input).await {
+            Err(AppError::Invalid(inv)) => inv,
+            Err(e) => return Err(e.into()),
+            Ok(()) => trellis_domain::Invalid::default(),
+        };
+        if let Some(e) = sent.cv_error.clone() {
+            inv.push(e);
+        }
+        if let Some(Err(e)) = cv
+            .as_ref()
+            .map(|u| trellis_domain::request::check_cv(&u.bytes))
+        {
+            inv.push(e);
+        }
+        if inv.is_empty() {
+            return check_page(&s, &me, c, p, sent.values, input, cv).await;
+        }
+        inv
     };
-    let errors = match result {
-        Ok(r) => return Ok(Redirect::to(&format!("/requests/{}?sent=1", r.id)).into_response()),
-        Err(AppError::Invalid(inv)) => inv,
-        Err(e) => return Err(e.into()),
-    };
-    let mut f = SentForm {
-        values: sent.values,
+    let mut f = form_values(&sent.values).state();
+    f.errors = errors;
+    form_page(&s, &me, c, p, f, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// The typed fields without what the check page adds (the CV's copy, its buttons).
+fn form_values(values: &[(String, String)]) -> SentForm {
+    SentForm {
+        values: values
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "cv_base64" | "cv_name" | "confirm" | "change"))
+            .cloned()
+            .collect(),
         cv: None,
         cv_error: None,
     }
-    .state();
-    f.errors = errors;
-    let picks = act::picks(&s, &me, &p).await?;
+}
+
+async fn form_page(
+    s: &AppState,
+    me: &Actor,
+    c: Chrome,
+    p: Programme,
+    f: FormState,
+    status: StatusCode,
+) -> PageResult {
+    let picks = act::picks(s, me, &p).await?;
     Ok(render(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         &NewPage {
             c,
             f,
@@ -217,4 +296,56 @@ pub(super) async fn create(
             max_mb: MAX_CV_BYTES / (1024 * 1024),
         },
     ))
+}
+
+async fn check_page(
+    s: &AppState,
+    me: &Actor,
+    c: Chrome,
+    p: Programme,
+    values: Vec<(String, String)>,
+    input: RequestInput,
+    cv: Option<Upload>,
+) -> PageResult {
+    use base64::Engine as _;
+    let picks = act::picks(s, me, &p).await?;
+    let mentors = input
+        .choices
+        .iter()
+        .map(|id| {
+            picks
+                .iter()
+                .find(|m| m.mentor_id == *id)
+                .map_or_else(|| format!("Mentor {id}"), |m| m.name.clone())
+        })
+        .collect();
+    let label = |list: &[(&'static str, &'static str)], key: &str| {
+        list.iter().find(|(k, _)| *k == key).map(|(_, l)| *l)
+    };
+    let focus = label(&FOCUS, input.focus.trim())
+        .unwrap_or_default()
+        .to_owned();
+    let channels = input
+        .channels
+        .iter()
+        .filter_map(|k| label(&CHANNELS, k))
+        .collect();
+    let cv = cv.map(|u| {
+        (
+            u.file_name.clone(),
+            u.bytes.len().div_ceil(1024),
+            base64::engine::general_purpose::STANDARD.encode(&u.bytes),
+        )
+    });
+    let values = form_values(&values).values;
+    Ok(ok(&CheckPage {
+        c,
+        p,
+        values,
+        mentors,
+        focus,
+        channels,
+        input,
+        cv,
+    }))
 }
