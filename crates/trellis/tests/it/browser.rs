@@ -99,6 +99,7 @@ async fn assert_accessible(c: &Client, page: &str) {
         serde_json::to_string_pretty(&violations).unwrap()
     );
     speaks_in_words(c, page).await;
+    fits_320_pixels(c, page).await;
 }
 
 /// Words, not codes: no snake_case identifier in the text a person reads (code samples and
