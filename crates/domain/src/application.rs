@@ -43,6 +43,16 @@ impl State {
         }
     }
 
+    /// The state as the programme's staff read it in their queue.
+    pub fn staff_label(self) -> &'static str {
+        match self {
+            Self::ClarificationRequested => "Waiting for the applicant's answer",
+            Self::Resubmitted => "Answered, to review again",
+            other => other.label(),
+        }
+    }
+
+    /// The state as the applicant reads it.
     pub fn label(self) -> &'static str {
         match self {
             Self::Submitted => "Waiting for review",
@@ -461,6 +471,19 @@ pub fn parse_message(field: &'static str, raw: &str) -> Result<String, FieldErro
 mod tests {
     use super::*;
     use State::*;
+
+    #[test]
+    fn staff_read_the_state_in_their_own_voice() {
+        assert_eq!(
+            ClarificationRequested.label(),
+            "The director has asked you a question"
+        );
+        assert_eq!(
+            ClarificationRequested.staff_label(),
+            "Waiting for the applicant's answer"
+        );
+        assert_eq!(Submitted.staff_label(), Submitted.label());
+    }
 
     fn all_actions() -> Vec<Action> {
         vec![

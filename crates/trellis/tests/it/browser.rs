@@ -384,17 +384,25 @@ async fn apply_clarify_resubmit_approve_and_find_in_the_directory() {
     check(&c, "#decision-clarify").await;
     fill(&c, "message", "Which mentor training have you done?").await;
     submit(&c, "Send the decision").await;
+    // In the staff's voice: the question waits for the applicant.
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("Waiting for the applicant&#39;s answer")
+            || page.contains("Waiting for the applicant's answer"),
+        "{page}"
+    );
+    assert!(!page.contains("asked you a question"));
+    sign_out(&c).await;
+
+    // The member answers.
+    sign_in(&c, &app, "mia@example.org").await;
+    c.goto(&app.url(&app_path)).await.unwrap();
     assert!(
         c.source()
             .await
             .unwrap()
             .contains("The director has asked you a question")
     );
-    sign_out(&c).await;
-
-    // The member answers.
-    sign_in(&c, &app, "mia@example.org").await;
-    c.goto(&app.url(&app_path)).await.unwrap();
     let answer = c
         .find(Locator::LinkText("Answer the director's question"))
         .await

@@ -712,6 +712,10 @@ async fn request_pages_shortlist_form_and_timeline(b: Backend) {
         .unwrap();
     assert!(html.contains("Accept Mo Mentee as my mentee"));
     assert!(html.contains(goals));
+    assert!(
+        html.contains("<dt>With</dt><dd>You</dd>"),
+        "the offer speaks to its mentor"
+    );
     let _ = csrf_of(&html);
     app.stop().await;
 }
